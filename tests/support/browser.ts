@@ -1,0 +1,61 @@
+import { chromium, type Browser, type BrowserContext, type LaunchOptions } from 'playwright-core';
+
+/** The system Chromium (Debian package); tests never download a browser. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Flags for a quiet, headless, loopback-only Chromium. `--use-fake-device-for-media-stream`
+ * gives a synthetic camera (a moving pattern) and microphone (a beep);
+ * `--use-fake-ui-for-media-stream` answers the permission prompt with "allow" unless the
+ * browser context was created without the permissions (see `launchChromium({ prompt })`).
+ */
+const baseArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+];
+
+/** How to launch Chromium for a test file. */
+export interface LaunchChromiumOptions {
+  /**
+   * Whether the camera/microphone prompt is answered "allow" automatically
+   * (`--use-fake-ui-for-media-stream`). Without it, a context that was not granted the
+   * permissions gets NotAllowedError, as when a person blocks the camera. Default true.
+   */
+  autoAllowMedia?: boolean;
+  /** Extra playwright launch options. */
+  launch?: LaunchOptions;
+}
+
+/** Launches the system Chromium once per test file. */
+export async function launchChromium(options: LaunchChromiumOptions = {}): Promise<Browser> {
+  const args = options.autoAllowMedia === false ? baseArgs : [...baseArgs, '--use-fake-ui-for-media-stream'];
+  return chromium.launch({ executablePath: chromiumPath, args, ...options.launch });
+}
+
+/** What a person's browser allows the page. */
+export interface PersonOptions {
+  /** Origin of the page under test, for granting permissions to it. */
+  origin: string;
+  /** Whether camera and microphone are allowed. Default true. */
+  media?: boolean;
+}
+
+/**
+ * One browser context per person: separate storage, permissions and media devices, like two
+ * people on two machines. Clipboard access is granted so `copy-link` can be checked.
+ */
+export async function newPerson(browser: Browser, options: PersonOptions): Promise<BrowserContext> {
+  const media = options.media ?? true;
+  const permissions = ['clipboard-read', 'clipboard-write', ...(media ? ['camera', 'microphone'] : [])];
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.grantPermissions(permissions, { origin: options.origin });
+  return context;
+}
