@@ -1,0 +1,224 @@
+import { assign, emit, enqueueActions, setup } from 'xstate';
+import { encode } from '../protocol/encode.ts';
+import { closeCodes } from '../protocol/limits.ts';
+import {
+  memberByConnection,
+  memberByPeerId,
+  memberByToken,
+  othersOf,
+  withQueued,
+  type Member,
+} from './room/members.ts';
+import type { RoomContext, RoomEmitted, RoomEvent, RoomInput } from './room/types.ts';
+
+export type { RoomContext, RoomEmitted, RoomEvent, RoomInput } from './room/types.ts';
+export type { Member } from './room/members.ts';
+
+/** Frames that never change, encoded once. */
+const frames = {
+  left: encode({ type: 'left' }),
+  roomFull: encode({ type: 'error', code: 'room-full', message: 'The room is full.', ref: 'join' }),
+  peerNotFound: encode({
+    type: 'error',
+    code: 'peer-not-found',
+    message: 'No such peer in your room.',
+    ref: 'signal',
+  }),
+};
+
+/** The id of the delayed `grace.expired` of a held seat, so a resume can cancel it. */
+function graceTimerId(peerId: string): string {
+  return `grace:${peerId}`;
+}
+
+/** Sender and recipient of a `client.signal`, when the sender is a member and not its own target. */
+function signalEnds(context: RoomContext, event: RoomEvent): { from: Member; to: Member } | undefined {
+  if (event.type !== 'client.signal') return undefined;
+  const from = memberByConnection(context.members, event.connection);
+  const to = memberByPeerId(context.members, event.to);
+  return from && to && from !== to ? { from, to } : undefined;
+}
+
+function senderOf(context: RoomContext, event: RoomEvent): Member | undefined {
+  return 'connection' in event ? memberByConnection(context.members, event.connection) : undefined;
+}
+
+/**
+ * The lifecycle of one room on the signaling server (PROTOCOL.md, Rooms). One actor per room;
+ * it decides who is in the room and what each socket is told, and never touches a socket: it
+ * emits `RoomEmitted` events that the server carries out. `open` has a free seat, `full` has
+ * none (held seats count), `closed` is reached when the last member leaves or expires.
+ */
+export const roomMachine = setup({
+  types: {
+    context: {} as RoomContext,
+    events: {} as RoomEvent,
+    input: {} as RoomInput,
+    emitted: {} as RoomEmitted,
+  },
+  delays: {
+    /** How long a lost member's seat is held for it to resume (RESUME_GRACE_MS). */
+    resumeGrace: 20_000,
+  },
+  guards: {
+    isEmpty: ({ context }) => context.members.length === 0,
+    isAtCapacity: ({ context }) => context.members.length >= context.capacity,
+    hasFreeSeat: ({ context }) => context.members.length < context.capacity,
+    holdsResumeToken: ({ context, event }) =>
+      event.type === 'client.join' &&
+      event.resume !== undefined &&
+      memberByToken(context.members, event.resume) !== undefined,
+    isFromMember: ({ context, event }) => senderOf(context, event) !== undefined,
+    isToConnectedPeer: ({ context, event }) => signalEnds(context, event)?.to.connection != null,
+    isToHeldPeer: ({ context, event }) => signalEnds(context, event)?.to.connection === null,
+    isSeatHeld: ({ context, event }) =>
+      event.type === 'grace.expired' && memberByPeerId(context.members, event.peerId)?.connection === null,
+  },
+  actions: {
+    admitCreator: emit(({ context }) => {
+      const creator = context.members[0]!;
+      return {
+        type: 'member.joined' as const,
+        connection: creator.connection!,
+        roomId: context.roomId,
+        peerId: creator.peerId,
+        peers: [],
+        capacity: context.capacity,
+        token: creator.token,
+        resumed: false,
+      };
+    }),
+    admitMember: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'client.join') return;
+      const member: Member = { peerId: event.peerId, token: event.token, connection: event.connection, queue: [], queuedBytes: 0 };
+      const announcement = encode({ type: 'peer-joined', peerId: member.peerId });
+      for (const other of context.members) {
+        if (other.connection !== null) enqueue.emit({ type: 'send', connection: other.connection, frame: announcement });
+      }
+      enqueue.assign({ members: [...context.members, member] });
+      enqueue.emit({
+        type: 'member.joined',
+        connection: member.connection!,
+        roomId: context.roomId,
+        peerId: member.peerId,
+        peers: othersOf(context.members, member),
+        capacity: context.capacity,
+        token: member.token,
+        resumed: false,
+      });
+    }),
+    resumeMember: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'client.join' || event.resume === undefined) return;
+      const held = memberByToken(context.members, event.resume)!;
+      if (held.connection !== null) {
+        enqueue.emit({ type: 'close', connection: held.connection, code: closeCodes.replaced });
+        enqueue.emit({ type: 'member.left', connection: held.connection, peerId: held.peerId });
+      }
+      enqueue.cancel(graceTimerId(held.peerId));
+      const resumed: Member = { ...held, token: event.token, connection: event.connection, queue: [], queuedBytes: 0 };
+      enqueue.assign({ members: context.members.map((member) => (member === held ? resumed : member)) });
+      enqueue.emit({
+        type: 'member.joined',
+        connection: event.connection,
+        roomId: context.roomId,
+        peerId: held.peerId,
+        peers: othersOf(context.members, held),
+        capacity: context.capacity,
+        token: event.token,
+        resumed: true,
+      });
+      for (const frame of held.queue) enqueue.emit({ type: 'send', connection: event.connection, frame });
+    }),
+    refuseRoomFull: emit(({ event }) => ({
+      type: 'send' as const,
+      connection: (event as { connection: string }).connection,
+      frame: frames.roomFull,
+    })),
+    relaySignal: emit(({ context, event }) => {
+      const { from, to } = signalEnds(context, event)!;
+      const data = (event as Extract<RoomEvent, { type: 'client.signal' }>).data;
+      return { type: 'send' as const, connection: to.connection!, frame: encode({ type: 'signal', from: from.peerId, data }) };
+    }),
+    queueSignal: assign(({ context, event }) => {
+      const { from, to } = signalEnds(context, event)!;
+      const data = (event as Extract<RoomEvent, { type: 'client.signal' }>).data;
+      const frame = encode({ type: 'signal', from: from.peerId, data });
+      return { members: context.members.map((member) => (member === to ? withQueued(member, frame) : member)) };
+    }),
+    refusePeerNotFound: emit(({ event }) => ({
+      type: 'send' as const,
+      connection: (event as { connection: string }).connection,
+      frame: frames.peerNotFound,
+    })),
+    answerLeft: emit(({ event }) => ({
+      type: 'send' as const,
+      connection: (event as { connection: string }).connection,
+      frame: frames.left,
+    })),
+    releaseConnection: emit(({ context, event }) => {
+      const member = senderOf(context, event)!;
+      return { type: 'member.left' as const, connection: member.connection!, peerId: member.peerId };
+    }),
+    removeMember: enqueueActions(({ context, event, enqueue }) => {
+      const gone =
+        event.type === 'grace.expired' ? memberByPeerId(context.members, event.peerId) : senderOf(context, event);
+      if (gone === undefined) return;
+      const farewell = encode({ type: 'peer-left', peerId: gone.peerId });
+      for (const other of context.members) {
+        if (other !== gone && other.connection !== null) {
+          enqueue.emit({ type: 'send', connection: other.connection, frame: farewell });
+        }
+      }
+      enqueue.assign({ members: context.members.filter((member) => member !== gone) });
+    }),
+    holdSeat: enqueueActions(({ context, event, enqueue }) => {
+      const lost = senderOf(context, event);
+      if (lost === undefined) return;
+      enqueue.assign({
+        members: context.members.map((member) => (member === lost ? { ...member, connection: null } : member)),
+      });
+      enqueue.raise(
+        { type: 'grace.expired', peerId: lost.peerId },
+        { delay: 'resumeGrace', id: graceTimerId(lost.peerId) },
+      );
+    }),
+  },
+}).createMachine({
+  id: 'room',
+  context: ({ input }) => ({
+    roomId: input.roomId,
+    capacity: input.capacity,
+    members: [{ ...input.creator, queue: [], queuedBytes: 0 }],
+  }),
+  entry: 'admitCreator',
+  initial: 'open',
+  on: {
+    'client.signal': [
+      { guard: 'isToConnectedPeer', actions: 'relaySignal' },
+      { guard: 'isToHeldPeer', actions: 'queueSignal' },
+      { guard: 'isFromMember', actions: 'refusePeerNotFound' },
+    ],
+    'client.leave': { guard: 'isFromMember', actions: ['answerLeft', 'releaseConnection', 'removeMember'] },
+    'socket.closed': { guard: 'isFromMember', actions: 'removeMember' },
+    'socket.lost': { guard: 'isFromMember', actions: 'holdSeat' },
+    'grace.expired': { guard: 'isSeatHeld', actions: 'removeMember' },
+  },
+  states: {
+    open: {
+      always: [
+        { guard: 'isEmpty', target: 'closed' },
+        { guard: 'isAtCapacity', target: 'full' },
+      ],
+      on: {
+        'client.join': [{ guard: 'holdsResumeToken', actions: 'resumeMember' }, { actions: 'admitMember' }],
+      },
+    },
+    full: {
+      always: { guard: 'hasFreeSeat', target: 'open' },
+      on: {
+        'client.join': [{ guard: 'holdsResumeToken', actions: 'resumeMember' }, { actions: 'refuseRoomFull' }],
+      },
+    },
+    closed: { type: 'final' },
+  },
+});

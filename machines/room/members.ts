@@ -1,0 +1,85 @@
+/**
+ * Pure helpers over a room's member list. A room holds at most MAX_CAPACITY (8) members, so
+ * linear scans are cheaper than keeping an index in step with every change.
+ */
+
+/** One seat of a room. */
+export interface Member {
+  peerId: string;
+  /** The current resume token; a resume must present this exact one. */
+  token: string;
+  /** The server's opaque id of the member's socket; `null` while the seat is held after a loss. */
+  connection: string | null;
+  /** Encoded `signal` frames waiting for a held seat's owner to resume, oldest first. */
+  queue: string[];
+  /** UTF-8 size of `queue`, so the byte bound is checked without re-measuring. */
+  queuedBytes: number;
+}
+
+/**
+ * Bounds of the queue kept for a held seat (PROTOCOL.md, Rooms): a full ICE gathering sends a
+ * few dozen candidates, and one SDP is near 10 KiB, so these keep a whole renegotiation.
+ */
+export const queueLimits = { frames: 64, bytes: 256 * 1024 } as const;
+
+/** The member whose socket is `connection`, if any. */
+export function memberByConnection(members: readonly Member[], connection: string): Member | undefined {
+  for (const member of members) if (member.connection === connection) return member;
+  return undefined;
+}
+
+/** The member named `peerId`, if any. */
+export function memberByPeerId(members: readonly Member[], peerId: string): Member | undefined {
+  for (const member of members) if (member.peerId === peerId) return member;
+  return undefined;
+}
+
+/**
+ * The member holding resume token `token`, if any. Every token is compared in full, in time
+ * independent of where the strings differ, so response timing leaks nothing about a token.
+ */
+export function memberByToken(members: readonly Member[], token: string): Member | undefined {
+  let found: Member | undefined;
+  for (const member of members) if (sameSecret(member.token, token)) found = member;
+  return found;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i % (b.length || 1));
+  return difference === 0;
+}
+
+/** The size in bytes of `text` encoded as UTF-8, as it goes on the wire. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 1; // a surrogate pair: 2 UTF-16 units, 4 UTF-8 bytes
+      i++;
+    } else if (code > 0x7ff) bytes += 2;
+    else if (code > 0x7f) bytes += 1;
+  }
+  return bytes;
+}
+
+/**
+ * `member` with `frame` appended to its queue, the oldest frames dropped until the queue is
+ * within `queueLimits` again.
+ */
+export function withQueued(member: Member, frame: string): Member {
+  const queue = [...member.queue, frame];
+  let queuedBytes = member.queuedBytes + utf8Length(frame);
+  while (queue.length > queueLimits.frames || queuedBytes > queueLimits.bytes) {
+    queuedBytes -= utf8Length(queue.shift()!);
+  }
+  return { ...member, queue, queuedBytes };
+}
+
+/** The peer ids of every member but `self`, in join order (oldest first). */
+export function othersOf(members: readonly Member[], self: Member): string[] {
+  const peers: string[] = [];
+  for (const member of members) if (member !== self) peers.push(member.peerId);
+  return peers;
+}

@@ -1,0 +1,48 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { resolveConfig, type ConfigOverrides } from './config.ts';
+import { configPlugin } from './plugins/config.ts';
+import { roomsPlugin } from './plugins/rooms.ts';
+import { signalingPlugin } from './plugins/signaling.ts';
+import { heartbeatPlugin } from './plugins/heartbeat.ts';
+import { healthPlugin } from './plugins/health.ts';
+import { webPlugin } from './plugins/web.ts';
+
+/** Options of `buildApp`: any part of the configuration, plus Fastify's logger setting. */
+export type AppOptions = ConfigOverrides & {
+  /** `false` (the default) logs nothing; `true` or pino options log through Fastify. */
+  logger?: boolean | Record<string, unknown>;
+};
+
+/** Shortens room ids in logged URLs (`/r/<roomId>`): full ids are never logged. */
+function redactUrl(url: string): string {
+  return url.replace(/(\/r\/[^/?#]{0,8})[^/?#]*/g, '$1…');
+}
+
+function loggerOption(logger: AppOptions['logger']): FastifyServerOptions['logger'] {
+  if (logger === undefined || logger === false) return false;
+  const options = logger === true ? {} : logger;
+  return {
+    ...options,
+    serializers: {
+      req: (request: { method: string; url: string }) => ({ method: request.method, url: redactUrl(request.url) }),
+    },
+  };
+}
+
+/**
+ * Builds the Parley server: the signaling endpoint `/ws`, `/healthz` and the call page, one
+ * plugin per concern. Used by `server/main.ts` and by every test; listening is the caller's
+ * job. Throws `ConfigError` for options that cannot run.
+ */
+export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
+  const { logger, ...overrides } = options;
+  const config = resolveConfig(overrides);
+  const app = Fastify({ logger: loggerOption(logger) });
+  await app.register(configPlugin, { config });
+  await app.register(roomsPlugin);
+  await app.register(signalingPlugin);
+  await app.register(heartbeatPlugin);
+  await app.register(healthPlugin);
+  await app.register(webPlugin);
+  return app;
+}

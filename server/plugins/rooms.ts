@@ -1,0 +1,93 @@
+import fp from 'fastify-plugin';
+import { createActor, type Actor } from 'xstate';
+import { roomMachine, type RoomEmitted, type RoomInput } from '../../machines/room-machine.ts';
+import { ids } from '../ids.ts';
+import type { ServerConfig } from '../config.ts';
+
+/** A running room: one `roomMachine` actor. */
+export type RoomActor = Actor<typeof roomMachine>;
+
+/** Carries out what a room emits; `room` is the actor that emitted it. */
+export type RoomSink = (event: RoomEmitted, room: RoomActor) => void;
+
+/** How room ids appear in logs at info level: a prefix too short to join with. */
+export function roomLabel(roomId: string): string {
+  return roomId.slice(0, 8);
+}
+
+interface RoomLog {
+  info(object: object, message: string): void;
+}
+
+/**
+ * The live rooms by id. A room is added when created and removed as soon as its actor reaches
+ * the final state, so a lookup never finds a closed room.
+ */
+export class RoomRegistry {
+  private readonly rooms = new Map<string, RoomActor>();
+  private readonly machine: typeof roomMachine;
+
+  constructor(
+    config: Pick<ServerConfig, 'resumeGraceMs'>,
+    private readonly log: RoomLog,
+  ) {
+    this.machine = roomMachine.provide({ delays: { resumeGrace: config.resumeGraceMs } });
+  }
+
+  /** Starts a room with its creator; everything the room emits, from its first event on, goes to `sink`. */
+  create(input: Omit<RoomInput, 'roomId'>, sink: RoomSink): RoomActor {
+    const roomId = ids.room();
+    const room = createActor(this.machine, { input: { ...input, roomId } });
+    this.rooms.set(roomId, room);
+    room.on('*', (event) => sink(event, room));
+    room.subscribe({
+      complete: () => {
+        this.rooms.delete(roomId);
+        this.log.info({ room: roomLabel(roomId) }, 'room closed');
+      },
+    });
+    this.log.info({ room: roomLabel(roomId), capacity: input.capacity }, 'room created');
+    room.start();
+    return room;
+  }
+
+  /** The live room named `roomId`; any other string (malformed ones too) finds nothing. */
+  get(roomId: string): RoomActor | undefined {
+    return this.rooms.get(roomId);
+  }
+
+  /** How many rooms are live. */
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  /** Seats taken across every room, held seats of lost peers included. */
+  memberCount(): number {
+    let members = 0;
+    for (const room of this.rooms.values()) members += room.getSnapshot().context.members.length;
+    return members;
+  }
+
+  /** Stops every room (and with it every pending grace timer); used on shutdown. */
+  stopAll(): void {
+    for (const room of this.rooms.values()) room.stop();
+    this.rooms.clear();
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The live rooms of this server. */
+    rooms: RoomRegistry;
+  }
+}
+
+/** Holds the room registry; stops every room when the app closes. */
+export const roomsPlugin = fp(
+  async (app) => {
+    const registry = new RoomRegistry(app.config, app.log);
+    app.decorate('rooms', registry);
+    app.addHook('onClose', async () => registry.stopAll());
+  },
+  { name: 'parley-rooms', dependencies: ['parley-config'] },
+);

@@ -1,0 +1,214 @@
+import fp from 'fastify-plugin';
+import websocket from '@fastify/websocket';
+import type { WebSocket } from 'ws';
+import { encode } from '../../protocol/encode.ts';
+import { closeCodes, limits } from '../../protocol/limits.ts';
+import type { ProtocolErrorCode } from '../../protocol/error-codes.ts';
+import { createClientMessageParser } from '../../protocol/parse-client-message.ts';
+import type { ClientMessage } from '../../protocol/messages.ts';
+import { iceServersFor } from '../ice-servers.ts';
+import { ids } from '../ids.ts';
+import { RateLimiter, type RateVerdict } from '../rate-limiter.ts';
+import type { RoomActor, RoomSink } from './rooms.ts';
+
+/** Counts that tell whether anything leaked; tests and benchmarks check them. */
+export interface SignalingStats {
+  /** Live rooms. */
+  rooms: number;
+  /** Open (or closing) sockets on /ws. */
+  connections: number;
+  /** Seats taken across all rooms, held seats included. */
+  members: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The /ws signaling endpoint. */
+    signaling: { stats(): SignalingStats };
+  }
+}
+
+/** One socket on /ws; kept small, since an idle joined client should cost little memory. */
+interface Connection {
+  readonly id: string;
+  readonly socket: WebSocket;
+  readonly limiter: RateLimiter;
+  /** The room this socket holds a seat in, if any. */
+  room: RoomActor | undefined;
+  /** How the room must treat this socket's end once the server has decided it. */
+  ending: 'leave' | 'lost' | undefined;
+}
+
+/** Frames that never change, encoded once. */
+const frames = {
+  welcome: encode({ type: 'welcome', protocol: limits.protocol }),
+  pong: encode({ type: 'pong' }),
+  shuttingDown: encode({ type: 'error', code: 'shutting-down', message: 'The server is restarting; reconnect and resume.' }),
+  rateLimited: encode({ type: 'error', code: 'rate-limited', message: 'Too many messages; some were dropped.' }),
+};
+
+const errorText: Partial<Record<ProtocolErrorCode, string>> = {
+  'already-in-room': 'Leave your room first.',
+  'not-in-room': 'You are not in a room.',
+  'room-not-found': 'No such room.',
+};
+
+/**
+ * The signaling endpoint `/ws` (PROTOCOL.md): welcome, message validation, room membership by
+ * way of the room actors, rate limiting, and the close rules (a close frame leaves at once, a
+ * lost connection keeps its seat for the grace period). On shutdown every socket gets
+ * `shutting-down` and close code 1012.
+ */
+export const signalingPlugin = fp(
+  async (app) => {
+    const { config, rooms } = app;
+    const connections = new Map<string, Connection>();
+    const parse = createClientMessageParser({ maxCapacity: config.maxCapacity });
+    let nextConnection = 0;
+    let drained: (() => void) | undefined;
+
+    const sendError = (connection: Connection, code: ProtocolErrorCode, ref: ClientMessage['type'] | undefined, message = errorText[code] ?? code): void => {
+      connection.socket.send(encode(ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref }));
+    };
+
+    /** Closes a socket for a reason the server chose; `ending` says what its room should do. */
+    const end = (connection: Connection, code: number, ending: 'leave' | 'lost'): void => {
+      connection.ending ??= ending;
+      connection.socket.close(code);
+    };
+
+    const sink: RoomSink = (event, room) => {
+      const connection = connections.get(event.connection);
+      if (connection === undefined) return;
+      switch (event.type) {
+        case 'send':
+          connection.socket.send(event.frame);
+          return;
+        case 'member.joined':
+          connection.room = room;
+          connection.socket.send(
+            encode({
+              type: 'joined',
+              roomId: event.roomId,
+              peerId: event.peerId,
+              peers: event.peers,
+              capacity: event.capacity,
+              resume: event.token,
+              iceServers: iceServersFor(config, event.peerId, Date.now()),
+            }),
+          );
+          return;
+        case 'member.left':
+          connection.room = undefined;
+          return;
+        case 'close':
+          connection.room = undefined;
+          connection.socket.close(event.code);
+          return;
+      }
+    };
+
+    const overLimit = (connection: Connection, verdict: Exclude<RateVerdict, 'accept'>): void => {
+      if (verdict === 'notify') connection.socket.send(frames.rateLimited);
+      else if (verdict === 'close') {
+        app.log.info({ connection: connection.id }, 'closing a socket still over the rate limit');
+        end(connection, closeCodes.policyViolation, 'leave');
+      }
+    };
+
+    const handle = (connection: Connection, message: ClientMessage): void => {
+      const { room } = connection;
+      switch (message.type) {
+        case 'signal':
+          if (room === undefined) sendError(connection, 'not-in-room', 'signal');
+          else room.send({ type: 'client.signal', connection: connection.id, to: message.to, data: message.data });
+          return;
+        case 'ping':
+          connection.socket.send(frames.pong);
+          return;
+        case 'create':
+          if (room !== undefined) sendError(connection, 'already-in-room', 'create');
+          else {
+            const creator = { connection: connection.id, peerId: ids.peer(), token: ids.token() };
+            rooms.create({ capacity: message.capacity ?? limits.defaultCapacity, creator }, sink);
+          }
+          return;
+        case 'join': {
+          if (room !== undefined) return sendError(connection, 'already-in-room', 'join');
+          const target = rooms.get(message.roomId);
+          if (target === undefined) return sendError(connection, 'room-not-found', 'join');
+          target.send({ type: 'client.join', connection: connection.id, peerId: ids.peer(), token: ids.token(), resume: message.resume });
+          return;
+        }
+        case 'leave':
+          if (room === undefined) sendError(connection, 'not-in-room', 'leave');
+          else room.send({ type: 'client.leave', connection: connection.id });
+          return;
+      }
+    };
+
+    const onMessage = (connection: Connection, data: Buffer, isBinary: boolean): void => {
+      if (connection.ending !== undefined) return;
+      const verdict = connection.limiter.take(performance.now());
+      if (verdict !== 'accept') return overLimit(connection, verdict);
+      if (isBinary) return end(connection, closeCodes.unsupportedData, 'leave');
+      const result = parse(data.toString());
+      if (result.ok) handle(connection, result.message);
+      else sendError(connection, result.error.code, result.error.ref as ClientMessage['type'] | undefined, result.error.message);
+    };
+
+    const onClose = (connection: Connection, code: number): void => {
+      connections.delete(connection.id);
+      if (connections.size === 0) drained?.();
+      const { room } = connection;
+      connection.room = undefined;
+      if (room === undefined || room.getSnapshot().status !== 'active') return;
+      // No close frame from the client (1006: network gone, heartbeat) and 1012 keep the seat.
+      const lost = connection.ending === 'lost' || (connection.ending === undefined && code === 1006);
+      room.send({ type: lost ? 'socket.lost' : 'socket.closed', connection: connection.id });
+    };
+
+    await app.register(websocket, {
+      options: { maxPayload: config.maxPayload, perMessageDeflate: false },
+      // ws has already closed the socket with the right code (1009, 1007, 1002): it leaves.
+      // The socket's own 'error' listener (below) marks it as leaving; here it is only logged.
+      errorHandler: (error) => app.log.debug({ err: error }, 'websocket protocol error'),
+      preClose: async () => {
+        for (const connection of connections.values()) {
+          if (connection.ending !== undefined) continue;
+          connection.socket.send(frames.shuttingDown);
+          end(connection, closeCodes.serviceRestart, 'lost');
+        }
+        if (connections.size > 0) {
+          await new Promise<void>((resolve) => {
+            drained = resolve;
+            setTimeout(resolve, config.shutdownTimeoutMs).unref();
+          });
+        }
+        for (const connection of connections.values()) connection.socket.terminate();
+        app.websocketServer.close();
+      },
+    });
+
+    app.get('/ws', { websocket: true }, (socket) => {
+      const connection: Connection = {
+        id: `c${(nextConnection++).toString(36)}`,
+        socket,
+        limiter: new RateLimiter(config.rateLimit, performance.now()),
+        room: undefined,
+        ending: undefined,
+      };
+      connections.set(connection.id, connection);
+      socket.on('message', (data, isBinary) => onMessage(connection, data as Buffer, isBinary));
+      socket.on('close', (code) => onClose(connection, code));
+      // ws reports a protocol violation (too big, bad UTF-8, bad opcode) after closing with its code.
+      socket.on('error', () => (connection.ending ??= 'leave'));
+      socket.send(frames.welcome);
+    });
+
+    app.decorate('signaling', {
+      stats: () => ({ rooms: rooms.size, connections: connections.size, members: rooms.memberCount() }),
+    });
+  },
+  { name: 'parley-signaling', dependencies: ['parley-config', 'parley-rooms'] },
+);
