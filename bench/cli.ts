@@ -1,0 +1,66 @@
+/**
+ * Command-line options of `npm run bench` and the sizes each mode uses.
+ *   npm run bench                      full run (several minutes)
+ *   npm run bench -- --quick           smaller sizes, under a minute
+ *   npm run bench -- --only relay,memory
+ *   npm run bench -- --profile         also profile Parley under the relay load (--cpu-prof)
+ */
+
+/** Every series, in the order they run. */
+export const seriesNames = ['page-weight', 'relay', 'open-loop', 'memory', 'churn', 'call-setup'] as const;
+export type SeriesName = (typeof seriesNames)[number];
+
+/** Sizes and durations for one run of the benchmark. */
+export interface BenchConfig {
+  quick: boolean;
+  only: ReadonlySet<SeriesName>;
+  profile: boolean;
+  relay: { pairs: number; rounds: number; warmupMs: number; measureMs: number };
+  openLoop: { clients: number; ratePerSecond: number; durationMs: number; rounds: number };
+  memory: { clients: number };
+  churn: { cyclesPerSecond: number; durationMs: number; warmupCycles: number };
+  callSetup: { runs: number };
+}
+
+const full: Omit<BenchConfig, 'quick' | 'only' | 'profile'> = {
+  relay: { pairs: 200, rounds: 3, warmupMs: 1_000, measureMs: 5_000 },
+  openLoop: { clients: 1_000, ratePerSecond: 5_000, durationMs: 10_000, rounds: 3 },
+  memory: { clients: 5_000 },
+  churn: { cyclesPerSecond: 300, durationMs: 30_000, warmupCycles: 600 },
+  callSetup: { runs: 20 },
+};
+
+const quick: Omit<BenchConfig, 'quick' | 'only' | 'profile'> = {
+  relay: { pairs: 50, rounds: 1, warmupMs: 300, measureMs: 1_000 },
+  openLoop: { clients: 200, ratePerSecond: 1_000, durationMs: 2_000, rounds: 1 },
+  memory: { clients: 1_000 },
+  churn: { cyclesPerSecond: 300, durationMs: 5_000, warmupCycles: 150 },
+  callSetup: { runs: 5 },
+};
+
+/** Parses argv (without node and script) into a config; throws on an unknown option. */
+export function parseArgs(argv: readonly string[]): BenchConfig {
+  let isQuick = false;
+  let profile = false;
+  let only: Set<SeriesName> = new Set(seriesNames);
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    if (arg === '--quick') isQuick = true;
+    else if (arg === '--profile') profile = true;
+    else if (arg === '--only' || arg.startsWith('--only=')) {
+      const list = arg === '--only' ? argv[++index] ?? '' : arg.slice('--only='.length);
+      const names = list.split(',').map((name) => name.trim()).filter(Boolean);
+      for (const name of names) {
+        if (!(seriesNames as readonly string[]).includes(name)) {
+          throw new Error(`unknown series "${name}"; choose from ${seriesNames.join(', ')}`);
+        }
+      }
+      only = new Set(names as SeriesName[]);
+    } else if (arg === '--help' || arg === '-h') {
+      throw new Error(`usage: npm run bench -- [--quick] [--only ${seriesNames.join(',')}] [--profile]`);
+    } else {
+      throw new Error(`unknown option ${arg}`);
+    }
+  }
+  return { quick: isQuick, only, profile, ...(isQuick ? quick : full) };
+}

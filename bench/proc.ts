@@ -1,0 +1,203 @@
+/**
+ * Child server processes for the benchmark: spawned one per measurement, pinned to their own
+ * core, read for CPU time from /proc and asked for memory (after GC) over an IPC channel.
+ * Every child is tracked by a `ProcessGroup` so that an error or Ctrl-C never leaves one behind.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The servers compared: the product, the peer a user would pick instead, and a bare relay. */
+export type ServerKind = 'parley' | 'peerjs' | 'floor';
+
+/** What a server child reports about its own memory, right after a full GC. */
+export interface MemorySample {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+/** Messages a server child sends its parent (see bench/servers/control.ts). */
+export type ChildReport = { type: 'ready'; port: number } | ({ type: 'memory' } & MemorySample);
+
+/** Options for one server child. */
+export interface SpawnOptions {
+  /** Extra environment for the child (e.g. Parley's LOG_LEVEL). */
+  env?: Record<string, string>;
+  /** Extra flags for node, e.g. `--cpu-prof`. */
+  nodeFlags?: string[];
+  /** Working directory of the child (profiles are written there). */
+  cwd?: string;
+}
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+/** The repository root, where `node --import tsx` resolves its loader. */
+export const repoRoot = path.resolve(benchDir, '..');
+
+/** The core the servers run on; the load generator takes the other one. */
+const serverCore = '0';
+const loadCore = '1';
+
+/** True when `taskset` can pin processes (util-linux is installed). */
+export function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Kernel clock ticks per second, the unit of utime/stime in /proc/<pid>/stat. */
+export function clockTicksPerSecond(): number {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+}
+
+/** User + system CPU seconds a process has used so far, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number, ticksPerSecond: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at field 3 (state).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return (utime + stime) / ticksPerSecond;
+}
+
+/**
+ * Pins this process (all its threads) to the load generator's core, or with `all` releases it
+ * to every core again (the browser series needs both).
+ */
+export function pinSelf(which: 'load' | 'all'): boolean {
+  if (!hasTaskset()) return false;
+  const cores = which === 'load' ? loadCore : '0-1023';
+  try {
+    execFileSync('taskset', ['-a', '-pc', cores, String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A running server child. */
+export class ServerProcess {
+  readonly kind: ServerKind;
+  readonly child: ChildProcess;
+  readonly port: number;
+  private readonly ticksPerSecond: number;
+  private readonly log: string[];
+
+  constructor(init: { kind: ServerKind; child: ChildProcess; port: number; ticksPerSecond: number; log: string[] }) {
+    this.kind = init.kind;
+    this.child = init.child;
+    this.port = init.port;
+    this.ticksPerSecond = init.ticksPerSecond;
+    this.log = init.log;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** CPU seconds (user + system) the server has used since it started. */
+  cpuSeconds(): number {
+    return cpuSeconds(this.pid, this.ticksPerSecond);
+  }
+
+  /** Asks the child to collect garbage and report its memory. */
+  async memory(timeoutMs = 10_000): Promise<MemorySample> {
+    const reply = await this.request({ type: 'memory' }, 'memory', timeoutMs);
+    const { type: _type, ...sample } = reply as { type: 'memory' } & MemorySample;
+    return sample;
+  }
+
+  /** The last lines the child wrote to stdout/stderr, for error messages. */
+  recentOutput(): string {
+    return this.log.join('').slice(-2_000);
+  }
+
+  /** Stops the child (SIGTERM, then SIGKILL after `graceMs`) and waits for it to exit. */
+  async stop(graceMs = 5_000): Promise<void> {
+    const { child } = this;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private request(message: { type: string }, replyType: string, timeoutMs: number): Promise<ChildReport> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.child.off('message', onMessage);
+        reject(new Error(`${this.kind}: no ${replyType} reply within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onMessage = (reply: ChildReport): void => {
+        if (reply.type !== replyType) return;
+        clearTimeout(timer);
+        this.child.off('message', onMessage);
+        resolve(reply);
+      };
+      this.child.on('message', onMessage);
+      this.child.send(message);
+    });
+  }
+}
+
+/** Spawns and tracks server children; `killAll` is safe to call from exit handlers. */
+export class ProcessGroup {
+  private readonly children = new Set<ChildProcess>();
+  private readonly ticksPerSecond = clockTicksPerSecond();
+  readonly pinned = hasTaskset();
+
+  /** Starts `bench/servers/<kind>.ts` on the server core and waits for it to listen. */
+  async start(kind: ServerKind, options: SpawnOptions = {}, timeoutMs = 30_000): Promise<ServerProcess> {
+    const entry = path.join(benchDir, 'servers', `${kind}.ts`);
+    if (!existsSync(entry)) throw new Error(`no server entry ${entry}`);
+    const nodeArgs = ['--expose-gc', ...(options.nodeFlags ?? []), '--import', 'tsx', entry];
+    const [command, args] = this.pinned
+      ? ['taskset', ['-c', serverCore, process.execPath, ...nodeArgs]]
+      : [process.execPath, nodeArgs];
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? repoRoot,
+      env: { ...process.env, ...options.env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    this.children.add(child);
+    child.once('exit', () => this.children.delete(child));
+    const log: string[] = [];
+    const keep = (chunk: Buffer): void => {
+      log.push(chunk.toString());
+      if (log.length > 50) log.shift();
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${kind} did not start within ${timeoutMs} ms:\n${log.join('')}`)), timeoutMs);
+      child.on('message', (report: ChildReport) => {
+        if (report.type !== 'ready') return;
+        clearTimeout(timer);
+        resolve(report.port);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`${kind} exited (${code ?? signal}) before listening:\n${log.join('')}`));
+      });
+    });
+    return new ServerProcess({ kind, child, port, ticksPerSecond: this.ticksPerSecond, log });
+  }
+
+  /** Kills every child still running, at once (for exit and signal handlers). */
+  killAll(): void {
+    for (const child of this.children) child.kill('SIGKILL');
+    this.children.clear();
+  }
+}

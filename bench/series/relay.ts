@@ -1,0 +1,147 @@
+/**
+ * Series 1: closed-loop relay. P pairs ping-pong a candidate, then an SDP, through each
+ * server in turn; servers run one at a time, pinned to their own core, in an order that
+ * rotates every round so that no server always goes first (warm caches, thermal state).
+ */
+import type { BenchConfig } from '../cli.ts';
+import { protocolClients } from '../clients/protocol-clients.ts';
+import { closeSockets, inBatches } from '../clients/socket.ts';
+import { signalPayloads } from '../payloads.ts';
+import type { ProcessGroup, ServerKind, SpawnOptions } from '../proc.ts';
+import { median, ratio } from '../stats.ts';
+import { pingPong, type PingPongResult } from './ping-pong.ts';
+
+/** One server, one payload, one round. */
+export interface RelayRun extends Omit<PingPongResult, 'oneWay'> {
+  kind: ServerKind;
+  payload: string;
+  round: number;
+  messagesPerSecond: number;
+  oneWayP50Ms: number;
+  oneWayP99Ms: number;
+  cpuMicrosPerMessage: number;
+}
+
+/** Medians over rounds for one server and payload. */
+export interface RelayRow {
+  kind: ServerKind;
+  payload: string;
+  messagesPerSecond: number;
+  oneWayP50Ms: number;
+  oneWayP99Ms: number;
+  cpuMicrosPerMessage: number;
+  errors: number;
+}
+
+/** Parley divided by a peer, per payload. */
+export interface RelayRatio {
+  payload: string;
+  versus: ServerKind;
+  messagesPerSecond: number;
+  oneWayP50: number;
+  oneWayP99: number;
+  cpuPerMessage: number;
+}
+
+export interface RelayResult {
+  pairs: number;
+  rounds: number;
+  rows: RelayRow[];
+  ratios: RelayRatio[];
+  runs: RelayRun[];
+}
+
+/** Runs the relay series over `kinds` (servers that could not start are reported, not fatal). */
+export async function runRelay(input: {
+  group: ProcessGroup;
+  config: BenchConfig;
+  kinds: readonly ServerKind[];
+  log: (line: string) => void;
+  spawnOptions?: (kind: ServerKind) => SpawnOptions;
+}): Promise<RelayResult> {
+  const { group, config, kinds, log } = input;
+  const { pairs: pairCount, rounds, warmupMs, measureMs } = config.relay;
+  const payloads = signalPayloads();
+  const runs: RelayRun[] = [];
+
+  for (let round = 0; round < rounds; round++) {
+    const order = kinds.map((_, index) => kinds[(index + round) % kinds.length]!);
+    for (const kind of order) {
+      const server = await group.start(kind, input.spawnOptions?.(kind) ?? {});
+      try {
+        const client = protocolClients[kind];
+        const pairs = await inBatches(pairCount, 50, (index) => client.connectPair(server.port, index));
+        for (const payload of payloads) {
+          const result = await pingPong({
+            pairs,
+            frames: pairs.map((pair) => pair.frames(payload)),
+            minFrameBytes: payload.bytes,
+            warmupMs,
+            measureMs,
+            serverCpu: () => server.cpuSeconds(),
+          });
+          const run: RelayRun = {
+            kind,
+            payload: payload.name,
+            round,
+            relayed: result.relayed,
+            seconds: result.seconds,
+            errors: result.errors,
+            serverCpuSeconds: result.serverCpuSeconds,
+            messagesPerSecond: result.relayed / result.seconds,
+            oneWayP50Ms: result.oneWay.p50,
+            oneWayP99Ms: result.oneWay.p99,
+            cpuMicrosPerMessage: (result.serverCpuSeconds * 1e6) / result.relayed,
+          };
+          runs.push(run);
+          log(
+            `relay round ${round + 1}/${rounds} ${kind.padEnd(6)} ${payload.name.padEnd(9)} ` +
+              `${Math.round(run.messagesPerSecond)} msg/s, p50 ${run.oneWayP50Ms.toFixed(3)} ms, ` +
+              `${run.cpuMicrosPerMessage.toFixed(2)} µs CPU/msg${run.errors > 0 ? `, ${run.errors} errors` : ''}`,
+          );
+        }
+        await closeSockets(pairs.flatMap((pair) => [pair.a, pair.b]));
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  return { pairs: pairCount, rounds, ...aggregate(runs, kinds, payloads.map((payload) => payload.name)), runs };
+}
+
+function aggregate(runs: RelayRun[], kinds: readonly ServerKind[], payloads: string[]): Pick<RelayResult, 'rows' | 'ratios'> {
+  const rows: RelayRow[] = [];
+  for (const payload of payloads) {
+    for (const kind of kinds) {
+      const mine = runs.filter((run) => run.kind === kind && run.payload === payload);
+      if (mine.length === 0) continue;
+      rows.push({
+        kind,
+        payload,
+        messagesPerSecond: median(mine.map((run) => run.messagesPerSecond)),
+        oneWayP50Ms: median(mine.map((run) => run.oneWayP50Ms)),
+        oneWayP99Ms: median(mine.map((run) => run.oneWayP99Ms)),
+        cpuMicrosPerMessage: median(mine.map((run) => run.cpuMicrosPerMessage)),
+        errors: mine.reduce((sum, run) => sum + run.errors, 0),
+      });
+    }
+  }
+  const ratios: RelayRatio[] = [];
+  for (const payload of payloads) {
+    const parley = rows.find((row) => row.kind === 'parley' && row.payload === payload);
+    if (parley === undefined) continue;
+    for (const versus of ['floor', 'peerjs'] as const) {
+      const other = rows.find((row) => row.kind === versus && row.payload === payload);
+      if (other === undefined) continue;
+      ratios.push({
+        payload,
+        versus,
+        messagesPerSecond: ratio(parley.messagesPerSecond, other.messagesPerSecond),
+        oneWayP50: ratio(parley.oneWayP50Ms, other.oneWayP50Ms),
+        oneWayP99: ratio(parley.oneWayP99Ms, other.oneWayP99Ms),
+        cpuPerMessage: ratio(parley.cpuMicrosPerMessage, other.cpuMicrosPerMessage),
+      });
+    }
+  }
+  return { rows, ratios };
+}
