@@ -1,0 +1,86 @@
+/**
+ * Types of `callMachine` (machines/call-machine.ts): its context (what the page reads), the
+ * events it accepts, and the contracts of its actors (`acquireMedia`, `signalingSocket`).
+ */
+import type { ActorRefFrom } from 'xstate';
+import type { ErrorCode } from '../protocol/error-codes.ts';
+import type { ClientMessage, IceServer, ServerMessage } from '../protocol/messages.ts';
+import type { peerMachine } from './peer-machine.ts';
+import type { PeerOutput, PeerSignalEvent } from './peer-types.ts';
+
+/** What the person asked for in the lobby. */
+export type JoinIntent = { kind: 'create'; capacity?: number } | { kind: 'join'; roomId: string };
+
+/** One remote peer of the call: subscribe to `ref` for its handshake state and remote stream. */
+export interface PeerEntry {
+  peerId: string;
+  ref: ActorRefFrom<typeof peerMachine>;
+}
+
+/** What went wrong, with a stable code the page turns into words (protocol/error-codes.ts). */
+export interface CallFailure {
+  code: ErrorCode;
+  message?: string;
+  /** Set when the failure concerns one remote peer (`ice-failed`). */
+  peerId?: string;
+}
+
+/** What the call machine holds; everything the page shows comes from here or a peer's snapshot. */
+export interface CallContext {
+  intent: JoinIntent | null;
+  /** The room's id once `joined`; the shareable link is built from it. */
+  roomId: string | null;
+  /** Our own peer id in the room. */
+  selfId: string | null;
+  /** How many peers the room holds. */
+  capacity: number | null;
+  /** Token from the latest `joined`, to rejoin after a lost connection. */
+  resumeToken: string | null;
+  iceServers: IceServer[];
+  /** Remote peers, oldest first. */
+  peers: PeerEntry[];
+  /** Our camera/microphone, `null` before media is acquired and when receiving only. */
+  localStream: MediaStream | null;
+  micMuted: boolean;
+  cameraOff: boolean;
+  error: CallFailure | null;
+  /** Signals produced while the socket is down, sent once it is back (at most `outboxLimit`). */
+  outbox: PeerSignalEvent[];
+  /** Reconnection attempts since the socket was lost. */
+  reconnectAttempt: number;
+}
+
+/** What `acquireMedia` is asked for; it resolves with a stream or rejects with a MediaAccessError. */
+export interface MediaRequest {
+  audio: boolean;
+  video: boolean;
+}
+
+/** Commands the call machine sends to the `signalingSocket` actor. */
+export type SocketCommand = { type: 'call.send'; message: ClientMessage };
+
+/** Events the `signalingSocket` actor sends back. */
+export type SocketEvent =
+  | { type: 'socket.open' }
+  /** A parsed server frame (frames that are not protocol messages never get here). */
+  | { type: 'socket.message'; message: ServerMessage }
+  /** The socket closed; `code` is the WebSocket close code (1006 when the network dropped). */
+  | { type: 'socket.closed'; code: number };
+
+/** Events from the page. */
+export type CallUiEvent =
+  | { type: 'ui.create'; capacity?: number }
+  | { type: 'ui.join'; roomId: string }
+  | { type: 'ui.hangUp' }
+  | { type: 'ui.toggleMic' }
+  | { type: 'ui.toggleCamera' }
+  /** After media failed: join anyway, receiving only. */
+  | { type: 'ui.receiveOnly' }
+  /** From a media failure, `ended` or `failed`: back to the lobby. */
+  | { type: 'ui.backToLobby' };
+
+/** A spawned peer machine finished (`failed` or `closed`). */
+export type PeerDoneEvent = { type: `xstate.done.actor.peer:${string}`; output: PeerOutput };
+
+/** Every event the call machine accepts. */
+export type CallEvent = CallUiEvent | SocketEvent | PeerSignalEvent | PeerDoneEvent;

@@ -1,0 +1,30 @@
+/**
+ * The one word the page shows per remote peer (`handshake-state`, shared/PAGE.md), read from a
+ * peer machine's snapshot. Inside `active` the connection region names the state; the
+ * negotiation region running beside it (offer/answer rounds) is detail for the inspector.
+ */
+import type { SnapshotFrom } from 'xstate';
+import type { peerMachine } from './peer-machine.ts';
+
+/** Every value `handshakeStateOf()` can return, in the order a handshake goes through them. */
+export const handshakeStates = [
+  'idle',
+  'media',
+  'offering',
+  'answering',
+  'connected',
+  'reconnecting',
+  'failed',
+  'closed',
+] as const;
+
+export type HandshakeState = (typeof handshakeStates)[number];
+
+/** A peer machine's handshake state; a stopped machine (the call ended) reads `closed`. */
+export function handshakeStateOf(snapshot: SnapshotFrom<typeof peerMachine>): HandshakeState {
+  if (snapshot.status === 'stopped') return 'closed';
+  const value = snapshot.value;
+  if (typeof value === 'string') return value as HandshakeState;
+  const active = (value as { active?: { connection?: string } }).active;
+  return (active?.connection ?? 'idle') as HandshakeState;
+}

@@ -1,0 +1,62 @@
+/**
+ * The contract between `peerMachine` and the actor that wraps one RTCPeerConnection
+ * (web/lib/actors/peer-connection.ts in the page, tests/support/fakes/ in tests).
+ *
+ * The machine decides, the actor only performs: it receives commands (`peer.*`, sent by the
+ * peer machine) and reports what the connection did (`pc.*`). The actor runs commands one at
+ * a time, in the order received, so a candidate sent after a description is applied after it.
+ */
+import type { IceServer } from '../protocol/messages.ts';
+
+/** A kind of media track, as in `MediaStreamTrack.kind`. */
+export type MediaKind = 'audio' | 'video';
+
+/** What the actor is started with. */
+export interface PeerConnectionInput {
+  /** From `joined.iceServers`: STUN/TURN servers with short-lived credentials. */
+  iceServers: IceServer[];
+  /** The polite side rolls back its own offer when offers collide; the impolite side ignores theirs. */
+  polite: boolean;
+}
+
+/** Commands the peer machine sends to the connection actor. */
+export type PeerConnectionCommand =
+  /**
+   * Attaches every track of `stream` that is not attached yet, and adds a receive-only
+   * transceiver for each kind in `receive` that has none yet. Idempotent, so it can be sent
+   * before every answer.
+   */
+  | { type: 'peer.attachMedia'; stream: MediaStream | null; receive: MediaKind[] }
+  /** `setLocalDescription()` with no argument: an offer or an answer, whichever is due. */
+  | { type: 'peer.setLocalDescription' }
+  | { type: 'peer.setRemoteDescription'; description: RTCSessionDescriptionInit }
+  /** Drops our own unanswered offer (`setLocalDescription({ type: 'rollback' })`). */
+  | { type: 'peer.rollback' }
+  /** `null` is the end of the remote side's candidates. */
+  | { type: 'peer.addCandidate'; candidate: RTCIceCandidateInit | null }
+  | { type: 'peer.restartIce' };
+
+/** The operations a `pc.error` can come from. */
+export type PeerConnectionOperation =
+  | 'attachMedia'
+  | 'setLocalDescription'
+  | 'setRemoteDescription'
+  | 'rollback'
+  | 'addCandidate'
+  | 'restartIce';
+
+/** Events the connection actor sends back to the peer machine. */
+export type PeerConnectionEvent =
+  /** The connection wants an offer (`negotiationneeded`). */
+  | { type: 'pc.negotiationNeeded' }
+  /** `setLocalDescription()` resolved; `description` is the resulting local description. */
+  | { type: 'pc.description'; description: RTCSessionDescriptionInit }
+  /** `setRemoteDescription()` resolved for a description of this type. */
+  | { type: 'pc.remoteDescription'; descriptionType: RTCSdpType }
+  /** A local candidate (`candidate.toJSON()`), or `null` once gathering is complete. */
+  | { type: 'pc.candidate'; candidate: RTCIceCandidateInit | null }
+  | { type: 'pc.connectionState'; state: RTCPeerConnectionState }
+  /** A remote track arrived; `stream` holds every remote track received so far. */
+  | { type: 'pc.track'; stream: MediaStream }
+  /** A command failed. */
+  | { type: 'pc.error'; operation: PeerConnectionOperation; message: string };

@@ -1,0 +1,82 @@
+/**
+ * Types of `peerMachine` (machines/peer-machine.ts): what it is started with, what it holds
+ * for the page, and the events it accepts.
+ */
+import type { IceServer } from '../protocol/messages.ts';
+import type { PeerConnectionEvent } from './peer-connection-contract.ts';
+
+/** The newcomer offers to every peer already in the room; those peers answer. */
+export type PeerRole = 'offerer' | 'answerer';
+
+/** Local media once it is decided: a stream with the tracks to send, or `null` to only receive. */
+export interface LocalMedia {
+  stream: MediaStream | null;
+}
+
+/** What one signal carries between two peers, inside the protocol's `signal.data`. */
+export type PeerSignal =
+  | { description: RTCSessionDescriptionInit }
+  | { candidate: RTCIceCandidateInit | null };
+
+/** Why a handshake failed; `code` is one of the stable client error codes. */
+export interface PeerError {
+  code: 'ice-failed';
+  message: string;
+}
+
+/** What a peer machine is spawned with. */
+export interface PeerInput {
+  /** The remote peer's id, as assigned by the server. */
+  peerId: string;
+  role: PeerRole;
+  iceServers: IceServer[];
+  /** Omitted while local media is still being decided; the machine then waits in `media`. */
+  localMedia?: LocalMedia;
+}
+
+/** What the machine holds; the page reads `remoteStream` and `error`. */
+export interface PeerContext {
+  peerId: string;
+  role: PeerRole;
+  /** The answering (existing) side is polite: on colliding offers it rolls back its own. */
+  polite: boolean;
+  iceServers: IceServer[];
+  /** `null` until local media is decided. */
+  localMedia: LocalMedia | null;
+  /** The remote offer waiting to be applied (one that came before media was ready, or the current one). */
+  remoteOffer: RTCSessionDescriptionInit | null;
+  /** Remote candidates that came before any remote description, in arrival order. */
+  pendingCandidates: Array<RTCIceCandidateInit | null>;
+  /** Mirrors `pc.remoteDescription !== null`: from then on candidates are applied at once. */
+  hasRemoteDescription: boolean;
+  /** Every track received from the remote peer, for a `<video>`; `null` until the first one. */
+  remoteStream: MediaStream | null;
+  error: PeerError | null;
+}
+
+/** What a finished peer machine (`failed` or `closed`) outputs to its parent. */
+export interface PeerOutput {
+  peerId: string;
+  error: PeerError | null;
+}
+
+/** Events from the parent call machine. */
+export type PeerParentEvent =
+  /** A description relayed from the remote peer. */
+  | { type: 'signal.description'; description: RTCSessionDescriptionInit }
+  /** A candidate relayed from the remote peer; `null` marks the end of its candidates. */
+  | { type: 'signal.candidate'; candidate: RTCIceCandidateInit | null }
+  /** Local media is decided (only needed when the machine was spawned without it). */
+  | { type: 'media.ready'; stream: MediaStream | null }
+  /** The remote peer left or we hang up: close the connection. */
+  | { type: 'peer.close' };
+
+/** Every event a peer machine accepts. */
+export type PeerEvent = PeerParentEvent | PeerConnectionEvent;
+
+/** The event a peer machine sends to its parent for every outgoing signal. */
+export interface PeerSignalEvent {
+  type: 'peer.signal';
+  peerId: string;
+  data: PeerSignal;
+}
