@@ -1,0 +1,114 @@
+import type { AddressInfo } from 'node:net';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import WebSocket from 'ws';
+import { afterEach, expect } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from '../../server/app.ts';
+import { serverMessageSchemas, type JoinedMessage, type ServerMessage } from '../../protocol/messages.ts';
+import { TestClient } from '../support/test-client.ts';
+
+const checkers = Object.fromEntries(
+  Object.entries(serverMessageSchemas).map(([type, schema]) => [type, TypeCompiler.Compile(schema)]),
+) as Record<string, { Check(value: unknown): boolean }>;
+
+/** Fails unless every frame a client got is a well-formed server message of protocol v1. */
+export function expectWellFormed(messages: readonly ServerMessage[]): void {
+  for (const message of messages) {
+    expect(checkers[message.type]?.Check(message), JSON.stringify(message)).toBe(true);
+  }
+}
+
+/** Resolves once `condition()` holds, checking after every turn of the event loop. */
+export async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${condition.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** A running server for one test, with clients that are checked and closed afterwards. */
+export interface TestServer {
+  app: FastifyInstance;
+  /** ws://127.0.0.1:<port>/ws */
+  url: string;
+  /** http://127.0.0.1:<port> */
+  origin: string;
+  /** Connects a client and consumes its `welcome`. */
+  connect(): Promise<TestClient>;
+  /** Connects a client and creates a room. */
+  create(capacity?: number): Promise<{ client: TestClient; joined: JoinedMessage }>;
+  /** Connects a client and joins `roomId` (resuming with `resume` if given). */
+  join(roomId: string, resume?: string): Promise<{ client: TestClient; joined: JoinedMessage }>;
+  /** `app.signaling.stats()`. */
+  stats(): { rooms: number; connections: number; members: number };
+}
+
+const running: Array<{ app: FastifyInstance; clients: TestClient[] }> = [];
+
+afterEach(async () => {
+  for (const { app, clients } of running.splice(0)) {
+    for (const client of clients) {
+      expectWellFormed(client.received);
+      client.socket.terminate();
+    }
+    await app.close();
+  }
+});
+
+/**
+ * Starts `buildApp` on an ephemeral loopback port with settings that keep tests quick (a long
+ * grace period unless a test needs it short, so a lost peer never expires by accident).
+ */
+export async function startServer(options: AppOptions = {}): Promise<TestServer> {
+  const app = await buildApp({ resumeGraceMs: 60_000, pingIntervalMs: 60_000, ...options });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  const clients: TestClient[] = [];
+  running.push({ app, clients });
+  const url = `ws://127.0.0.1:${port}/ws`;
+  const connect = async (): Promise<TestClient> => {
+    const client = await TestClient.ready(url);
+    clients.push(client);
+    return client;
+  };
+  return {
+    app,
+    url,
+    origin: `http://127.0.0.1:${port}`,
+    connect,
+    async create(capacity) {
+      const client = await connect();
+      client.send(capacity === undefined ? { type: 'create' } : { type: 'create', capacity });
+      return { client, joined: await client.next('joined') };
+    },
+    async join(roomId, resume) {
+      const client = await connect();
+      client.send(resume === undefined ? { type: 'join', roomId } : { type: 'join', roomId, resume });
+      return { client, joined: await client.next('joined') };
+    },
+    stats: () => app.signaling.stats(),
+  };
+}
+
+/** Pings and waits for the pong: every frame the server sent this client before is then in. */
+export async function settle(client: TestClient): Promise<void> {
+  client.send({ type: 'ping' });
+  await client.next('pong');
+}
+
+/**
+ * A raw socket that never answers WebSocket pings (`autoPong: false`), as a peer whose network
+ * silently went away: it still reads frames, which it collects as parsed messages.
+ */
+export async function silentSocket(url: string): Promise<{ socket: WebSocket; received: ServerMessage[]; closed: Promise<number> }> {
+  const socket = new WebSocket(url, { autoPong: false });
+  const received: ServerMessage[] = [];
+  socket.on('message', (data) => received.push(JSON.parse(String(data)) as ServerMessage));
+  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return { socket, received, closed };
+}
