@@ -42,17 +42,19 @@ export interface TestServer {
   join(roomId: string, resume?: string): Promise<{ client: TestClient; joined: JoinedMessage }>;
   /** `app.signaling.stats()`. */
   stats(): { rooms: number; connections: number; members: number };
+  /** Closes the app (once; the test's cleanup then leaves it alone). */
+  close(): Promise<void>;
 }
 
-const running: Array<{ app: FastifyInstance; clients: TestClient[] }> = [];
+const running: Array<{ close: () => Promise<void>; clients: TestClient[] }> = [];
 
 afterEach(async () => {
-  for (const { app, clients } of running.splice(0)) {
+  for (const { close, clients } of running.splice(0)) {
     for (const client of clients) {
       expectWellFormed(client.received);
       client.socket.terminate();
     }
-    await app.close();
+    await close();
   }
 });
 
@@ -65,7 +67,9 @@ export async function startServer(options: AppOptions = {}): Promise<TestServer>
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const clients: TestClient[] = [];
-  running.push({ app, clients });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= app.close());
+  running.push({ close, clients });
   const url = `ws://127.0.0.1:${port}/ws`;
   const connect = async (): Promise<TestClient> => {
     const client = await TestClient.ready(url);
@@ -88,6 +92,7 @@ export async function startServer(options: AppOptions = {}): Promise<TestServer>
       return { client, joined: await client.next('joined') };
     },
     stats: () => app.signaling.stats(),
+    close,
   };
 }
 
