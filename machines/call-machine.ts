@@ -2,89 +2,80 @@
  * callMachine: one call, from the lobby to hanging up.
  *
  * ## What the page uses
- * Create the actor from `createCallMachine()` (web/lib/call-actors.ts, real browser actors),
- * `actor.start()`, read `actor.getSnapshot()` / subscribe, and send the `ui.*` events.
+ * `createCallMachine()` (web/lib/call-actors.ts) returns this machine with the browser's
+ * actors; `createActor(it).start()`, read snapshots, send `ui.*` events.
  *
- * States (`snapshot.value`, test with `snapshot.matches(...)`):
- * - `lobby`                     nothing yet; accepts `ui.create` / `ui.join`
- * - `media`                     asking for camera and microphone, falling back to one of them:
- *   - `media.cameraAndMic`, `media.micOnly`, `media.cameraOnly`   attempts in this order
- *   - `media.blocked`           none worked: `context.error.code` is `media-denied` or
- *                               `media-unavailable`; `ui.receiveOnly` joins without sending
- *                               media, `ui.backToLobby` gives up
- * - `joining`                   socket opening (`joining.connecting`), then `create`/`join`
- *                               sent (`joining.requesting`), until `joined`
- * - `inCall`                    in the room; `context.peers` lists the remote peers (it may be
- *                               empty: the link stays valid and someone can join)
- * - `ended`                     after `ui.hangUp`; everything is stopped and closed
- * - `failed`                    `context.error.code`: `room-full`, `room-not-found`,
- *                               `signaling-lost`, or another protocol code
- * From `ended` and `failed`: `ui.create` / `ui.join` start again, `ui.backToLobby` → `lobby`.
+ * States (`snapshot.value`; test with `snapshot.matches('inCall')`, `matches({ media: 'blocked' })`):
+ * - `lobby`        nothing yet; accepts `ui.create` / `ui.join`
+ * - `media`        asking for camera and microphone: `media.cameraAndMic`, then on a missing
+ *                  device `media.micOnly`, then `media.cameraOnly`; `media.blocked` when none
+ *                  worked (`error.code` `media-denied` / `media-unavailable`): `ui.receiveOnly`
+ *                  joins without sending media, `ui.backToLobby` gives up
+ * - `joining`      socket opening (`joining.connecting`), then `create`/`join` sent
+ *                  (`joining.requesting`) until `joined`
+ * - `inCall`       in the room; `peers` may be empty (the link stays valid, someone can join)
+ * - `rejoining`    the socket was lost: calls with peers keep running while it reconnects
+ *                  with backoff and resumes the seat (`rejoining.waiting` / `.connecting` /
+ *                  `.requesting`); gives up with `signaling-lost`
+ * - `ended`        after `ui.hangUp`; tracks stopped, connections closed, `leave` sent
+ * - `failed`       `error.code`: `room-full`, `room-not-found`, `signaling-lost`, or another
+ *                  protocol code; everything stopped as in `ended`
+ * From `ended` / `failed`: `ui.create` / `ui.join` start again, `ui.backToLobby` → `lobby`.
  *
  * Events from the page: `ui.create {capacity?}`, `ui.join {roomId}`, `ui.hangUp` (any state;
- * send it on `pagehide` too), `ui.toggleMic`, `ui.toggleCamera` (any state, also before media
- * is acquired), `ui.receiveOnly`, `ui.backToLobby`.
+ * send it on `pagehide` too), `ui.toggleMic` / `ui.toggleCamera` (any state, even before
+ * media), `ui.receiveOnly`, `ui.backToLobby`.
  *
- * Context (see CallContext in call-types.ts): `roomId`, `selfId`, `capacity`, `peers`
- * (`{ peerId, ref }[]`, oldest first; `ref` is the peer's machine: `handshakeStateOf(
- * ref.getSnapshot())` from machines/handshake-state.ts is its `handshake-state` text, and
- * `ref.getSnapshot().context.remoteStream` its `<video>` stream), `localStream`, `micMuted`,
- * `cameraOff`, `error` (`{ code, message?, peerId? }` or `null`; a peer whose connection
- * failed sets `ice-failed` with its `peerId` while the call goes on).
+ * Context (CallContext in call-types.ts): `roomId`, `selfId`, `capacity`, `localStream`,
+ * `micMuted`, `cameraOff`, `error` (`{ code, message?, peerId? }` or `null`; a peer whose
+ * handshake failed sets `ice-failed` with its `peerId` while the call goes on), and `peers`:
+ * `{ peerId, ref }[]`, oldest first, where `ref` is that peer's machine —
+ * `handshakeStateOf(ref.getSnapshot())` (machines/handshake-state.ts) is its `handshake-state`
+ * text and `ref.getSnapshot().context.remoteStream` its `<video>` stream. A peer that left is
+ * removed from `peers`.
  *
- * I/O, all named and provided from outside: `acquireMedia` (promise actor),
- * `signalingSocket` (callback actor, spawned as `socket`), `peerMachine` (one per remote peer,
- * spawned as `peer:<peerId>`), the delay `joinTimeout`, and the actions `stopLocalMedia` /
- * `applyTrackSwitches` that touch the local tracks.
+ * I/O, all named and provided from outside: `acquireMedia` (promise actor), `signalingSocket`
+ * (callback actor, spawned as `socket`), `peerMachine` (one per remote peer), the delays
+ * `joinTimeout` / `reconnectDelay`, and the actions `stopLocalMedia` / `applyTrackSwitches`.
  */
 import { assertEvent, assign, enqueueActions, fromCallback, fromPromise, sendTo, setup, spawnChild, stopChild } from 'xstate';
-import type { ServerMessage } from '../protocol/messages.ts';
-import type { CallContext, CallEvent, CallFailure, JoinIntent, MediaRequest, SocketCommand } from './call-types.ts';
+import type { CallContext, CallEvent, CallFailure, MediaRequest, PeerEntry, SocketCommand } from './call-types.ts';
 import { MediaAccessError } from './media-access-error.ts';
+import { messageOf } from './message-of.ts';
 import { parsePeerSignal } from './parse-peer-signal.ts';
 import { peerMachine } from './peer-machine.ts';
 import type { PeerOutput, PeerRole } from './peer-types.ts';
+import { planRejoin } from './plan-rejoin.ts';
+import { reconnectDelay } from './reconnect-policy.ts';
 
-/** Signals kept while the socket is down: the server queues at most 64 frames for us too. */
+/** Signals held while the socket is down; the server holds at most 64 frames for us too. */
 export const outboxLimit = 64;
 
+/** Close code of a socket whose seat another connection resumed (closeCodes.replaced). */
+const replacedCloseCode = 4000;
+
 const initialContext: CallContext = {
-  intent: null,
-  roomId: null,
-  selfId: null,
-  capacity: null,
-  resumeToken: null,
-  iceServers: [],
-  peers: [],
-  localStream: null,
-  micMuted: false,
-  cameraOff: false,
-  error: null,
-  outbox: [],
-  reconnectAttempt: 0,
+  intent: null, roomId: null, selfId: null, capacity: null, resumeToken: null, iceServers: [],
+  peers: [], localStream: null, micMuted: false, cameraOff: false, error: null, outbox: [], reconnectAttempt: 0,
 };
 
-function messageOf<T extends ServerMessage['type']>(event: CallEvent, type: T): Extract<ServerMessage, { type: T }> | null {
-  return event.type === 'socket.message' && event.message.type === type
-    ? (event.message as Extract<ServerMessage, { type: T }>)
-    : null;
-}
-
-function mediaFailure(error: unknown): CallFailure {
-  if (error instanceof MediaAccessError) return { code: error.code, message: error.message };
-  return { code: 'media-unavailable', message: error instanceof Error ? error.message : String(error) };
-}
-
 const signalingLost: CallFailure = { code: 'signaling-lost', message: 'The connection to the server was lost.' };
+const lose = { type: 'failWith', params: signalingLost } as const;
 
-/** Attempts in order: both, then each alone; `next` is where a missing device leads. */
-const mediaAttempts = {
-  cameraAndMic: { request: { audio: true, video: true }, next: 'micOnly' },
-  micOnly: { request: { audio: true, video: false }, next: 'cameraOnly' },
-  cameraOnly: { request: { audio: false, video: true }, next: 'blocked' },
-} as const;
+type Spawn = (src: 'peerMachine', options: { id: string; input: unknown }) => unknown;
 
-function mediaAttempt(request: MediaRequest, next: string) {
+/** Spawns the machine for one remote peer, handing it the decided local media. */
+function spawnPeer(spawn: Spawn, context: CallContext, peer: { peerId: string; role: PeerRole; selfId: string; iceServers: CallContext['iceServers'] }): PeerEntry {
+  const ref = spawn('peerMachine', {
+    // Our own id is part of the child's id: after rejoining as a new peer the ids never clash.
+    id: `peer:${peer.selfId}:${peer.peerId}`,
+    input: { peerId: peer.peerId, role: peer.role, iceServers: peer.iceServers, localMedia: { stream: context.localStream } },
+  });
+  return { peerId: peer.peerId, ref: ref as PeerEntry['ref'] };
+}
+
+/** One media attempt: on a missing device try `next`, on a refusal stop at `blocked`. */
+function mediaAttempt(request: MediaRequest, next: 'micOnly' | 'cameraOnly' | 'blocked') {
   return {
     invoke: {
       src: 'acquireMedia' as const,
@@ -98,52 +89,62 @@ function mediaAttempt(request: MediaRequest, next: string) {
   };
 }
 
+/** After hanging up or failing: start again or go back to the lobby. */
+const startAgain = {
+  'ui.create': { target: '#call.media', actions: 'startOver' },
+  'ui.join': { target: '#call.media', actions: 'startOver' },
+  'ui.backToLobby': { target: '#call.lobby', actions: 'resetToLobby' },
+} as const;
+
 /** The machine, without real I/O: provide `acquireMedia`, `signalingSocket` and `peerMachine`. */
 export const callMachine = setup({
-  types: {
-    context: {} as CallContext,
-    events: {} as CallEvent,
-  },
+  types: { context: {} as CallContext, events: {} as CallEvent },
   actors: {
-    acquireMedia: fromPromise<MediaStream, MediaRequest>(() =>
-      Promise.reject(new Error('callMachine needs an acquireMedia actor: provide one with .provide()')),
-    ),
+    acquireMedia: fromPromise<MediaStream, MediaRequest>(() => Promise.reject(new Error('callMachine needs an acquireMedia actor'))),
     signalingSocket: fromCallback<SocketCommand>(() => {
       throw new Error('callMachine needs a signalingSocket actor: provide one with .provide()');
     }),
     peerMachine,
   },
   actions: {
-    /** Stops the camera and microphone (their lights go off) and forgets the stream. */
+    /** Stops the camera and microphone, so their lights go off. */
     stopLocalMedia: ({ context }) => {
       for (const track of context.localStream?.getTracks() ?? []) track.stop();
     },
-    forgetLocalMedia: assign({ localStream: null }),
     /** Applies `micMuted` / `cameraOff` to the local tracks (a disabled track sends silence / black). */
     applyTrackSwitches: ({ context }) => {
       for (const track of context.localStream?.getAudioTracks() ?? []) track.enabled = !context.micMuted;
       for (const track of context.localStream?.getVideoTracks() ?? []) track.enabled = !context.cameraOff;
     },
-    startOver: assign(({ event }) => ({
+    forgetLocalMedia: assign({ localStream: null }),
+    startOver: assign(({ context, event }) => ({
       ...initialContext,
-      intent: event.type === 'ui.create' ? { kind: 'create', capacity: event.capacity } : event.type === 'ui.join' ? { kind: 'join', roomId: event.roomId } : null,
+      micMuted: context.micMuted,
+      cameraOff: context.cameraOff,
+      intent: event.type === 'ui.join' ? { kind: 'join' as const, roomId: event.roomId } : { kind: 'create' as const, capacity: event.type === 'ui.create' ? event.capacity : undefined },
     })),
-    resetToLobby: assign(() => ({ ...initialContext })),
-    storeLocalStream: assign({
-      localStream: ({ event }) => (event as unknown as { output: MediaStream }).output,
-      error: null,
+    resetToLobby: assign(({ context }) => ({ ...initialContext, micMuted: context.micMuted, cameraOff: context.cameraOff })),
+    storeLocalStream: assign({ localStream: ({ event }) => (event as unknown as { output: MediaStream }).output, error: null }),
+    storeMediaError: assign({
+      error: ({ event }) => {
+        const error = MediaAccessError.from((event as unknown as { error: unknown }).error);
+        return { code: error.code, message: error.message };
+      },
     }),
-    storeMediaError: assign({ error: ({ event }) => mediaFailure((event as unknown as { error: unknown }).error) }),
     clearError: assign({ error: null }),
     toggleMic: assign({ micMuted: ({ context }) => !context.micMuted }),
     toggleCamera: assign({ cameraOff: ({ context }) => !context.cameraOff }),
     openSocket: spawnChild('signalingSocket', { id: 'socket' }),
     closeSocket: stopChild('socket'),
     sendJoinRequest: sendTo('socket', ({ context }): SocketCommand => {
-      const intent: JoinIntent = context.intent ?? { kind: 'create' };
+      const intent = context.intent ?? { kind: 'create' };
       if (intent.kind === 'join') return { type: 'call.send', message: { type: 'join', roomId: intent.roomId } };
       return { type: 'call.send', message: intent.capacity === undefined ? { type: 'create' } : { type: 'create', capacity: intent.capacity } };
     }),
+    sendResumeRequest: sendTo('socket', ({ context }): SocketCommand => ({
+      type: 'call.send',
+      message: { type: 'join', roomId: context.roomId ?? '', resume: context.resumeToken ?? '' },
+    })),
     sendLeave: sendTo('socket', { type: 'call.send', message: { type: 'leave' } } satisfies SocketCommand),
     storeRoom: assign(({ event }) => {
       const joined = messageOf(event, 'joined');
@@ -162,26 +163,28 @@ export const callMachine = setup({
       peers: ({ context, event, spawn }) => {
         const joined = messageOf(event, 'joined');
         if (!joined) return context.peers;
-        return joined.peers.map((peerId) => ({ peerId, ref: spawnPeer({ context, spawn }, peerId, 'offerer') }));
+        const peer = { role: 'offerer' as const, selfId: joined.peerId, iceServers: joined.iceServers };
+        return joined.peers.map((peerId) => spawnPeer(spawn as Spawn, context, { ...peer, peerId }));
       },
     }),
-    /** A newcomer will offer to us: answer it. */
+    /** A newcomer arrived and will offer to us: its machine answers. */
     spawnAnswerer: assign({
       peers: ({ context, event, spawn }) => {
-        const joinedPeer = messageOf(event, 'peer-joined');
-        if (!joinedPeer || context.peers.some((peer) => peer.peerId === joinedPeer.peerId)) return context.peers;
-        return [...context.peers, { peerId: joinedPeer.peerId, ref: spawnPeer({ context, spawn }, joinedPeer.peerId, 'answerer') }];
+        const arrived = messageOf(event, 'peer-joined');
+        if (!arrived || context.peers.some((peer) => peer.peerId === arrived.peerId)) return context.peers;
+        const peer = { peerId: arrived.peerId, role: 'answerer' as const, selfId: context.selfId ?? '', iceServers: context.iceServers };
+        return [...context.peers, spawnPeer(spawn as Spawn, context, peer)];
       },
     }),
-    /** The peer left: its machine closes the connection and ends in `closed`; its entry goes. */
+    /** The peer left: its machine closes its connection and ends `closed`; its entry goes. */
     closePeer: enqueueActions(({ context, event, enqueue }) => {
       const left = messageOf(event, 'peer-left');
-      if (!left) return;
-      const entry = context.peers.find((peer) => peer.peerId === left.peerId);
-      if (entry && entry.ref.getSnapshot().status === 'active') enqueue.sendTo(entry.ref, { type: 'peer.close' });
+      const entry = context.peers.find((peer) => peer.peerId === left?.peerId);
+      if (!entry) return;
+      if (entry.ref.getSnapshot().status === 'active') enqueue.sendTo(entry.ref, { type: 'peer.close' });
       enqueue.assign({
-        peers: context.peers.filter((peer) => peer.peerId !== left.peerId),
-        error: context.error?.peerId === left.peerId ? null : context.error,
+        peers: context.peers.filter((peer) => peer !== entry),
+        error: context.error?.peerId === entry.peerId ? null : context.error,
       });
     }),
     /** Stops every peer machine (each closes its RTCPeerConnection) and forgets them. */
@@ -189,19 +192,46 @@ export const callMachine = setup({
       for (const peer of context.peers) enqueue.stopChild(peer.ref);
       enqueue.assign({ peers: [] });
     }),
+    /** After a resume: close machines of peers that left, answer those that came, send held signals. */
+    rejoinRoom: enqueueActions(({ context, event, enqueue }) => {
+      const joined = messageOf(event, 'joined');
+      if (!joined) return;
+      const plan = planRejoin(context.peers.map((peer) => peer.peerId), context.selfId, joined);
+      for (const peer of context.peers) if (plan.close.includes(peer.peerId)) enqueue.stopChild(peer.ref);
+      for (const signal of plan.resumed ? context.outbox : []) {
+        if (joined.peers.includes(signal.peerId)) {
+          enqueue.sendTo('socket', { type: 'call.send', message: { type: 'signal', to: signal.peerId, data: signal.data } } satisfies SocketCommand);
+        }
+      }
+      enqueue.assign({
+        outbox: [],
+        reconnectAttempt: 0,
+        peers: ({ context: current, spawn }) => {
+          const base = { selfId: joined.peerId, iceServers: joined.iceServers };
+          return [
+            ...current.peers.filter((peer) => plan.keep.includes(peer.peerId)),
+            ...plan.answer.map((peerId) => spawnPeer(spawn as Spawn, current, { ...base, peerId, role: 'answerer' })),
+            ...plan.offer.map((peerId) => spawnPeer(spawn as Spawn, current, { ...base, peerId, role: 'offerer' })),
+          ];
+        },
+      });
+    }),
     routeSignal: enqueueActions(({ context, event, enqueue }) => {
       const signal = messageOf(event, 'signal');
-      if (!signal) return;
-      const entry = context.peers.find((peer) => peer.peerId === signal.from);
-      const peerEvent = parsePeerSignal(signal.data);
-      // A signal from a peer we do not know (it already left) or one we cannot read changes nothing.
+      const entry = context.peers.find((peer) => peer.peerId === signal?.from);
+      const peerEvent = signal ? parsePeerSignal(signal.data) : null;
+      // A signal from a peer we no longer know, or one we cannot read, changes nothing.
       if (entry && peerEvent && entry.ref.getSnapshot().status === 'active') enqueue.sendTo(entry.ref, peerEvent);
     }),
     sendSignal: sendTo('socket', ({ event }): SocketCommand => {
       assertEvent(event, 'peer.signal');
       return { type: 'call.send', message: { type: 'signal', to: event.peerId, data: event.data } };
     }),
-    /** A peer machine finished: record a failed handshake so the page can say so. */
+    holdSignal: assign({
+      outbox: ({ context, event }) => (event.type === 'peer.signal' ? [...context.outbox, event].slice(-outboxLimit) : context.outbox),
+    }),
+    countAttempt: assign({ reconnectAttempt: ({ context }) => context.reconnectAttempt + 1 }),
+    /** A peer machine finished: a failed handshake is said on the page, the call goes on. */
     notePeerDone: assign({
       error: ({ context, event }) => {
         const output = (event as { output?: PeerOutput }).output;
@@ -211,17 +241,22 @@ export const callMachine = setup({
     }),
   },
   guards: {
-    isDeviceMissing: ({ event }) => mediaFailure((event as unknown as { error: unknown }).error).code === 'media-unavailable',
+    isDeviceMissing: ({ event }) => MediaAccessError.from((event as unknown as { error: unknown }).error).code === 'media-unavailable',
     isWelcome: ({ event }) => messageOf(event, 'welcome') !== null,
     isJoined: ({ event }) => messageOf(event, 'joined') !== null,
     isServerError: ({ event }) => messageOf(event, 'error') !== null,
     isPeerJoined: ({ event }) => messageOf(event, 'peer-joined') !== null,
     isPeerLeft: ({ event }) => messageOf(event, 'peer-left') !== null,
     isSignal: ({ event }) => messageOf(event, 'signal') !== null,
+    /** Another connection resumed our seat (close code 4000): coming back would take it again. */
+    wasReplaced: ({ event }) => event.type === 'socket.closed' && event.code === replacedCloseCode,
+    isOutOfAttempts: ({ context }) => reconnectDelay(context.reconnectAttempt) === null,
   },
   delays: {
-    /** From opening the socket to `joined`; the server answers in milliseconds when it is up. */
+    /** From opening a socket to `joined`; the server answers in milliseconds when it is up. */
     joinTimeout: 10_000,
+    /** Backoff before the next reconnection attempt (machines/reconnect-policy.ts). */
+    reconnectDelay: ({ context }) => reconnectDelay(context.reconnectAttempt) ?? 0,
   },
 }).createMachine({
   id: 'call',
@@ -232,19 +267,14 @@ export const callMachine = setup({
     'ui.toggleCamera': { actions: ['toggleCamera', 'applyTrackSwitches'] },
   },
   states: {
-    lobby: {
-      on: {
-        'ui.create': { target: 'media', actions: 'startOver' },
-        'ui.join': { target: 'media', actions: 'startOver' },
-      },
-    },
+    lobby: { on: { 'ui.create': { target: 'media', actions: 'startOver' }, 'ui.join': { target: 'media', actions: 'startOver' } } },
     media: {
       initial: 'cameraAndMic',
-      on: { 'ui.hangUp': { target: 'ended' } },
+      on: { 'ui.hangUp': 'ended' },
       states: {
-        cameraAndMic: mediaAttempt(mediaAttempts.cameraAndMic.request, mediaAttempts.cameraAndMic.next),
-        micOnly: mediaAttempt(mediaAttempts.micOnly.request, mediaAttempts.micOnly.next),
-        cameraOnly: mediaAttempt(mediaAttempts.cameraOnly.request, mediaAttempts.cameraOnly.next),
+        cameraAndMic: mediaAttempt({ audio: true, video: true }, 'micOnly'),
+        micOnly: mediaAttempt({ audio: true, video: false }, 'cameraOnly'),
+        cameraOnly: mediaAttempt({ audio: false, video: true }, 'blocked'),
         blocked: {
           on: {
             'ui.receiveOnly': { target: '#call.joining', actions: 'clearError' },
@@ -256,22 +286,17 @@ export const callMachine = setup({
     joining: {
       entry: 'openSocket',
       initial: 'connecting',
-      after: { joinTimeout: { target: 'failed', actions: { type: 'failWith', params: signalingLost } } },
-      on: {
-        'socket.closed': { target: 'failed', actions: { type: 'failWith', params: signalingLost } },
-        'ui.hangUp': { target: 'ended' },
-      },
+      after: { joinTimeout: { target: 'failed', actions: lose } },
+      on: { 'socket.closed': { target: 'failed', actions: lose }, 'ui.hangUp': 'ended' },
       states: {
-        connecting: {
-          on: { 'socket.message': { guard: 'isWelcome', target: 'requesting', actions: 'sendJoinRequest' } },
-        },
+        connecting: { on: { 'socket.message': { guard: 'isWelcome', target: 'requesting', actions: 'sendJoinRequest' } } },
         requesting: {
           on: {
             'socket.message': [
               { guard: 'isJoined', target: '#call.inCall', actions: ['storeRoom', 'spawnOfferers'] },
               { guard: 'isServerError', target: '#call.failed', actions: 'failWithServerError' },
             ],
-            // The server may already be handling our request: leave so it frees the seat at once.
+            // The server may be handling our request already: leaving frees the seat at once.
             'ui.hangUp': { target: '#call.ended', actions: 'sendLeave' },
           },
         },
@@ -287,39 +312,45 @@ export const callMachine = setup({
         ],
         'peer.signal': { actions: 'sendSignal' },
         'xstate.done.actor.*': { actions: 'notePeerDone' },
-        'socket.closed': { target: 'failed', actions: { type: 'failWith', params: signalingLost } },
+        'socket.closed': [
+          { guard: 'wasReplaced', target: 'failed', actions: lose },
+          { target: 'rejoining', actions: 'closeSocket' },
+        ],
         'ui.hangUp': { target: 'ended', actions: 'sendLeave' },
       },
     },
-    ended: {
-      entry: ['stopPeers', 'closeSocket', 'stopLocalMedia', 'forgetLocalMedia'],
+    rejoining: {
+      initial: 'waiting',
       on: {
-        'ui.create': { target: 'media', actions: 'startOver' },
-        'ui.join': { target: 'media', actions: 'startOver' },
-        'ui.backToLobby': { target: 'lobby', actions: 'resetToLobby' },
+        'peer.signal': { actions: 'holdSignal' },
+        'xstate.done.actor.*': { actions: 'notePeerDone' },
+        // This attempt's socket closed too: count it and wait before the next one.
+        'socket.closed': { target: '.waiting', actions: ['closeSocket', 'countAttempt'] },
+        'ui.hangUp': 'ended',
+      },
+      states: {
+        waiting: {
+          always: { guard: 'isOutOfAttempts', target: '#call.failed', actions: lose },
+          after: { reconnectDelay: 'connecting' },
+        },
+        connecting: {
+          entry: 'openSocket',
+          after: { joinTimeout: { target: 'waiting', actions: ['closeSocket', 'countAttempt'] } },
+          on: { 'socket.message': { guard: 'isWelcome', target: 'requesting', actions: 'sendResumeRequest' } },
+        },
+        requesting: {
+          after: { joinTimeout: { target: 'waiting', actions: ['closeSocket', 'countAttempt'] } },
+          on: {
+            'socket.message': [
+              { guard: 'isJoined', target: '#call.inCall', actions: ['rejoinRoom', 'storeRoom'] },
+              { guard: 'isServerError', target: '#call.failed', actions: 'failWithServerError' },
+            ],
+            'ui.hangUp': { target: '#call.ended', actions: 'sendLeave' },
+          },
+        },
       },
     },
-    failed: {
-      entry: ['stopPeers', 'closeSocket', 'stopLocalMedia', 'forgetLocalMedia'],
-      on: {
-        'ui.create': { target: 'media', actions: 'startOver' },
-        'ui.join': { target: 'media', actions: 'startOver' },
-        'ui.backToLobby': { target: 'lobby', actions: 'resetToLobby' },
-      },
-    },
+    ended: { entry: ['stopPeers', 'closeSocket', 'stopLocalMedia', 'forgetLocalMedia'], on: startAgain },
+    failed: { entry: ['stopPeers', 'closeSocket', 'stopLocalMedia', 'forgetLocalMedia'], on: startAgain },
   },
 });
-
-/** Spawns the machine for one remote peer, handing it the decided local media. */
-function spawnPeer(
-  { context, spawn }: { context: CallContext; spawn: (src: 'peerMachine', options: { id: string; input: unknown }) => unknown },
-  peerId: string,
-  role: PeerRole,
-): PeerEntryRef {
-  return spawn('peerMachine', {
-    id: `peer:${peerId}`,
-    input: { peerId, role, iceServers: context.iceServers, localMedia: { stream: context.localStream } },
-  }) as PeerEntryRef;
-}
-
-type PeerEntryRef = CallContext['peers'][number]['ref'];

@@ -14,4 +14,10 @@ export class MediaAccessError extends Error {
   ) {
     super(message, options);
   }
+
+  /** Reads any rejection of `acquireMedia`; an unexpected error counts as no usable device. */
+  static from(error: unknown): MediaAccessError {
+    if (error instanceof MediaAccessError) return error;
+    return new MediaAccessError('media-unavailable', error instanceof Error ? error.message : String(error), { cause: error });
+  }
 }
