@@ -15,6 +15,8 @@ export interface BenchConfig {
   quick: boolean;
   only: ReadonlySet<SeriesName>;
   profile: boolean;
+  /** Longest wait, before each measured server run, for other processes to leave the cores. */
+  quietWaitMs: number;
   relay: { pairs: number; rounds: number; warmupMs: number; measureMs: number };
   openLoop: { clients: number; ratePerSecond: number; durationMs: number; rounds: number };
   memory: { clients: number };
@@ -23,6 +25,7 @@ export interface BenchConfig {
 }
 
 const full: Omit<BenchConfig, 'quick' | 'only' | 'profile'> = {
+  quietWaitMs: 60_000,
   relay: { pairs: 200, rounds: 3, warmupMs: 1_000, measureMs: 5_000 },
   openLoop: { clients: 1_000, ratePerSecond: 5_000, durationMs: 10_000, rounds: 3 },
   memory: { clients: 5_000 },
@@ -31,6 +34,7 @@ const full: Omit<BenchConfig, 'quick' | 'only' | 'profile'> = {
 };
 
 const quick: Omit<BenchConfig, 'quick' | 'only' | 'profile'> = {
+  quietWaitMs: 2_000,
   relay: { pairs: 50, rounds: 1, warmupMs: 300, measureMs: 1_000 },
   openLoop: { clients: 200, ratePerSecond: 1_000, durationMs: 2_000, rounds: 1 },
   memory: { clients: 1_000 },

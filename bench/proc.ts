@@ -70,6 +70,30 @@ export function cpuSeconds(pid: number, ticksPerSecond: number): number {
   return (utime + stime) / ticksPerSecond;
 }
 
+/** CPU seconds every core of the machine has been busy (not idle or waiting) since boot. */
+export function machineBusySeconds(ticksPerSecond: number): number {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+  const [user, nice, system, _idle, _iowait, irq, softirq, steal] = fields.map(Number) as number[];
+  return (user! + nice! + system! + irq! + softirq! + steal!) / ticksPerSecond;
+}
+
+/**
+ * Waits until other processes leave the cores alone (they used under `threshold` of a core
+ * over half a second), for at most `maxWaitMs`. Returns the share of a core they used in the
+ * last half second, so a run that had to start anyway can say so.
+ */
+export async function waitForQuiet(maxWaitMs: number, threshold = 0.2): Promise<number> {
+  const ticksPerSecond = clockTicksPerSecond();
+  const others = (): number => machineBusySeconds(ticksPerSecond) - cpuSeconds(process.pid, ticksPerSecond);
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    const before = others();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const load = Math.max(0, (others() - before) / 0.5);
+    if (load < threshold || Date.now() >= deadline) return load;
+  }
+}
+
 /**
  * Pins this process (all its threads) to the load generator's core, or with `all` releases it
  * to every core again (the browser series needs both).
@@ -108,6 +132,14 @@ export class ServerProcess {
   /** CPU seconds (user + system) the server has used since it started. */
   cpuSeconds(): number {
     return cpuSeconds(this.pid, this.ticksPerSecond);
+  }
+
+  /**
+   * CPU seconds used so far by everything on the machine except this server and the load
+   * generator: other processes (or the kernel on their behalf) competing for the two cores.
+   */
+  foreignCpuSeconds(): number {
+    return machineBusySeconds(this.ticksPerSecond) - this.cpuSeconds() - cpuSeconds(process.pid, this.ticksPerSecond);
   }
 
   /** Asks the child to collect garbage and report its memory. */

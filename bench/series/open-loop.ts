@@ -10,7 +10,7 @@ import type { BenchConfig } from '../cli.ts';
 import { protocolClients } from '../clients/protocol-clients.ts';
 import { closeSockets, inBatches } from '../clients/socket.ts';
 import { signalPayloads } from '../payloads.ts';
-import type { ProcessGroup, ServerKind, SpawnOptions } from '../proc.ts';
+import { waitForQuiet, type ProcessGroup, type ServerKind, type SpawnOptions } from '../proc.ts';
 import { median, SampleBuffer, summarize } from '../stats.ts';
 
 /** One server, one round. */
@@ -147,6 +147,8 @@ export async function runOpenLoop(input: {
   for (let round = 0; round < rounds; round++) {
     const order = kinds.map((_, index) => kinds[(index + round) % kinds.length]!);
     for (const kind of order) {
+      const otherLoad = await waitForQuiet(config.quietWaitMs);
+      if (otherLoad >= 0.2) log(`other processes are using ${Math.round(otherLoad * 100)}% of a core; measuring anyway`);
       const server = await group.start(kind, input.spawnOptions?.(kind) ?? {});
       try {
         const client = protocolClients[kind];

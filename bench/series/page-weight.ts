@@ -1,6 +1,6 @@
 /**
  * Series 5: page weight. The gzip size of the built page's JavaScript and CSS, what a visitor
- * downloads before the call can start. Builds dist/web with Vite when it is missing.
+ * downloads before the call can start. Builds dist/web with Vite when it is missing or stale.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -50,25 +50,40 @@ function weigh(files: string[]): AssetWeight {
   return { files: files.length, rawBytes, gzipBytes };
 }
 
+/** Newest modification time of any file under `folder` (0 when it does not exist). */
+function newestChange(folder: string): number {
+  if (!existsSync(folder)) return 0;
+  return Math.max(0, ...filesUnder(folder).map((file) => statSync(file).mtimeMs));
+}
+
+/**
+ * Makes sure dist/web holds a build of the current web/ sources: builds with Vite when the
+ * build is missing or older than a source file. Returns why not when there is no page.
+ */
+export function ensurePageBuilt(log: (line: string) => void): { built: boolean } | PageWeightSkipped {
+  const distIndex = path.join(repoRoot, 'dist', 'web', 'index.html');
+  const webRoot = path.join(repoRoot, 'web');
+  if (!existsSync(path.join(webRoot, 'index.html'))) return { skipped: 'the page (web/index.html) does not exist yet' };
+  if (existsSync(distIndex) && statSync(distIndex).mtimeMs >= newestChange(webRoot)) return { built: false };
+  log('page: dist/web missing or older than web/, running npx vite build');
+  try {
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], timeout: 180_000 });
+  } catch (error) {
+    const output = String((error as { stderr?: Buffer }).stderr ?? error).replace(/\x1b\[[0-9;]*m/g, '');
+    return { skipped: `vite build failed: ${output.replace(/\s+/g, ' ').trim().slice(0, 300)}` };
+  }
+  return { built: true };
+}
+
 /** Weighs dist/web, building it first if needed. */
 export function runPageWeight(log: (line: string) => void): PageWeightResult | PageWeightSkipped {
-  const distWeb = path.join(repoRoot, 'dist', 'web');
-  let built = false;
-  if (!existsSync(path.join(distWeb, 'index.html'))) {
-    if (!existsSync(path.join(repoRoot, 'web', 'index.html'))) return { skipped: 'the page (web/index.html) does not exist yet' };
-    log('page-weight: dist/web missing, running npx vite build');
-    try {
-      execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], timeout: 180_000 });
-    } catch (error) {
-      return { skipped: `vite build failed: ${String((error as { stderr?: Buffer }).stderr ?? error).slice(0, 500)}` };
-    }
-    built = true;
-  }
-  const files = filesUnder(distWeb);
+  const build = ensurePageBuilt(log);
+  if ('skipped' in build) return build;
+  const files = filesUnder(path.join(repoRoot, 'dist', 'web'));
   const result: PageWeightResult = {
     js: weigh(files.filter((file) => /\.m?js$/.test(file))),
     css: weigh(files.filter((file) => file.endsWith('.css'))),
-    built,
+    built: build.built,
   };
   log(`page-weight: JS ${result.js.gzipBytes} B gzip (${result.js.files} files), CSS ${result.css.gzipBytes} B gzip`);
   return result;

@@ -19,6 +19,8 @@ export interface PingPongResult {
   errors: number;
   /** Server CPU seconds (user + system) spent in the window. */
   serverCpuSeconds: number;
+  /** CPU seconds other processes used in the window: noise competing for the cores. */
+  foreignCpuSeconds: number;
 }
 
 /** Inputs of one measurement. */
@@ -31,6 +33,8 @@ export interface PingPongOptions {
   measureMs: number;
   /** Reads the server's CPU seconds so far. */
   serverCpu: () => number;
+  /** Reads other processes' CPU seconds so far. */
+  foreignCpu: () => number;
 }
 
 const textFrame = { binary: false } as const;
@@ -90,16 +94,18 @@ export async function pingPong(options: PingPongOptions): Promise<PingPongResult
   const startRelayed = state.relayed;
   const startErrors = state.errors;
   const startCpu = options.serverCpu();
+  const startForeign = options.foreignCpu();
   const startTime = performance.now();
   await sleep(options.measureMs);
   const seconds = (performance.now() - startTime) / 1000;
   const relayed = state.relayed - startRelayed;
   const serverCpuSeconds = options.serverCpu() - startCpu;
+  const foreignCpuSeconds = options.foreignCpu() - startForeign;
   state.measuring = false;
   state.running = false;
 
   const drainDeadline = Date.now() + drainTimeoutMs;
   while (state.inFlight > 0 && Date.now() < drainDeadline) await sleep(10);
   for (const off of detach) off();
-  return { relayed, seconds, oneWay: summarize(samples), errors: state.errors - startErrors, serverCpuSeconds };
+  return { relayed, seconds, oneWay: summarize(samples), errors: state.errors - startErrors, serverCpuSeconds, foreignCpuSeconds };
 }

@@ -7,7 +7,7 @@ import type { BenchConfig } from '../cli.ts';
 import { protocolClients } from '../clients/protocol-clients.ts';
 import { closeSockets, inBatches } from '../clients/socket.ts';
 import { signalPayloads } from '../payloads.ts';
-import type { ProcessGroup, ServerKind, SpawnOptions } from '../proc.ts';
+import { waitForQuiet, type ProcessGroup, type ServerKind, type SpawnOptions } from '../proc.ts';
 import { median, ratio } from '../stats.ts';
 import { pingPong, type PingPongResult } from './ping-pong.ts';
 
@@ -31,6 +31,8 @@ export interface RelayRow {
   oneWayP99Ms: number;
   cpuMicrosPerMessage: number;
   errors: number;
+  /** Median share of a core that other processes used during the windows (noise). */
+  foreignLoad: number;
 }
 
 /** Parley divided by a peer, per payload. */
@@ -67,6 +69,8 @@ export async function runRelay(input: {
   for (let round = 0; round < rounds; round++) {
     const order = kinds.map((_, index) => kinds[(index + round) % kinds.length]!);
     for (const kind of order) {
+      const otherLoad = await waitForQuiet(config.quietWaitMs);
+      if (otherLoad >= 0.2) log(`other processes are using ${Math.round(otherLoad * 100)}% of a core; measuring anyway`);
       const server = await group.start(kind, input.spawnOptions?.(kind) ?? {});
       try {
         const client = protocolClients[kind];
@@ -79,6 +83,7 @@ export async function runRelay(input: {
             warmupMs,
             measureMs,
             serverCpu: () => server.cpuSeconds(),
+            foreignCpu: () => server.foreignCpuSeconds(),
           });
           const run: RelayRun = {
             kind,
@@ -88,6 +93,7 @@ export async function runRelay(input: {
             seconds: result.seconds,
             errors: result.errors,
             serverCpuSeconds: result.serverCpuSeconds,
+            foreignCpuSeconds: result.foreignCpuSeconds,
             messagesPerSecond: result.relayed / result.seconds,
             oneWayP50Ms: result.oneWay.p50,
             oneWayP99Ms: result.oneWay.p99,
@@ -97,7 +103,9 @@ export async function runRelay(input: {
           log(
             `relay round ${round + 1}/${rounds} ${kind.padEnd(6)} ${payload.name.padEnd(9)} ` +
               `${Math.round(run.messagesPerSecond)} msg/s, p50 ${run.oneWayP50Ms.toFixed(3)} ms, ` +
-              `${run.cpuMicrosPerMessage.toFixed(2)} µs CPU/msg${run.errors > 0 ? `, ${run.errors} errors` : ''}`,
+              `${run.cpuMicrosPerMessage.toFixed(2)} µs CPU/msg` +
+              `${run.errors > 0 ? `, ${run.errors} errors` : ''}` +
+              `${run.foreignCpuSeconds / run.seconds > 0.1 ? ` (other processes used ${Math.round((100 * run.foreignCpuSeconds) / run.seconds)}% of a core)` : ''}`,
           );
         }
         await closeSockets(pairs.flatMap((pair) => [pair.a, pair.b]));
@@ -123,6 +131,7 @@ function aggregate(runs: RelayRun[], kinds: readonly ServerKind[], payloads: str
         oneWayP99Ms: median(mine.map((run) => run.oneWayP99Ms)),
         cpuMicrosPerMessage: median(mine.map((run) => run.cpuMicrosPerMessage)),
         errors: mine.reduce((sum, run) => sum + run.errors, 0),
+        foreignLoad: median(mine.map((run) => Math.max(0, run.foreignCpuSeconds / run.seconds))),
       });
     }
   }

@@ -1,0 +1,190 @@
+/**
+ * The human-readable report: one plain-text table per series, ratios beside their peers, and
+ * the brief's targets with whether this run met them.
+ */
+import type { BenchResults } from './results.ts';
+
+type Cell = string | number;
+
+/** Formats rows as a left-aligned text table under `headers`. */
+export function formatTable(headers: readonly string[], rows: readonly Cell[][]): string {
+  const text = rows.map((row) => row.map((cell) => String(cell)));
+  const widths = headers.map((header, column) => Math.max(header.length, ...text.map((row) => row[column]?.length ?? 0)));
+  const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...text.map(line)].join('\n');
+}
+
+const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const times = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}×` : 'n/a');
+const kib = (bytes: number): string => fixed(bytes / 1024, 1);
+
+function machineSection(results: BenchResults): string {
+  const { machine } = results;
+  return [
+    `Parley bench — ${results.mode} mode, ${results.startedAt}`,
+    `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.kernel}, Node ${machine.node}`,
+    `Servers ${machine.pinned ? 'pinned to core 0, load generator to core 1 (taskset)' : 'NOT pinned (no taskset)'}; ` +
+      `CLK_TCK ${machine.clockTicksPerSecond}; open files ${machine.openFilesLimit}; load average at start ${machine.loadAverage.toFixed(2)}`,
+  ].join('\n');
+}
+
+function relaySection(results: BenchResults): string[] {
+  const relay = results.relay;
+  if (relay === undefined) return [];
+  const rows = relay.rows.map((row) => [
+    row.payload,
+    row.kind,
+    Math.round(row.messagesPerSecond),
+    fixed(row.oneWayP50Ms, 3),
+    fixed(row.oneWayP99Ms, 3),
+    fixed(row.cpuMicrosPerMessage, 2),
+    row.errors,
+    `${Math.round(row.foreignLoad * 100)}%`,
+  ]);
+  const ratios = relay.ratios.map((ratio) => [
+    ratio.payload,
+    `parley / ${ratio.versus}`,
+    times(ratio.messagesPerSecond),
+    times(ratio.oneWayP50),
+    times(ratio.oneWayP99),
+    times(ratio.cpuPerMessage),
+  ]);
+  return [
+    `Relay, closed loop: ${relay.pairs} pairs ping-pong, medians of ${relay.rounds} round(s)`,
+    formatTable(['payload', 'server', 'msg/s', 'one-way p50 ms', 'one-way p99 ms', 'server CPU µs/msg', 'errors', 'other load'], rows),
+    '',
+    formatTable(['payload', 'ratio', 'msg/s', 'p50', 'p99', 'CPU/msg'], ratios),
+  ];
+}
+
+function openLoopSection(results: BenchResults): string[] {
+  const open = results.openLoop;
+  if (open === undefined) return [];
+  const rows = open.rows.map((row) => [
+    row.kind,
+    row.sent,
+    row.lost,
+    fixed(row.p50Ms, 3),
+    fixed(row.p99Ms, 3),
+    fixed(row.p999Ms, 3),
+    fixed(row.maxMs, 1),
+    fixed(row.cpuMicrosPerMessage, 1),
+    fixed(row.generatorLagP99Ms, 1),
+  ]);
+  return [
+    `Relay, open loop: ${open.ratePerSecond} ${open.payload} msg/s over ${open.clients} clients, latency from planned send time`,
+    formatTable(['server', 'sent', 'lost', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'server CPU µs/msg', 'generator lag p99 ms'], rows),
+  ];
+}
+
+function memorySection(results: BenchResults): string[] {
+  const memory = results.memory;
+  if (memory === undefined) return [];
+  const rows = memory.rows.map((row) => [
+    row.kind,
+    row.clients,
+    kib(row.rssPerClient),
+    kib(row.heapPerClient),
+    kib(row.externalPerClient),
+    fixed(row.baselineRss / 2 ** 20, 0),
+    kib(row.generatorRssPerClient),
+  ]);
+  return [
+    `Memory: idle clients (Parley: joined in 1:1 rooms), after GC, per client`,
+    formatTable(['server', 'clients', 'RSS KiB', 'heap KiB', 'external KiB', 'baseline RSS MiB', 'generator RSS KiB'], rows),
+    ...(memory.note === undefined ? [] : [`note: ${memory.note}`]),
+  ];
+}
+
+function churnSection(results: BenchResults): string[] {
+  const churn = results.churn;
+  if (churn === undefined) return [];
+  const { before, after } = churn;
+  return [
+    `Churn (Parley): ${churn.cyclesDone}/${churn.cyclesPlanned} create/join/leave cycles at ${fixed(churn.cyclesPerSecond, 0)}/s ` +
+      `over ${fixed(churn.seconds, 1)} s, ${churn.failures} failed${churn.firstFailure ? ` (first: ${churn.firstFailure})` : ''}; ` +
+      `cycle p50 ${fixed(churn.cycleP50Ms, 1)} ms, p99 ${fixed(churn.cycleP99Ms, 1)} ms`,
+    formatTable(
+      ['when', 'rooms', 'members', 'connections', 'heap MiB', 'RSS MiB'],
+      [
+        ['before', before.rooms, before.members, before.connections, fixed(before.heapUsed / 2 ** 20, 2), fixed(before.rss / 2 ** 20, 1)],
+        ['after', after.rooms, after.members, after.connections, fixed(after.heapUsed / 2 ** 20, 2), fixed(after.rss / 2 ** 20, 1)],
+      ],
+    ),
+  ];
+}
+
+function callSetupSection(results: BenchResults): string[] {
+  const setup = results.callSetup;
+  if (setup === undefined) return [];
+  if ('skipped' in setup) return [`Call setup: skipped — ${setup.skipped}`];
+  const row = (name: string, times: typeof setup.parley): Cell[] => [
+    name,
+    `${times.runs}${times.failures > 0 ? ` (+${times.failures} failed)` : ''}`,
+    fixed(times.connectedP50Ms, 0),
+    fixed(times.connectedP95Ms, 0),
+    fixed(times.firstFrameP50Ms, 0),
+    fixed(times.firstFrameP95Ms, 0),
+  ];
+  return [
+    'Call setup in Chromium (fake media, loopback): ms from opening the page/link',
+    formatTable(['setup', 'runs', 'connected p50', 'connected p95', 'first frame p50', 'first frame p95'], [row('parley', setup.parley), row('floor', setup.floor)]),
+    `parley − floor, connected p50: ${fixed(setup.connectedP50OverFloorMs, 0)} ms; ratios: connected p50 ${times(setup.connectedP50Ratio)}, first frame p50 ${times(setup.firstFrameP50Ratio)}`,
+    ...(setup.parley.firstFailure ? [`first Parley failure: ${setup.parley.firstFailure}`] : []),
+  ];
+}
+
+function pageWeightSection(results: BenchResults): string[] {
+  const weight = results.pageWeight;
+  if (weight === undefined) return [];
+  if ('skipped' in weight) return [`Page weight: skipped — ${weight.skipped}`];
+  return [
+    'Page weight (dist/web, gzip level 6)',
+    formatTable(
+      ['asset', 'files', 'raw bytes', 'gzip bytes'],
+      [
+        ['JS', weight.js.files, weight.js.rawBytes, weight.js.gzipBytes],
+        ['CSS', weight.css.files, weight.css.rawBytes, weight.css.gzipBytes],
+      ],
+    ),
+  ];
+}
+
+function profileSection(results: BenchResults): string[] {
+  const profile = results.profile;
+  if (profile === undefined) return [];
+  const list = (shares: typeof profile.areas, count: number): string[] =>
+    shares.slice(0, count).map((share) => `  ${share.share.toFixed(1).padStart(5)}%  ${share.name}`);
+  return [
+    `Profile of Parley under the relay load (${profile.file}, ${profile.sampledMs.toFixed(0)} ms sampled)`,
+    'by area, self time:',
+    ...list(profile.areas, 10),
+    'by function, self time:',
+    ...list(profile.selfTop, 15),
+    'by function (server, machines, protocol, ws, fastify, xstate), inclusive time:',
+    ...list(profile.inclusiveTop, 15),
+  ];
+}
+
+function targetSection(results: BenchResults): string[] {
+  if (results.targets.length === 0) return [];
+  const rows = results.targets.map((check) => [check.name, check.target, check.value, check.met === null ? '—' : check.met ? 'met' : 'MISSED']);
+  return ['Targets (reported, not asserted)', formatTable(['target', 'goal', 'this run', ''], rows)];
+}
+
+/** The whole report as text. */
+export function formatReport(results: BenchResults): string {
+  const sections = [
+    [machineSection(results)],
+    pageWeightSection(results),
+    relaySection(results),
+    openLoopSection(results),
+    memorySection(results),
+    churnSection(results),
+    callSetupSection(results),
+    profileSection(results),
+    targetSection(results),
+    Object.entries(results.errors).map(([series, error]) => `ERROR in ${series}: ${error}`),
+  ].filter((section) => section.length > 0);
+  return sections.map((section) => section.join('\n')).join('\n\n');
+}

@@ -1,0 +1,94 @@
+import type { SeriesName } from './cli.ts';
+import type { MachineInfo } from './machine.ts';
+import type { ProfileSummary } from './profile-summary.ts';
+import type { CallSetupResult } from './series/call-setup.ts';
+import type { ChurnResult } from './series/churn.ts';
+import type { MemoryResult } from './series/memory.ts';
+import type { OpenLoopResult } from './series/open-loop.ts';
+import type { PageWeightResult, PageWeightSkipped } from './series/page-weight.ts';
+import type { RelayResult } from './series/relay.ts';
+
+/** A series that did not run, and why. */
+export interface Skipped {
+  skipped: string;
+}
+
+/** One target from the brief, checked against this run (a report, never an assertion). */
+export interface TargetCheck {
+  name: string;
+  target: string;
+  value: string;
+  /** `null` when the run has no number for it. */
+  met: boolean | null;
+}
+
+/** Everything one run measured; written to bench/results.json. */
+export interface BenchResults {
+  machine: MachineInfo;
+  startedAt: string;
+  finishedAt?: string;
+  mode: 'quick' | 'full';
+  series: SeriesName[];
+  pageWeight?: PageWeightResult | PageWeightSkipped;
+  relay?: RelayResult;
+  openLoop?: OpenLoopResult;
+  memory?: MemoryResult;
+  churn?: ChurnResult;
+  callSetup?: CallSetupResult | Skipped;
+  /** Where Parley's server spent its time under the relay load (`--profile`). */
+  profile?: ProfileSummary & { file: string };
+  /** Series that threw, by name, with the error. */
+  errors: Partial<Record<SeriesName, string>>;
+  targets: TargetCheck[];
+}
+
+const kib = 1024;
+/** Target ceilings from the brief. */
+const targets = {
+  cpuOverFloor: 1.15,
+  rssPerClientBytes: 16 * kib,
+  setupOverFloorMs: 30,
+  firstFrameP95Ms: 300,
+  /** "60 KB": decimal kilobytes, as the brief writes KiB where it means 1024. */
+  jsGzipBytes: 60_000,
+  churnMemoryChange: 0.05,
+} as const;
+
+const has = <T extends object>(value: T | Skipped | undefined): value is T => value !== undefined && !('skipped' in value);
+
+/** Checks the brief's targets against whatever this run measured. */
+export function checkTargets(results: BenchResults): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const check = (name: string, target: string, value: number, met: boolean, format: (value: number) => string): void => {
+    checks.push({ name, target, value: Number.isFinite(value) ? format(value) : 'n/a', met: Number.isFinite(value) ? met : null });
+  };
+  for (const ratio of results.relay?.ratios ?? []) {
+    if (ratio.versus === 'floor') {
+      check(`relay CPU/msg vs floor (${ratio.payload})`, `≤ ${targets.cpuOverFloor}×`, ratio.cpuPerMessage, ratio.cpuPerMessage <= targets.cpuOverFloor, (v) => `${v.toFixed(2)}×`);
+    } else {
+      check(`relay CPU/msg vs PeerJS (${ratio.payload})`, '< 1×', ratio.cpuPerMessage, ratio.cpuPerMessage < 1, (v) => `${v.toFixed(2)}×`);
+    }
+  }
+  const parleyMemory = results.memory?.rows.find((row) => row.kind === 'parley');
+  if (parleyMemory !== undefined) {
+    const value = parleyMemory.rssPerClient;
+    check('RSS per idle joined client', `≤ ${targets.rssPerClientBytes / kib} KiB`, value, value <= targets.rssPerClientBytes, (v) => `${(v / kib).toFixed(1)} KiB`);
+  }
+  if (results.churn !== undefined) {
+    const { after, heapChange, rssChange } = results.churn;
+    const leftovers = after.rooms + after.members + after.connections;
+    check('churn: rooms + members + connections after', '0', leftovers, leftovers === 0, (v) => String(v));
+    check('churn: heap change after GC', `within ±${targets.churnMemoryChange * 100}%`, heapChange, Math.abs(heapChange) <= targets.churnMemoryChange, (v) => `${(v * 100).toFixed(1)}%`);
+    check('churn: RSS change after GC', `within ±${targets.churnMemoryChange * 100}%`, rssChange, Math.abs(rssChange) <= targets.churnMemoryChange, (v) => `${(v * 100).toFixed(1)}%`);
+  }
+  if (has(results.callSetup)) {
+    const setup = results.callSetup;
+    check('call setup p50 over floor', `≤ ${targets.setupOverFloorMs} ms`, setup.connectedP50OverFloorMs, setup.connectedP50OverFloorMs <= targets.setupOverFloorMs, (v) => `${v.toFixed(0)} ms`);
+    check('first remote frame p95', `≤ ${targets.firstFrameP95Ms} ms`, setup.parley.firstFrameP95Ms, setup.parley.firstFrameP95Ms <= targets.firstFrameP95Ms, (v) => `${v.toFixed(0)} ms`);
+  }
+  if (has(results.pageWeight)) {
+    const value = results.pageWeight.js.gzipBytes;
+    check('page JS gzip', `≤ ${targets.jsGzipBytes / 1000} KB`, value, value <= targets.jsGzipBytes, (v) => `${(v / 1000).toFixed(1)} KB`);
+  }
+  return checks;
+}

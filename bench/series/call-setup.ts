@@ -1,0 +1,170 @@
+/**
+ * Series 4: call setup in Chromium, fake media, loopback. Parley: A creates a room, then the
+ * clock starts as B opens the room link; measured are both handshakes `connected` and B's
+ * first decoded remote frame. Floor: one page connects two RTCPeerConnections with no server;
+ * the clock starts as the page is opened. Runs alternate Parley, floor, Parley, ... so that
+ * both see the same machine; one unmeasured run of each warms the browser up first.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, newPerson } from '../../tests/support/browser.ts';
+import type { BenchConfig } from '../cli.ts';
+import type { ProcessGroup } from '../proc.ts';
+import { ratio, summarize } from '../stats.ts';
+import { floorPageHtml, parleyObserverScript, type PageStamps } from './call-setup-pages.ts';
+import { ensurePageBuilt } from './page-weight.ts';
+
+/** p50/p95 of one measure, in ms from the start of the run. */
+export interface SetupTimes {
+  runs: number;
+  failures: number;
+  connectedP50Ms: number;
+  connectedP95Ms: number;
+  firstFrameP50Ms: number;
+  firstFrameP95Ms: number;
+  firstFailure?: string;
+}
+
+export interface CallSetupResult {
+  parley: SetupTimes;
+  floor: SetupTimes;
+  /** Parley − floor, p50 of both-connected (the target: within 30 ms). */
+  connectedP50OverFloorMs: number;
+  connectedP50Ratio: number;
+  firstFrameP50Ratio: number;
+}
+
+/** Longest one run may take before it counts as failed. */
+const runTimeoutMs = 30_000;
+
+/** One run's times, or why it failed. */
+type RunOutcome = { connectedMs: number; firstFrameMs: number } | { error: string };
+
+async function waitForStamps(page: Page, need: Array<keyof PageStamps>): Promise<PageStamps> {
+  await page.waitForFunction(
+    (keys) => {
+      const stamps = (window as unknown as { __benchStamps?: Record<string, unknown> }).__benchStamps;
+      return stamps !== undefined && (stamps.error !== undefined || keys.every((key) => stamps[key] !== undefined));
+    },
+    need,
+    { timeout: runTimeoutMs, polling: 10 },
+  );
+  // A requestVideoFrameCallback stamp can arrive just after the poll's, with an earlier time.
+  await page.waitForTimeout(100);
+  return page.evaluate(() => (window as unknown as { __benchStamps: PageStamps }).__benchStamps);
+}
+
+async function parleyRun(browser: Browser, origin: string): Promise<RunOutcome> {
+  const personA = await newPerson(browser, { origin });
+  const personB = await newPerson(browser, { origin });
+  try {
+    const pageA = await personA.newPage();
+    await pageA.goto(`${origin}/`);
+    await pageA.getByTestId('create-room').click({ timeout: 10_000 });
+    const link = pageA.getByTestId('room-link');
+    await link.waitFor({ timeout: 10_000 });
+    const url = await link.evaluate((node) => ('value' in node ? String((node as HTMLInputElement).value) : node.textContent ?? '').trim());
+    if (!url.startsWith('http')) return { error: `room-link holds no URL: "${url}"` };
+    await pageA.evaluate(parleyObserverScript);
+    await personB.addInitScript(parleyObserverScript);
+    const pageB = await personB.newPage();
+    const start = Date.now();
+    await pageB.goto(url);
+    const [stampsA, stampsB] = await Promise.all([waitForStamps(pageA, ['connected']), waitForStamps(pageB, ['connected', 'firstFrame'])]);
+    const error = stampsA.error ?? stampsB.error;
+    if (error !== undefined) return { error };
+    return { connectedMs: Math.max(stampsA.connected!, stampsB.connected!) - start, firstFrameMs: stampsB.firstFrame! - start };
+  } catch (error) {
+    return { error: String(error).split('\n')[0]! };
+  } finally {
+    await personA.close();
+    await personB.close();
+  }
+}
+
+async function floorRun(browser: Browser, origin: string): Promise<RunOutcome> {
+  const person = await newPerson(browser, { origin });
+  try {
+    const page = await person.newPage();
+    const start = Date.now();
+    await page.goto(`${origin}/floor`);
+    const stamps = await waitForStamps(page, ['connected', 'firstFrame']);
+    if (stamps.error !== undefined) return { error: stamps.error };
+    return { connectedMs: stamps.connected! - start, firstFrameMs: stamps.firstFrame! - start };
+  } catch (error) {
+    return { error: String(error).split('\n')[0]! };
+  } finally {
+    await person.close();
+  }
+}
+
+function times(outcomes: RunOutcome[]): SetupTimes {
+  const ok = outcomes.filter((outcome): outcome is Exclude<RunOutcome, { error: string }> => !('error' in outcome));
+  const failed = outcomes.filter((outcome): outcome is { error: string } => 'error' in outcome);
+  const connected = summarize(ok.map((outcome) => outcome.connectedMs));
+  const firstFrame = summarize(ok.map((outcome) => outcome.firstFrameMs));
+  return {
+    runs: ok.length,
+    failures: failed.length,
+    connectedP50Ms: connected.p50,
+    connectedP95Ms: connected.p95,
+    firstFrameP50Ms: firstFrame.p50,
+    firstFrameP95Ms: firstFrame.p95,
+    ...(failed.length > 0 ? { firstFailure: failed[0]!.error } : {}),
+  };
+}
+
+/** A loopback server for the floor page: a secure origin (127.0.0.1) for getUserMedia. */
+async function startFloorPageServer(): Promise<Server> {
+  const html = floorPageHtml();
+  const server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end(html));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+/** Runs the call-setup series, or says why it was skipped. */
+export async function runCallSetup(input: {
+  group: ProcessGroup;
+  config: BenchConfig;
+  log: (line: string) => void;
+}): Promise<CallSetupResult | { skipped: string }> {
+  const { group, config, log } = input;
+  const build = ensurePageBuilt(log);
+  if ('skipped' in build) return build;
+  const server = await group.start('parley');
+  const floorServer = await startFloorPageServer();
+  const browser = await launchChromium();
+  try {
+    const origin = `http://127.0.0.1:${server.port}`;
+    const floorOrigin = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}`;
+    const warm = await parleyRun(browser, origin);
+    if ('error' in warm) return { skipped: `the Parley page could not make a call (${warm.error})` };
+    await floorRun(browser, floorOrigin);
+    const parley: RunOutcome[] = [];
+    const floor: RunOutcome[] = [];
+    for (let run = 0; run < config.callSetup.runs; run++) {
+      parley.push(await parleyRun(browser, origin));
+      floor.push(await floorRun(browser, floorOrigin));
+      const last = [parley.at(-1)!, floor.at(-1)!].map((outcome) =>
+        'error' in outcome ? `failed (${outcome.error})` : `${outcome.connectedMs} ms connected, ${outcome.firstFrameMs.toFixed(0)} ms first frame`,
+      );
+      log(`call-setup run ${run + 1}/${config.callSetup.runs}: parley ${last[0]}; floor ${last[1]}`);
+    }
+    const result: CallSetupResult = {
+      parley: times(parley),
+      floor: times(floor),
+      connectedP50OverFloorMs: Number.NaN,
+      connectedP50Ratio: Number.NaN,
+      firstFrameP50Ratio: Number.NaN,
+    };
+    result.connectedP50OverFloorMs = result.parley.connectedP50Ms - result.floor.connectedP50Ms;
+    result.connectedP50Ratio = ratio(result.parley.connectedP50Ms, result.floor.connectedP50Ms);
+    result.firstFrameP50Ratio = ratio(result.parley.firstFrameP50Ms, result.floor.firstFrameP50Ms);
+    return result;
+  } finally {
+    await browser.close();
+    floorServer.close();
+    await server.stop();
+  }
+}
