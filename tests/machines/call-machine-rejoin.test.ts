@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { joined, roomId, startCall } from '../support/fakes/start-call.ts';
+
+const token = 'resume-token-0123456789abcdef';
+
+/** A call with Alice, connected, whose socket has just dropped. */
+async function droppedWithAlice() {
+  const call = startCall();
+  await call.enter(['alice-peer'], roomId);
+  call.signaling.last.receive({ type: 'signal', from: 'alice-peer', data: { description: { type: 'answer', sdp: 'v=0 a' } } });
+  call.connections.last.emit({ type: 'pc.connectionState', state: 'connected' });
+  call.signaling.last.drop();
+  return call;
+}
+
+describe('callMachine: rejoining after the socket was lost', () => {
+  describe('happy path', () => {
+    it('keeps the call with its peers running and resumes the same seat', async () => {
+      const call = await droppedWithAlice();
+      const alice = call.context().peers[0];
+      expect(call.actor.getSnapshot().matches({ rejoining: 'waiting' })).toBe(true);
+      expect(call.handshakes()).toEqual([['alice-peer', 'connected']]);
+      expect(call.connections.last.closed).toBe(false);
+      expect(call.localStream()?.getTracks().every((track) => track.readyState === 'live')).toBe(true);
+
+      call.clock.increment(249);
+      expect(call.signaling.sockets).toHaveLength(1);
+      call.clock.increment(1);
+      expect(call.signaling.sockets).toHaveLength(2);
+      call.signaling.last.open();
+      expect(call.signaling.last.sent).toEqual([{ type: 'join', roomId, resume: token }]);
+
+      call.signaling.last.receive(joined(['alice-peer'], { resume: 'resume-token-fresh-0123456789' }));
+      expect(call.actor.getSnapshot().value).toBe('inCall');
+      expect(call.context().peers[0]).toBe(alice);
+      expect(call.context().resumeToken).toBe('resume-token-fresh-0123456789');
+      expect(call.handshakes()).toEqual([['alice-peer', 'connected']]);
+    });
+
+    it('holds signals made while away and sends them once the seat is back', async () => {
+      const call = await droppedWithAlice();
+      const candidate = { candidate: 'candidate:9 1 udp 1 127.0.0.1 5009 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+      call.connections.last.emit({ type: 'pc.candidate', candidate });
+      call.clock.increment(250);
+      call.signaling.last.open();
+      expect(call.signaling.last.sentTypes()).toEqual(['join']);
+
+      call.signaling.last.receive(joined(['alice-peer']));
+      expect(call.signaling.last.sent.at(-1)).toEqual({ type: 'signal', to: 'alice-peer', data: { candidate } });
+    });
+
+    it('closes the handshake of a peer who left while away and answers one who came', async () => {
+      const call = await droppedWithAlice();
+      const alicePc = call.connections.last;
+      call.clock.increment(250);
+      call.signaling.last.open();
+      call.signaling.last.receive(joined(['dave-peer']));
+      expect(alicePc.closed).toBe(true);
+      expect(call.handshakes()).toEqual([['dave-peer', 'idle']]);
+
+      // Dave's offer was queued by the server while we were away.
+      call.signaling.last.receive({ type: 'signal', from: 'dave-peer', data: { description: { type: 'offer', sdp: 'v=0 d' } } });
+      expect(call.handshakes()).toEqual([['dave-peer', 'answering']]);
+    });
+
+    it('joins as a newcomer when the seat was not kept, offering to everyone again', async () => {
+      const call = await droppedWithAlice();
+      const oldPc = call.connections.last;
+      call.connections.last.emit({ type: 'pc.candidate', candidate: null });
+      call.clock.increment(250);
+      call.signaling.last.open();
+      call.signaling.last.receive(joined(['alice-peer'], { peerId: 'self-peer-2' }));
+
+      expect(oldPc.closed).toBe(true);
+      expect(call.context().selfId).toBe('self-peer-2');
+      expect(call.handshakes()).toEqual([['alice-peer', 'offering']]);
+      // The held candidate belonged to the old connection: only the new offer goes out.
+      const signals = call.signaling.last.sent.filter((message) => message.type === 'signal');
+      expect(signals).toEqual([{ type: 'signal', to: 'alice-peer', data: { description: { type: 'offer', sdp: 'v=0 fake offer 1' } } }]);
+    });
+
+    it('backs off between failed attempts', async () => {
+      const call = await droppedWithAlice();
+      call.clock.increment(250);
+      call.signaling.last.drop();
+      call.clock.increment(499);
+      expect(call.signaling.sockets).toHaveLength(2);
+      call.clock.increment(1);
+      expect(call.signaling.sockets).toHaveLength(3);
+      expect(call.signaling.sockets[1]?.closedByClient).toBe(true);
+    });
+
+    it('tries again when an attempt hangs without an answer', async () => {
+      const call = await droppedWithAlice();
+      call.clock.increment(250);
+      call.clock.increment(10_000);
+      expect(call.signaling.sockets[1]?.closedByClient).toBe(true);
+      call.clock.increment(500);
+      expect(call.signaling.sockets).toHaveLength(3);
+    });
+  });
+
+  describe('failure', () => {
+    it('gives up with signaling-lost after the last attempt, and releases everything', async () => {
+      const call = await droppedWithAlice();
+      for (const wait of [250, 500, 1_000, 2_000, 4_000, 4_000, 4_000]) {
+        expect(call.actor.getSnapshot().matches('rejoining')).toBe(true);
+        call.clock.increment(wait);
+        call.signaling.last.drop();
+      }
+      expect(call.signaling.sockets).toHaveLength(8);
+      expect(call.actor.getSnapshot().value).toBe('failed');
+      expect(call.context().error?.code).toBe('signaling-lost');
+      for (const pc of call.connections.connections) expect(pc.closed).toBe(true);
+    });
+
+    it('fails with signaling-lost without retrying when another connection took the seat', async () => {
+      const call = startCall();
+      await call.enter(['alice-peer'], roomId);
+      call.signaling.last.drop(4000);
+      expect(call.actor.getSnapshot().value).toBe('failed');
+      expect(call.context().error?.code).toBe('signaling-lost');
+      call.clock.increment(60_000);
+      expect(call.signaling.sockets).toHaveLength(1);
+    });
+
+    it('fails with the server\'s code when the room is gone', async () => {
+      const call = await droppedWithAlice();
+      call.clock.increment(250);
+      call.signaling.last.open();
+      call.signaling.last.receive({ type: 'error', code: 'room-not-found', message: 'No such room.', ref: 'join' });
+      expect(call.actor.getSnapshot().value).toBe('failed');
+      expect(call.context().error?.code).toBe('room-not-found');
+    });
+  });
+});
