@@ -108,6 +108,15 @@ describe('callMachine: hanging up', () => {
       expect(call.devices.streams).toHaveLength(2);
     });
 
+    it('then joins another room from ended', async () => {
+      const call = startCall();
+      await call.enter();
+      call.actor.send({ type: 'ui.hangUp' });
+      await call.enter(['erin-peer'], 'another-room');
+      expect(call.signaling.last.sent.slice(0, 1)).toEqual([{ type: 'join', roomId: 'another-room' }]);
+      expect(call.handshakes()).toEqual([['erin-peer', 'offering']]);
+    });
+
     it('then goes back to the lobby from ended', async () => {
       const call = startCall();
       await call.enter();

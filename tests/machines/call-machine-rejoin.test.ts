@@ -90,6 +90,23 @@ describe('callMachine: rejoining after the socket was lost', () => {
       expect(call.signaling.sockets[1]?.closedByClient).toBe(true);
     });
 
+    it('tries again when the resume request gets no answer', async () => {
+      const call = await droppedWithAlice();
+      call.clock.increment(250);
+      call.signaling.last.open();
+      call.clock.increment(10_000);
+      expect(call.signaling.sockets[1]?.closedByClient).toBe(true);
+      expect(call.actor.getSnapshot().matches({ rejoining: 'waiting' })).toBe(true);
+    });
+
+    it('says ice-failed for a peer whose connection fails while rejoining', async () => {
+      const call = await droppedWithAlice();
+      call.connections.last.emit({ type: 'pc.connectionState', state: 'disconnected' });
+      call.clock.increment(15_000);
+      expect(call.context().error).toMatchObject({ code: 'ice-failed', peerId: 'alice-peer' });
+      expect(call.actor.getSnapshot().matches('rejoining')).toBe(true);
+    });
+
     it('tries again when an attempt hangs without an answer', async () => {
       const call = await droppedWithAlice();
       call.clock.increment(250);

@@ -172,6 +172,22 @@ describe('callMachine', () => {
       expect(call.handshakes()).toEqual([['alice-peer', 'offering']]);
     });
 
+    it('stops at media-denied when the microphone is refused after the camera was found missing', async () => {
+      const call = startCall({ camera: 'missing', mic: 'denied' });
+      call.actor.send({ type: 'ui.create' });
+      await call.reach({ media: 'blocked' });
+      expect(call.devices.requests).toHaveLength(2);
+      expect(call.context().error?.code).toBe('media-denied');
+    });
+
+    it('stops at media-denied when the camera alone is refused after the microphone was found missing', async () => {
+      const call = startCall({ camera: 'denied', mic: 'missing' });
+      call.actor.send({ type: 'ui.create' });
+      await call.reach({ media: 'blocked' });
+      expect(call.devices.requests).toHaveLength(3);
+      expect(call.context().error?.code).toBe('media-denied');
+    });
+
     it('stops at media-unavailable when there is neither camera nor microphone, and can go back to the lobby', async () => {
       const call = startCall({ camera: 'missing', mic: 'missing' });
       call.actor.send({ type: 'ui.create' });
@@ -236,17 +252,36 @@ describe('callMachine', () => {
       expect(call.handshakes()).toEqual([['bob-peer', 'offering']]);
     });
 
-    it('starts again from failed with a new join', async () => {
+    /** A call that failed with room-full. */
+    async function refused() {
       const call = startCall();
       call.actor.send({ type: 'ui.join', roomId });
       await call.reach('joining');
       call.signaling.last.open();
       call.signaling.last.receive({ type: 'error', code: 'room-full', message: 'Full.', ref: 'join' });
+      return call;
+    }
 
+    it('starts again from failed with a new room', async () => {
+      const call = await refused();
       call.actor.send({ type: 'ui.create' });
       await call.reach('joining');
       expect(call.context().error).toBeNull();
       expect(call.signaling.sockets).toHaveLength(2);
+    });
+
+    it('tries another room from failed', async () => {
+      const call = await refused();
+      await call.enter([], 'another-room');
+      expect(call.signaling.last.sent).toEqual([{ type: 'join', roomId: 'another-room' }]);
+      expect(call.actor.getSnapshot().value).toBe('inCall');
+    });
+
+    it('goes back to the lobby from failed, the error cleared', async () => {
+      const call = await refused();
+      call.actor.send({ type: 'ui.backToLobby' });
+      expect(call.actor.getSnapshot().value).toBe('lobby');
+      expect(call.context().error).toBeNull();
     });
   });
 });

@@ -101,6 +101,15 @@ describe('peerMachine', () => {
       expect(peer.sentDescriptions()).toEqual(['answer']);
     });
 
+    it('answers an offer that reaches an offering peer before its media is ready, instead of offering', () => {
+      const peer = startPeer({ role: 'offerer', localStream: undefined });
+      peer.actor.send({ type: 'signal.description', description: remote('offer') });
+      expect(peer.state()).toBe('media');
+      peer.actor.send({ type: 'media.ready', stream: null });
+      expect(peer.state()).toBe('answering');
+      expect(peer.sentDescriptions()).toEqual(['answer']);
+    });
+
     it('answers without tracks when it only receives', () => {
       const peer = startPeer({ role: 'answerer', localStream: null });
       peer.actor.send({ type: 'signal.description', description: remote('offer') });
@@ -257,6 +266,22 @@ describe('peerMachine', () => {
       peer.clock.increment(1);
       expect(peer.state()).toBe('failed');
       expect(peer.actor.getSnapshot().context.error?.code).toBe('ice-failed');
+      expect(peer.connections.last.closed).toBe(true);
+    });
+
+    it('fails with ice-failed when the offer gets no connection in time', () => {
+      const peer = startPeer({ role: 'offerer' });
+      peer.actor.send({ type: 'signal.description', description: remote('answer') });
+      peer.clock.increment(30_000);
+      expect(peer.state()).toBe('failed');
+      expect(peer.actor.getSnapshot().context.error?.code).toBe('ice-failed');
+    });
+
+    it('fails with ice-failed when the connection fails while answering', () => {
+      const peer = startPeer({ role: 'answerer' });
+      peer.actor.send({ type: 'signal.description', description: remote('offer') });
+      peer.connections.last.emit({ type: 'pc.connectionState', state: 'failed' });
+      expect(peer.state()).toBe('failed');
       expect(peer.connections.last.closed).toBe(true);
     });
 

@@ -19,8 +19,8 @@ export interface FakeMediaDevices {
 }
 
 /**
- * Builds fake media devices. A request fails like a browser's getUserMedia: refused if any
- * requested device is denied, unavailable if any is missing. With `hold`, answers wait for
+ * Builds fake media devices. A request fails like a browser's getUserMedia: unavailable if any
+ * requested device is missing, else refused if any is denied. With `hold`, answers wait for
  * `release()`; a stream answered after the request was abandoned is stopped, as the real
  * actor does.
  */
@@ -31,8 +31,9 @@ export function createFakeMediaDevices(devices: { camera: DeviceState; mic: Devi
 
   const answer = (request: MediaRequest): FakeStream => {
     const wanted = [request.video ? devices.camera : 'present', request.audio ? devices.mic : 'present'];
-    if (wanted.includes('denied')) throw new MediaAccessError('media-denied', 'Permission denied.');
+    // Like Chrome: a missing device fails the request before anyone is asked for permission.
     if (wanted.includes('missing')) throw new MediaAccessError('media-unavailable', 'Requested device not found.');
+    if (wanted.includes('denied')) throw new MediaAccessError('media-denied', 'Permission denied.');
     const stream = createFakeStream(`local-${streams.length + 1}`, request);
     streams.push(stream);
     return stream;
