@@ -4,7 +4,11 @@
  *   npm run bench -- --quick           smaller sizes, under a minute
  *   npm run bench -- --only relay,memory
  *   npm run bench -- --profile         also profile Parley under the relay load (--cpu-prof)
+ *   npm run bench -- --parley-entry ../other-checkout/bench/servers/parley.ts
+ *                                      measure the Parley server of another checkout (a change)
  */
+
+import path from 'node:path';
 
 /** Every series, in the order they run. */
 export const seriesNames = ['page-weight', 'relay', 'open-loop', 'memory', 'churn', 'call-setup'] as const;
@@ -15,6 +19,8 @@ export interface BenchConfig {
   quick: boolean;
   only: ReadonlySet<SeriesName>;
   profile: boolean;
+  /** An alternative Parley server entry (absolute path), to measure a change beside the peers. */
+  parleyEntry?: string;
   /** Longest wait, before each measured server run, for other processes to leave the cores. */
   quietWaitMs: number;
   relay: { pairs: number; rounds: number; warmupMs: number; measureMs: number };
@@ -24,7 +30,7 @@ export interface BenchConfig {
   callSetup: { runs: number };
 }
 
-const full: Omit<BenchConfig, 'quick' | 'only' | 'profile'> = {
+const full: Omit<BenchConfig, 'quick' | 'only' | 'profile' | 'parleyEntry'> = {
   quietWaitMs: 60_000,
   relay: { pairs: 200, rounds: 3, warmupMs: 1_000, measureMs: 5_000 },
   openLoop: { clients: 1_000, ratePerSecond: 5_000, durationMs: 10_000, rounds: 3 },
@@ -33,7 +39,7 @@ const full: Omit<BenchConfig, 'quick' | 'only' | 'profile'> = {
   callSetup: { runs: 20 },
 };
 
-const quick: Omit<BenchConfig, 'quick' | 'only' | 'profile'> = {
+const quick: Omit<BenchConfig, 'quick' | 'only' | 'profile' | 'parleyEntry'> = {
   quietWaitMs: 2_000,
   relay: { pairs: 50, rounds: 1, warmupMs: 300, measureMs: 1_000 },
   openLoop: { clients: 200, ratePerSecond: 1_000, durationMs: 2_000, rounds: 1 },
@@ -46,11 +52,17 @@ const quick: Omit<BenchConfig, 'quick' | 'only' | 'profile'> = {
 export function parseArgs(argv: readonly string[]): BenchConfig {
   let isQuick = false;
   let profile = false;
+  let parleyEntry: string | undefined;
   let only: Set<SeriesName> = new Set(seriesNames);
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index]!;
     if (arg === '--quick') isQuick = true;
     else if (arg === '--profile') profile = true;
+    else if (arg === '--parley-entry' || arg.startsWith('--parley-entry=')) {
+      const file = arg === '--parley-entry' ? argv[++index] : arg.slice('--parley-entry='.length);
+      if (!file) throw new Error('--parley-entry needs a file');
+      parleyEntry = path.resolve(file);
+    }
     else if (arg === '--only' || arg.startsWith('--only=')) {
       const list = arg === '--only' ? argv[++index] ?? '' : arg.slice('--only='.length);
       const names = list.split(',').map((name) => name.trim()).filter(Boolean);
@@ -61,10 +73,10 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
       }
       only = new Set(names as SeriesName[]);
     } else if (arg === '--help' || arg === '-h') {
-      throw new Error(`usage: npm run bench -- [--quick] [--only ${seriesNames.join(',')}] [--profile]`);
+      throw new Error(`usage: npm run bench -- [--quick] [--only ${seriesNames.join(',')}] [--profile] [--parley-entry <file>]`);
     } else {
       throw new Error(`unknown option ${arg}`);
     }
   }
-  return { quick: isQuick, only, profile, ...(isQuick ? quick : full) };
+  return { quick: isQuick, only, profile, ...(parleyEntry === undefined ? {} : { parleyEntry }), ...(isQuick ? quick : full) };
 }

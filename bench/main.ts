@@ -66,7 +66,8 @@ async function runSeries(name: SeriesName, config: BenchConfig, group: ProcessGr
 
 async function main(): Promise<void> {
   const config = parseArgs(process.argv.slice(2));
-  const group = new ProcessGroup();
+  const group = new ProcessGroup(config.parleyEntry === undefined ? {} : { parley: config.parleyEntry });
+  if (config.parleyEntry !== undefined) log(`Parley server entry: ${config.parleyEntry}`);
   process.on('exit', () => group.killAll());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
     machine: describeMachine(),
     startedAt: new Date().toISOString(),
     mode: config.quick ? 'quick' : 'full',
+    ...(config.parleyEntry === undefined ? {} : { parleyEntry: config.parleyEntry }),
     series: seriesNames.filter((name) => config.only.has(name)),
     errors: {},
     targets: [],

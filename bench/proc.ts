@@ -189,9 +189,15 @@ export class ProcessGroup {
   private readonly ticksPerSecond = clockTicksPerSecond();
   readonly pinned = hasTaskset();
 
+  /**
+   * `entries` replaces a kind's entry file (bench/servers/<kind>.ts), e.g. with the same file
+   * from another checkout, to measure a change to the server beside the unchanged peers.
+   */
+  constructor(private readonly entries: Partial<Record<ServerKind, string>> = {}) {}
+
   /** Starts `bench/servers/<kind>.ts` on the server core and waits for it to listen. */
   async start(kind: ServerKind, options: SpawnOptions = {}, timeoutMs = 30_000): Promise<ServerProcess> {
-    const entry = path.join(benchDir, 'servers', `${kind}.ts`);
+    const entry = this.entries[kind] ?? path.join(benchDir, 'servers', `${kind}.ts`);
     if (!existsSync(entry)) throw new Error(`no server entry ${entry}`);
     const nodeArgs = ['--expose-gc', ...(options.nodeFlags ?? []), '--import', 'tsx', entry];
     const [command, args] = this.pinned

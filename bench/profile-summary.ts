@@ -8,7 +8,7 @@
 export interface CpuProfile {
   nodes: Array<{
     id: number;
-    callFrame: { functionName: string; url: string; lineNumber: number };
+    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
     children?: number[];
   }>;
   startTime: number;
@@ -41,7 +41,9 @@ function areaOf(url: string, functionName: string): string {
 
 function functionLabel(frame: CpuProfile['nodes'][number]['callFrame']): string {
   const file = frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(server|machines|protocol|bench)\//, '$1/');
-  return `${frame.functionName || '(anonymous)'} ${file ? `${file}:${frame.lineNumber + 1}` : ''}`.trim();
+  // tsx serves each file as one minified line, so the column is what tells functions apart.
+  const where = frame.lineNumber === 0 ? `col ${frame.columnNumber}` : `line ${frame.lineNumber + 1}`;
+  return `${frame.functionName || '(anonymous)'}${file ? ` ${file} ${where}` : ''}`;
 }
 
 /** Areas whose inclusive times are worth listing (where a fix would go). */

@@ -25,6 +25,7 @@ function machineSection(results: BenchResults): string {
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.kernel}, Node ${machine.node}`,
     `Servers ${machine.pinned ? 'pinned to core 0, load generator to core 1 (taskset)' : 'NOT pinned (no taskset)'}; ` +
       `CLK_TCK ${machine.clockTicksPerSecond}; open files ${machine.openFilesLimit}; load average at start ${machine.loadAverage.toFixed(2)}`,
+    ...(results.parleyEntry === undefined ? [] : [`Parley server from ${results.parleyEntry}`]),
   ].join('\n');
 }
 
@@ -64,6 +65,7 @@ function openLoopSection(results: BenchResults): string[] {
     row.kind,
     row.sent,
     row.lost,
+    row.errors,
     fixed(row.p50Ms, 3),
     fixed(row.p99Ms, 3),
     fixed(row.p999Ms, 3),
@@ -73,7 +75,7 @@ function openLoopSection(results: BenchResults): string[] {
   ]);
   return [
     `Relay, open loop: ${open.ratePerSecond} ${open.payload} msg/s over ${open.clients} clients, latency from planned send time`,
-    formatTable(['server', 'sent', 'lost', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'server CPU µs/msg', 'generator lag p99 ms'], rows),
+    formatTable(['server', 'sent', 'lost', 'errors', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'server CPU µs/msg', 'generator lag p99 ms'], rows),
   ];
 }
 
@@ -139,7 +141,7 @@ function pageWeightSection(results: BenchResults): string[] {
   if (weight === undefined) return [];
   if ('skipped' in weight) return [`Page weight: skipped — ${weight.skipped}`];
   return [
-    'Page weight (dist/web, gzip level 6)',
+    `Page weight (${weight.root}, gzip level 6)`,
     formatTable(
       ['asset', 'files', 'raw bytes', 'gzip bytes'],
       [

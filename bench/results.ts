@@ -28,6 +28,8 @@ export interface BenchResults {
   startedAt: string;
   finishedAt?: string;
   mode: 'quick' | 'full';
+  /** Set when Parley's server came from another entry file (`--parley-entry`). */
+  parleyEntry?: string;
   series: SeriesName[];
   pageWeight?: PageWeightResult | PageWeightSkipped;
   relay?: RelayResult;

@@ -132,7 +132,7 @@ export async function runCallSetup(input: {
   const { group, config, log } = input;
   const build = ensurePageBuilt(log);
   if ('skipped' in build) return build;
-  const server = await group.start('parley');
+  const server = await group.start('parley', { env: { WEB_ROOT: build.root } });
   const floorServer = await startFloorPageServer();
   const browser = await launchChromium();
   try {

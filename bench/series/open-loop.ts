@@ -19,6 +19,8 @@ export interface OpenLoopRun {
   round: number;
   sent: number;
   lost: number;
+  /** Frames from the server that were not relayed signals (errors such as rate-limited). */
+  errors: number;
   p50Ms: number;
   p99Ms: number;
   p999Ms: number;
@@ -63,6 +65,7 @@ interface Route {
 
 async function measure(input: {
   routes: readonly Route[];
+  minFrameBytes: number;
   ratePerSecond: number;
   durationMs: number;
   serverCpu: () => number;
@@ -72,7 +75,7 @@ async function measure(input: {
   const warmupCount = Math.round((warmupMs / 1000) * ratePerSecond);
   const total = warmupCount + Math.round((input.durationMs / 1000) * ratePerSecond);
   const samples = new SampleBuffer(total);
-  const state = { sent: 0, received: 0, measuredReceived: 0, cpuStart: 0, cpuEnd: 0 };
+  const state = { sent: 0, received: 0, measuredReceived: 0, errors: 0, cpuStart: 0, cpuEnd: 0 };
   const start = performance.now() + 10;
 
   const detach: Array<() => void> = [];
@@ -107,6 +110,7 @@ async function measure(input: {
       resolve({
         sent: measured,
         lost: measured - state.measuredReceived,
+        errors: state.errors,
         p50Ms: summary.p50,
         p99Ms: summary.p99,
         p999Ms: summary.p999,
@@ -118,7 +122,12 @@ async function measure(input: {
     };
     // Latency = arrival − planned send time of the oldest signal still on its way on this route.
     for (const route of routes) {
-      const listener = (): void => {
+      const listener = (data: Buffer): void => {
+        // Anything shorter than the payload is not a relayed signal (an error from the server).
+        if (data.length < input.minFrameBytes) {
+          state.errors++;
+          return;
+        }
         const planned = route.planned[route.head++];
         state.received++;
         if (planned === undefined || planned < 0) return;
@@ -161,7 +170,7 @@ export async function runOpenLoop(input: {
             { from: pair.b, to: pair.a, frame: frames.ba, planned: [], head: 0 },
           ];
         });
-        const result = await measure({ routes, ratePerSecond, durationMs, serverCpu: () => server.cpuSeconds() });
+        const result = await measure({ routes, minFrameBytes: payload.bytes, ratePerSecond, durationMs, serverCpu: () => server.cpuSeconds() });
         runs.push({ kind, round, ...result });
         log(
           `open-loop round ${round + 1}/${rounds} ${kind.padEnd(6)} ${ratePerSecond} msg/s: p50 ${result.p50Ms.toFixed(3)} ms, ` +
@@ -181,6 +190,7 @@ export async function runOpenLoop(input: {
       kind: mine[0]!.kind,
       sent: median(mine.map((run) => run.sent)),
       lost: mine.reduce((sum, run) => sum + run.lost, 0),
+      errors: mine.reduce((sum, run) => sum + run.errors, 0),
       p50Ms: median(mine.map((run) => run.p50Ms)),
       p99Ms: median(mine.map((run) => run.p99Ms)),
       p999Ms: median(mine.map((run) => run.p999Ms)),

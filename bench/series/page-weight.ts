@@ -1,6 +1,6 @@
 /**
  * Series 5: page weight. The gzip size of the built page's JavaScript and CSS, what a visitor
- * downloads before the call can start. Builds dist/web with Vite when it is missing or stale.
+ * downloads before the call can start. Weighs dist/web, or a fresh build when it is stale.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -16,6 +16,8 @@ export interface AssetWeight {
 }
 
 export interface PageWeightResult {
+  /** The folder weighed, relative to the repository. */
+  root: string;
   js: AssetWeight;
   css: AssetWeight;
   built: boolean;
@@ -56,31 +58,51 @@ function newestChange(folder: string): number {
   return Math.max(0, ...filesUnder(folder).map((file) => statSync(file).mtimeMs));
 }
 
+/** A built page and whether this run built it. */
+export interface BuiltPage {
+  /** Folder holding index.html and the assets (serve it with WEB_ROOT). */
+  root: string;
+  built: boolean;
+}
+
 /**
- * Makes sure dist/web holds a build of the current web/ sources: builds with Vite when the
- * build is missing or older than a source file. Returns why not when there is no page.
+ * Finds a build of the current web/ sources: dist/web when it is at least as new as every
+ * source, else a fresh build into dist/bench-web. The bench never rebuilds dist/web itself,
+ * since others may be serving it to their tests at that moment. Says why when there is no page.
  */
-export function ensurePageBuilt(log: (line: string) => void): { built: boolean } | PageWeightSkipped {
-  const distIndex = path.join(repoRoot, 'dist', 'web', 'index.html');
+export function ensurePageBuilt(log: (line: string) => void): BuiltPage | PageWeightSkipped {
   const webRoot = path.join(repoRoot, 'web');
   if (!existsSync(path.join(webRoot, 'index.html'))) return { skipped: 'the page (web/index.html) does not exist yet' };
-  if (existsSync(distIndex) && statSync(distIndex).mtimeMs >= newestChange(webRoot)) return { built: false };
-  log('page: dist/web missing or older than web/, running npx vite build');
+  const sourcesChanged = Math.max(newestChange(webRoot), statSync(path.join(repoRoot, 'vite.config.ts')).mtimeMs);
+  const isFresh = (root: string): boolean => {
+    const index = path.join(root, 'index.html');
+    return existsSync(index) && statSync(index).mtimeMs >= sourcesChanged;
+  };
+  const shared = path.join(repoRoot, 'dist', 'web');
+  if (isFresh(shared)) return { root: shared, built: false };
+  const own = path.join(repoRoot, 'dist', 'bench-web');
+  if (isFresh(own)) return { root: own, built: false };
+  log('page: dist/web is missing or older than web/; building into dist/bench-web');
   try {
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], timeout: 180_000 });
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', own, '--emptyOutDir'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 180_000,
+    });
   } catch (error) {
     const output = String((error as { stderr?: Buffer }).stderr ?? error).replace(/\x1b\[[0-9;]*m/g, '');
     return { skipped: `vite build failed: ${output.replace(/\s+/g, ' ').trim().slice(0, 300)}` };
   }
-  return { built: true };
+  return { root: own, built: true };
 }
 
-/** Weighs dist/web, building it first if needed. */
+/** Weighs the built page, building it first if needed. */
 export function runPageWeight(log: (line: string) => void): PageWeightResult | PageWeightSkipped {
   const build = ensurePageBuilt(log);
   if ('skipped' in build) return build;
-  const files = filesUnder(path.join(repoRoot, 'dist', 'web'));
+  const files = filesUnder(build.root);
   const result: PageWeightResult = {
+    root: path.relative(repoRoot, build.root),
     js: weigh(files.filter((file) => /\.m?js$/.test(file))),
     css: weigh(files.filter((file) => file.endsWith('.css'))),
     built: build.built,
