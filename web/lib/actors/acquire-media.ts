@@ -1,0 +1,45 @@
+import { fromPromise } from 'xstate';
+import type { MediaRequest } from '../../../machines/call-types.ts';
+import { MediaAccessError } from '../../../machines/media-access-error.ts';
+
+/** getUserMedia errors that mean "no such device (usable)": the call machine then tries less. */
+const unavailableNames: ReadonlySet<string> = new Set([
+  'NotFoundError',
+  'OverconstrainedError',
+  // The device exists but another application holds it (common with cameras on Windows).
+  'NotReadableError',
+  'AbortError',
+]);
+
+/** getUserMedia errors that mean the person, a policy or an insecure origin said no. */
+const deniedNames: ReadonlySet<string> = new Set(['NotAllowedError', 'SecurityError']);
+
+/** Turns what getUserMedia threw into a MediaAccessError with a stable code. */
+function toMediaAccessError(error: unknown): MediaAccessError {
+  const name = error instanceof Error || error instanceof DOMException ? error.name : '';
+  const message = error instanceof Error || error instanceof DOMException ? error.message : String(error);
+  if (deniedNames.has(name)) return new MediaAccessError('media-denied', message, { cause: error });
+  if (unavailableNames.has(name)) return new MediaAccessError('media-unavailable', message, { cause: error });
+  return new MediaAccessError('media-unavailable', message || 'The camera or microphone could not be used.', { cause: error });
+}
+
+/**
+ * The call machine's `acquireMedia`: one getUserMedia call for the devices asked for. The
+ * fallbacks (both, then microphone only, then camera only) are the machine's; this only maps
+ * errors. A stream that arrives after the request was abandoned (the person hung up while
+ * the browser was asking) is stopped at once, so the camera light goes off.
+ */
+export const acquireMedia = fromPromise<MediaStream, MediaRequest>(async ({ input, signal }) => {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    // Browsers expose mediaDevices only on secure origins (https, or localhost).
+    throw new MediaAccessError('media-unavailable', 'Camera and microphone need a secure (https) page.');
+  }
+  let stream: MediaStream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ audio: input.audio, video: input.video });
+  } catch (error) {
+    throw toMediaAccessError(error);
+  }
+  if (signal.aborted) for (const track of stream.getTracks()) track.stop();
+  return stream;
+});

@@ -1,0 +1,108 @@
+import { fromCallback } from 'xstate';
+import type {
+  PeerConnectionCommand,
+  PeerConnectionEvent,
+  PeerConnectionInput,
+  PeerConnectionOperation,
+} from '../../../machines/peer-connection-contract.ts';
+
+/** What the actor needs from the platform; the browser's by default, another WebRTC stack in tests. */
+export interface PeerConnectionPlatform {
+  createPeerConnection(configuration: RTCConfiguration): RTCPeerConnection;
+  createStream(tracks: MediaStreamTrack[]): MediaStream;
+}
+
+const browserPlatform: PeerConnectionPlatform = {
+  createPeerConnection: (configuration) => new RTCPeerConnection(configuration),
+  createStream: (tracks) => new MediaStream(tracks),
+};
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error || error instanceof DOMException ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Attaches the tracks not sent yet, and asks to receive the kinds that have no transceiver. */
+function attachMedia(pc: RTCPeerConnection, command: Extract<PeerConnectionCommand, { type: 'peer.attachMedia' }>): void {
+  const sending = new Set(pc.getSenders().map((sender) => sender.track));
+  for (const track of command.stream?.getTracks() ?? []) {
+    if (!sending.has(track)) pc.addTrack(track, command.stream as MediaStream);
+  }
+  for (const kind of command.receive) {
+    const present = pc.getTransceivers().some((transceiver) => transceiver.receiver.track.kind === kind);
+    if (!present) pc.addTransceiver(kind, { direction: 'recvonly' });
+  }
+}
+
+/**
+ * Builds the peer machine's `peerConnection` actor: one RTCPeerConnection, driven by commands
+ * and reporting back as events (contract: machines/peer-connection-contract.ts). Commands run
+ * one after the other, so each starts once the previous one's promise settled, and every
+ * report is sent after the operation it reports resolved (a description is only signalled
+ * once setLocalDescription() is done). Decisions (who offers, glare, queues) are the machine's.
+ */
+export function createPeerConnectionActor(platform: PeerConnectionPlatform = browserPlatform) {
+  return fromCallback<PeerConnectionCommand, PeerConnectionInput>(({ input, sendBack, receive }) => {
+    const pc = platform.createPeerConnection({ iceServers: input.iceServers });
+    const remoteTracks: MediaStreamTrack[] = [];
+    let closed = false;
+    let queue: Promise<void> = Promise.resolve();
+
+    const report = (event: PeerConnectionEvent) => {
+      if (!closed) sendBack(event);
+    };
+    const run = (operation: PeerConnectionOperation, task: () => Promise<void> | void) => {
+      queue = queue.then(async () => {
+        if (closed) return;
+        try {
+          await task();
+        } catch (error) {
+          report({ type: 'pc.error', operation, message: errorMessage(error) });
+        }
+      });
+    };
+
+    pc.addEventListener('negotiationneeded', () => report({ type: 'pc.negotiationNeeded' }));
+    pc.addEventListener('icecandidate', ({ candidate }) => report({ type: 'pc.candidate', candidate: candidate ? candidate.toJSON() : null }));
+    pc.addEventListener('connectionstatechange', () => report({ type: 'pc.connectionState', state: pc.connectionState }));
+    pc.addEventListener('track', ({ track }) => {
+      remoteTracks.push(track);
+      // A new stream object each time, so a <video> given it picks up the added track.
+      report({ type: 'pc.track', stream: platform.createStream([...remoteTracks]) });
+    });
+
+    receive((command) => {
+      switch (command.type) {
+        case 'peer.attachMedia':
+          return run('attachMedia', () => attachMedia(pc, command));
+        case 'peer.setLocalDescription':
+          return run('setLocalDescription', async () => {
+            await pc.setLocalDescription();
+            const description = pc.localDescription;
+            if (description) report({ type: 'pc.description', description: { type: description.type, sdp: description.sdp } });
+          });
+        case 'peer.setRemoteDescription':
+          return run('setRemoteDescription', async () => {
+            await pc.setRemoteDescription(command.description);
+            report({ type: 'pc.remoteDescription', descriptionType: command.description.type });
+          });
+        case 'peer.rollback':
+          return run('rollback', async () => {
+            if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
+          });
+        case 'peer.addCandidate':
+          // No argument marks the end of the remote candidates.
+          return run('addCandidate', () => (command.candidate ? pc.addIceCandidate(command.candidate) : pc.addIceCandidate()));
+        case 'peer.restartIce':
+          return run('restartIce', () => pc.restartIce());
+      }
+    });
+
+    return () => {
+      closed = true;
+      pc.close();
+    };
+  });
+}
+
+/** The peer machine's `peerConnection` with the browser's RTCPeerConnection. */
+export const peerConnection = createPeerConnectionActor();
