@@ -30,7 +30,7 @@ export function pageIsStale(): boolean {
 /** Builds the page with the project's vite.config.ts unless dist/web is up to date. */
 export async function ensurePageBuilt(): Promise<void> {
   if (!pageIsStale()) return;
-  await build({ root: join(repoRoot, 'web'), configFile: join(repoRoot, 'vite.config.ts'), logLevel: 'warn' });
+  await build({ root: join(repoRoot, 'web'), configFile: join(repoRoot, 'vite.config.ts'), logLevel: 'error' });
 }
 
 /** A running Parley server on a loopback ephemeral port. */

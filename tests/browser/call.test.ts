@@ -1,0 +1,135 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+import {
+  createRoom,
+  handshakeStates,
+  openPerson,
+  waitForLiveRemoteAudio,
+  waitForMovingRemoteVideo,
+  waitUntilConnected,
+  type OpenOptions,
+  type Person,
+} from './person.ts';
+
+let browser: Browser;
+let server: RunningServer;
+const people: Person[] = [];
+
+async function person(options?: OpenOptions): Promise<Person> {
+  const opened = await openPerson(browser, server.origin, options);
+  people.push(opened);
+  return opened;
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchChromium();
+});
+
+afterEach(async () => {
+  await Promise.all(people.splice(0).map((opened) => opened.context.close()));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('a call between browsers', () => {
+  describe('happy path', () => {
+    it('connects two people through the shared link, with moving video and live sound both ways', async () => {
+      const a = await person();
+      const link = await createRoom(a);
+      expect(link).toMatch(new RegExp(`^${server.origin}/r/[0-9a-f-]{36}$`));
+      await expect.poll(() => a.page.getByText(/waiting for someone/i).isVisible()).toBe(true);
+
+      const b = await person({ url: link });
+      await Promise.all([waitUntilConnected(a.page), waitUntilConnected(b.page)]);
+      await Promise.all([waitForMovingRemoteVideo(a.page), waitForMovingRemoteVideo(b.page)]);
+      await Promise.all([waitForLiveRemoteAudio(a.page), waitForLiveRemoteAudio(b.page)]);
+
+      // Each sees exactly one other person, and both are in the same room.
+      expect(Object.values(await handshakeStates(a.page))).toEqual(['connected']);
+      expect(Object.values(await handshakeStates(b.page))).toEqual(['connected']);
+      expect(await b.page.getByTestId('room-link').inputValue()).toBe(link);
+      // The local picture is muted so nobody hears themselves.
+      expect(await a.page.getByTestId('local-video').evaluate((video: HTMLVideoElement) => video.muted)).toBe(true);
+      expect(a.errors).toEqual([]);
+      expect(b.errors).toEqual([]);
+    });
+
+    it('shows the peer leaving when they hang up, then lets someone else join and connect', async () => {
+      const a = await person();
+      const link = await createRoom(a);
+      const b = await person({ url: link });
+      await Promise.all([waitUntilConnected(a.page), waitUntilConnected(b.page)]);
+
+      await b.page.getByTestId('hang-up').click();
+      await expect.poll(() => b.page.getByRole('heading', { name: /you left the call/i }).isVisible()).toBe(true);
+      await expect.poll(async () => Object.values(await handshakeStates(a.page)).filter((state) => state !== 'closed')).toEqual([]);
+      await expect.poll(() => a.page.getByText(/waiting for someone/i).isVisible()).toBe(true);
+
+      const c = await person({ url: link });
+      await Promise.all([waitUntilConnected(a.page), waitUntilConnected(c.page)]);
+      await waitForMovingRemoteVideo(c.page);
+      expect(a.errors).toEqual([]);
+      expect(c.errors).toEqual([]);
+    });
+
+    it('offers to start again after hanging up', async () => {
+      const a = await person();
+      await createRoom(a);
+      await a.page.getByTestId('hang-up').click();
+      await a.page.getByRole('button', { name: /back to start/i }).click();
+      await a.page.getByTestId('create-room').waitFor();
+      expect(new URL(a.page.url()).pathname).toBe('/');
+
+      const link = await createRoom(a);
+      expect(link).toMatch(/\/r\/[0-9a-f-]{36}$/);
+    });
+
+    it('copies the room link to the clipboard and says so', async () => {
+      const a = await person();
+      const link = await createRoom(a);
+      await a.page.getByTestId('copy-link').click();
+
+      await expect.poll(() => a.page.getByTestId('copy-link').innerText()).toMatch(/copied/i);
+      expect(await a.page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+    });
+
+    it('mutes the microphone and turns the camera off, and shows both as pressed', async () => {
+      const a = await person();
+      await createRoom(a);
+      const mic = a.page.getByTestId('toggle-mic');
+      const camera = a.page.getByTestId('toggle-camera');
+      expect(await mic.getAttribute('aria-pressed')).toBe('false');
+
+      await mic.click();
+      await camera.click();
+
+      expect(await mic.getAttribute('aria-pressed')).toBe('true');
+      expect(await camera.getAttribute('aria-pressed')).toBe('true');
+      const enabled = await a.page.getByTestId('local-video').evaluate((video: HTMLVideoElement) =>
+        (video.srcObject as MediaStream).getTracks().map((track) => `${track.kind}:${track.enabled}`).sort(),
+      );
+      expect(enabled).toEqual(['audio:false', 'video:false']);
+
+      await mic.click();
+      expect(await mic.getAttribute('aria-pressed')).toBe('false');
+    });
+
+    it('opens the handshake inspector with the peer\'s current state marked', async () => {
+      const a = await person();
+      const link = await createRoom(a);
+      const b = await person({ url: link });
+      await waitUntilConnected(a.page);
+
+      await a.page.getByRole('button', { name: /inspector/i }).click();
+      const inspector = a.page.getByTestId('inspector');
+      await expect.poll(() => inspector.locator('[aria-current="true"]').allInnerTexts()).toEqual(['connected']);
+      expect(b.errors).toEqual([]);
+    });
+  });
+});

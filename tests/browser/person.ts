@@ -1,0 +1,95 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { newPerson } from '../support/browser.ts';
+
+/** One person at one browser: their own context (permissions, devices) and one tab. */
+export interface Person {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions seen on the page, in order. */
+  errors: string[];
+}
+
+/** What a person's browser allows, and where they start. */
+export interface OpenOptions {
+  /** Whether camera and microphone are allowed. Default true. */
+  media?: boolean;
+  /** Where to open: `/` (the lobby) or a room link. Default `/`. */
+  url?: string;
+}
+
+/** Opens the page for a new person and records what the page complains about. */
+export async function openPerson(browser: Browser, origin: string, options: OpenOptions = {}): Promise<Person> {
+  const context = await newPerson(browser, { origin, media: options.media ?? true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(`${error.name}: ${error.message}`));
+  await page.goto(options.url ?? origin);
+  return { context, page, errors };
+}
+
+/** Presses "create" and resolves with the shareable link shown once the room exists. */
+export async function createRoom(person: Person): Promise<string> {
+  await person.page.getByTestId('create-room').click();
+  const link = person.page.getByTestId('room-link');
+  await link.waitFor();
+  return link.inputValue();
+}
+
+/** The `handshake-state` text of every remote peer, by peer id. */
+export async function handshakeStates(page: Page): Promise<Record<string, string>> {
+  return page.getByTestId('handshake-state').evaluateAll((elements) =>
+    Object.fromEntries(elements.map((element) => [element.getAttribute('data-peer-id') ?? '', element.textContent ?? ''])),
+  );
+}
+
+/** Waits until exactly `count` remote peers are shown and every one reads `connected`. */
+export async function waitUntilConnected(page: Page, count = 1): Promise<void> {
+  await page.waitForFunction((expected) => {
+    const states = [...document.querySelectorAll('[data-testid="handshake-state"]')].map((element) => element.textContent);
+    return states.length === expected && states.every((state) => state === 'connected');
+  }, count);
+}
+
+/**
+ * Waits until every remote video shows moving pictures: a decoded size and a frame count
+ * that keeps growing past what it was when first seen (a frozen frame would not).
+ */
+export async function waitForMovingRemoteVideo(page: Page): Promise<void> {
+  const remote = page.getByTestId('remote-video');
+  await page.waitForFunction(() => {
+    const videos = [...document.querySelectorAll<HTMLVideoElement>('[data-testid="remote-video"]')];
+    return videos.length > 0 && videos.every((video) => video.videoWidth > 0 && video.getVideoPlaybackQuality().totalVideoFrames > 0);
+  });
+  const before = await remote.evaluateAll((videos) => (videos as HTMLVideoElement[]).map((video) => video.getVideoPlaybackQuality().totalVideoFrames));
+  await page.waitForFunction(
+    (baseline) =>
+      [...document.querySelectorAll<HTMLVideoElement>('[data-testid="remote-video"]')].every(
+        (video, index) => video.getVideoPlaybackQuality().totalVideoFrames >= (baseline[index] ?? 0) + 10,
+      ),
+    before,
+  );
+}
+
+/** Waits until every remote video carries a live audio track that is receiving (not muted). */
+export async function waitForLiveRemoteAudio(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const videos = [...document.querySelectorAll<HTMLVideoElement>('[data-testid="remote-video"]')];
+    return (
+      videos.length > 0 &&
+      videos.every((video) => {
+        const tracks = video.srcObject instanceof MediaStream ? video.srcObject.getAudioTracks() : [];
+        return tracks.some((track) => track.readyState === 'live' && !track.muted);
+      })
+    );
+  });
+}
+
+/** The `error` element's code and words, once one is shown. */
+export async function shownError(page: Page): Promise<{ code: string | null; text: string }> {
+  const alert = page.getByTestId('error');
+  await alert.waitFor();
+  return { code: await alert.getAttribute('data-code'), text: (await alert.innerText()).trim() };
+}
