@@ -1,11 +1,13 @@
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import { encode } from '../protocol/encode.ts';
+import { roomFrames as frames, signalFrame } from './room/frames.ts';
 import { closeCodes } from '../protocol/limits.ts';
 import {
   memberByConnection,
   memberByPeerId,
   memberByToken,
   othersOf,
+  signalEnds as findSignalEnds,
   withQueued,
   type Member,
 } from './room/members.ts';
@@ -14,18 +16,6 @@ import type { RoomContext, RoomEmitted, RoomEvent, RoomInput } from './room/type
 export type { RoomContext, RoomEmitted, RoomEvent, RoomInput } from './room/types.ts';
 export type { Member } from './room/members.ts';
 
-/** Frames that never change, encoded once. */
-const frames = {
-  left: encode({ type: 'left' }),
-  roomFull: encode({ type: 'error', code: 'room-full', message: 'The room is full.', ref: 'join' }),
-  peerNotFound: encode({
-    type: 'error',
-    code: 'peer-not-found',
-    message: 'No such peer in your room.',
-    ref: 'signal',
-  }),
-};
-
 /** The id of the delayed `grace.expired` of a held seat, so a resume can cancel it. */
 function graceTimerId(peerId: string): string {
   return `grace:${peerId}`;
@@ -33,10 +23,7 @@ function graceTimerId(peerId: string): string {
 
 /** Sender and recipient of a `client.signal`, when the sender is a member and not its own target. */
 function signalEnds(context: RoomContext, event: RoomEvent): { from: Member; to: Member } | undefined {
-  if (event.type !== 'client.signal') return undefined;
-  const from = memberByConnection(context.members, event.connection);
-  const to = memberByPeerId(context.members, event.to);
-  return from && to && from !== to ? { from, to } : undefined;
+  return event.type === 'client.signal' ? findSignalEnds(context.members, event.connection, event.to) : undefined;
 }
 
 function senderOf(context: RoomContext, event: RoomEvent): Member | undefined {
@@ -137,12 +124,12 @@ export const roomMachine = setup({
     relaySignal: emit(({ context, event }) => {
       const { from, to } = signalEnds(context, event)!;
       const data = (event as Extract<RoomEvent, { type: 'client.signal' }>).data;
-      return { type: 'send' as const, connection: to.connection!, frame: encode({ type: 'signal', from: from.peerId, data }) };
+      return { type: 'send' as const, connection: to.connection!, frame: signalFrame(from.peerId, data) };
     }),
     queueSignal: assign(({ context, event }) => {
       const { from, to } = signalEnds(context, event)!;
       const data = (event as Extract<RoomEvent, { type: 'client.signal' }>).data;
-      const frame = encode({ type: 'signal', from: from.peerId, data });
+      const frame = signalFrame(from.peerId, data);
       return { members: context.members.map((member) => (member === to ? withQueued(member, frame) : member)) };
     }),
     refusePeerNotFound: emit(({ event }) => ({

@@ -77,6 +77,21 @@ export function withQueued(member: Member, frame: string): Member {
   return { ...member, queue, queuedBytes };
 }
 
+/**
+ * Sender and recipient of a signal sent by socket `connection` to peer `to`: defined only when
+ * the sender holds a seat and the recipient is another member of the same room. The room
+ * machine decides relaying with it, and the server's hot path reads it from a room snapshot.
+ */
+export function signalEnds(members: readonly Member[], connection: string, to: string): { from: Member; to: Member } | undefined {
+  let sender: Member | undefined;
+  let recipient: Member | undefined;
+  for (const member of members) {
+    if (member.connection === connection) sender = member;
+    if (member.peerId === to) recipient = member;
+  }
+  return sender !== undefined && recipient !== undefined && sender !== recipient ? { from: sender, to: recipient } : undefined;
+}
+
 /** The peer ids of every member but `self`, in join order (oldest first). */
 export function othersOf(members: readonly Member[], self: Member): string[] {
   const peers: string[] = [];

@@ -9,6 +9,8 @@ import type { ClientMessage } from '../../protocol/messages.ts';
 import { iceServersFor } from '../ice-servers.ts';
 import { ids } from '../ids.ts';
 import { RateLimiter, type RateVerdict } from '../rate-limiter.ts';
+import { signalEnds } from '../../machines/room/members.ts';
+import { signalFrame } from '../../machines/room/frames.ts';
 import type { RoomActor, RoomSink } from './rooms.ts';
 
 /** Counts that tell whether anything leaked; tests and benchmarks check them. */
@@ -119,10 +121,17 @@ export const signalingPlugin = fp(
     const handle = (connection: Connection, message: ClientMessage): void => {
       const { room } = connection;
       switch (message.type) {
-        case 'signal':
-          if (room === undefined) sendError(connection, 'not-in-room', 'signal');
+        case 'signal': {
+          if (room === undefined) return sendError(connection, 'not-in-room', 'signal');
+          // Hot path: relaying to a connected peer changes no room state, so it is taken from
+          // the room's current snapshot with the machine's own rule (signalEnds) and frame,
+          // without a full transition. Queueing for a held seat and refusals go to the actor.
+          const ends = signalEnds(room.getSnapshot().context.members, connection.id, message.to);
+          const target = ends?.to.connection == null ? undefined : connections.get(ends.to.connection);
+          if (target !== undefined) target.socket.send(signalFrame(ends!.from.peerId, message.data));
           else room.send({ type: 'client.signal', connection: connection.id, to: message.to, data: message.data });
           return;
+        }
         case 'ping':
           connection.socket.send(frames.pong);
           return;
