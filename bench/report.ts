@@ -133,6 +133,10 @@ function callSetupSection(results: BenchResults): string[] {
     formatTable(['setup', 'runs', 'connected p50', 'connected p95', 'first frame p50', 'first frame p95'], [row('parley', setup.parley), row('floor', setup.floor)]),
     `parley − floor, connected p50: ${fixed(setup.connectedP50OverFloorMs, 0)} ms; ratios: connected p50 ${times(setup.connectedP50Ratio)}, first frame p50 ${times(setup.firstFrameP50Ratio)}`,
     ...(setup.parley.firstFailure ? [`first Parley failure: ${setup.parley.firstFailure}`] : []),
+    ...(setup.floor.firstFailure ? [`first floor failure: ${setup.floor.firstFailure}`] : []),
+    'where the time goes, median ms from the start to the first time of each step:',
+    `  parley (B; A: steps of the creator): ${setup.parley.timeline.map(([step, ms]) => `${step} ${fixed(ms, 0)}`).join(', ')}`,
+    `  floor:      ${setup.floor.timeline.map(([step, ms]) => `${step} ${fixed(ms, 0)}`).join(', ')}`,
   ];
 }
 

@@ -1,9 +1,11 @@
 /**
- * What the call-setup series runs inside Chromium: an observer added to Parley's pages that
- * stamps when a peer's handshake reads `connected` and when a remote video shows its first
- * frame, and the floor page, which connects two RTCPeerConnections to each other in one page
- * with no server at all. Times are epoch milliseconds (performance.timeOrigin + now()) so they
- * compare with the load generator's Date.now().
+ * What the call-setup series runs inside Chromium: an observer added to every page that stamps
+ * when a peer's handshake reads `connected` and when a remote video shows its first frame, and
+ * keeps a timeline of the first time each step happened (page loaded, camera ready, socket
+ * open, each message type in and out, each handshake state), so a slow setup shows where its
+ * time went. Also the floor page, which connects two RTCPeerConnections to each other in one
+ * page with no server at all. Times are epoch milliseconds (performance.timeOrigin + now())
+ * so they compare with the load generator's Date.now().
  */
 
 /** What a page has recorded so far. */
@@ -11,19 +13,57 @@ export interface PageStamps {
   connected?: number;
   firstFrame?: number;
   error?: string;
+  /** First time of each step, by name (e.g. `media.ready`, `ws.in.joined`, `state.offering`). */
+  timeline: Record<string, number>;
 }
 
 /**
- * Added to Parley's pages before they load (B) or right after (A). A MutationObserver watches
- * the PAGE.md test ids; the first frame is the earlier of requestVideoFrameCallback's
- * presentation time and the first poll that sees getVideoPlaybackQuality().totalVideoFrames > 0.
+ * The observer, added to every page before it loads. A MutationObserver watches the PAGE.md test ids; the first
+ * frame is the earlier of requestVideoFrameCallback's presentation time and the first poll that
+ * sees getVideoPlaybackQuality().totalVideoFrames > 0. getUserMedia and WebSocket are wrapped,
+ * only to note the time of each step. Handshake states are noted each time they change.
  */
-export const parleyObserverScript = `(() => {
-  if (window.__benchObserving) return;
-  window.__benchObserving = true;
-  const stamps = window.__benchStamps || {};
+export const observerScript = `(() => {
+  if (window.__benchStamps) return;
+  const stamps = { timeline: {} };
   window.__benchStamps = stamps;
   const now = () => performance.timeOrigin + performance.now();
+  const mark = (what, time = now()) => { if (!(what in stamps.timeline)) stamps.timeline[what] = time; };
+  // Steps that may happen again (a second camera request) get #2, #3, ... up to #5.
+  const counts = {};
+  const markEach = (what) => {
+    counts[what] = (counts[what] || 0) + 1;
+    if (counts[what] <= 5) mark(counts[what] === 1 ? what : what + '#' + counts[what]);
+  };
+  const describe = (text) => {
+    try {
+      const message = JSON.parse(text);
+      return message.type === 'signal' && message.data ? 'signal.' + Object.keys(message.data)[0] : String(message.type);
+    } catch { return 'other'; }
+  };
+  if (navigator.mediaDevices) {
+    const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      markEach('media.request');
+      const stream = await getUserMedia(constraints);
+      markEach('media.ready');
+      return stream;
+    };
+  }
+  const NativeSocket = window.WebSocket;
+  window.WebSocket = class extends NativeSocket {
+    constructor(...args) {
+      super(...args);
+      mark('ws.connecting');
+      this.addEventListener('open', () => mark('ws.open'));
+      this.addEventListener('message', (event) => mark('ws.in.' + describe(event.data)));
+    }
+    send(data) {
+      mark('ws.out.' + describe(data));
+      super.send(data);
+    }
+  };
+  document.addEventListener('DOMContentLoaded', () => mark('page.domContentLoaded'));
   const watched = new WeakSet();
   const markFrame = (time) => { if (stamps.firstFrame === undefined || time < stamps.firstFrame) stamps.firstFrame = time; };
   const watchVideo = (video) => {
@@ -40,11 +80,13 @@ export const parleyObserverScript = `(() => {
     };
     poll();
   };
+  const shown = new WeakMap();
   const check = () => {
-    if (stamps.connected === undefined) {
-      for (const node of document.querySelectorAll('[data-testid="handshake-state"]')) {
-        if (node.textContent.trim() === 'connected') { stamps.connected = now(); break; }
-      }
+    for (const node of document.querySelectorAll('[data-testid="handshake-state"]')) {
+      const state = node.textContent.trim();
+      if (shown.get(node) !== state) markEach('state.' + state);
+      shown.set(node, state);
+      if (state === 'connected' && stamps.connected === undefined) stamps.connected = now();
     }
     for (const video of document.querySelectorAll('video[data-testid="remote-video"]')) watchVideo(video);
   };
@@ -55,15 +97,15 @@ export const parleyObserverScript = `(() => {
 /**
  * The floor: both ends of a call in one page, with the same fake camera and microphone and
  * no signaling server. B offers (as Parley's newcomer does), candidates go straight across,
- * and B shows A's video. It starts the moment the page's script runs; the first frame is
- * stamped by the same observer as Parley's.
+ * and B shows A's video. It starts the moment the page's script runs; the observer (first)
+ * stamps its steps and first frame exactly as on Parley's pages.
  */
-export const floorPageHtml = () => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>floor</title></head>
+export const floorPageHtml = (): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>floor</title>
+<script>${observerScript}</script></head>
 <body><script>
 (async () => {
-  const stamps = {};
-  window.__benchStamps = stamps;
+  const stamps = window.__benchStamps;
   const now = () => performance.timeOrigin + performance.now();
   try {
     const constraints = { audio: true, video: true };
@@ -78,7 +120,10 @@ export const floorPageHtml = () => `<!doctype html>
     for (const track of streamA.getTracks()) a.addTrack(track, streamA);
     for (const track of streamB.getTracks()) b.addTrack(track, streamB);
     const onState = () => {
-      if (stamps.connected === undefined && a.connectionState === 'connected' && b.connectionState === 'connected') stamps.connected = now();
+      if (stamps.connected === undefined && a.connectionState === 'connected' && b.connectionState === 'connected') {
+        stamps.connected = now();
+        stamps.timeline['state.connected'] = stamps.connected;
+      }
     };
     a.onconnectionstatechange = onState;
     b.onconnectionstatechange = onState;
@@ -90,13 +135,14 @@ export const floorPageHtml = () => `<!doctype html>
     document.body.append(video);
     b.ontrack = (event) => { if (video.srcObject !== event.streams[0]) video.srcObject = event.streams[0]; };
     await b.setLocalDescription();
+    stamps.timeline['offer.created'] ??= now();
     await a.setRemoteDescription(b.localDescription);
     await a.setLocalDescription();
     await b.setRemoteDescription(a.localDescription);
+    stamps.timeline['answer.applied'] ??= now();
   } catch (error) {
     stamps.error = String(error);
   }
 })();
-</script>
-<script>${parleyObserverScript}</script></body></html>
+</script></body></html>
 `;

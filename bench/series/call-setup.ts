@@ -11,8 +11,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newPerson } from '../../tests/support/browser.ts';
 import type { BenchConfig } from '../cli.ts';
 import type { ProcessGroup } from '../proc.ts';
-import { ratio, summarize } from '../stats.ts';
-import { floorPageHtml, parleyObserverScript, type PageStamps } from './call-setup-pages.ts';
+import { median, ratio, summarize } from '../stats.ts';
+import { floorPageHtml, observerScript, type PageStamps } from './call-setup-pages.ts';
 import { ensurePageBuilt } from './page-weight.ts';
 
 /** p50/p95 of one measure, in ms from the start of the run. */
@@ -24,6 +24,11 @@ export interface SetupTimes {
   firstFrameP50Ms: number;
   firstFrameP95Ms: number;
   firstFailure?: string;
+  /**
+   * Median ms from the start to the first time of each step in the measured browser (B, or
+   * the floor page), earliest first: where the setup time goes.
+   */
+  timeline: Array<[step: string, ms: number]>;
 }
 
 export interface CallSetupResult {
@@ -38,8 +43,13 @@ export interface CallSetupResult {
 /** Longest one run may take before it counts as failed. */
 const runTimeoutMs = 30_000;
 
-/** One run's times, or why it failed. */
-type RunOutcome = { connectedMs: number; firstFrameMs: number } | { error: string };
+/** One run's times (ms from its start), or why it failed. */
+type RunOutcome = { connectedMs: number; firstFrameMs: number; timeline: Record<string, number> } | { error: string };
+
+/** A page's timeline as ms from `start`. */
+function relative(timeline: Record<string, number>, start: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(timeline).map(([step, time]) => [step, time - start]));
+}
 
 async function waitForStamps(page: Page, need: Array<keyof PageStamps>): Promise<PageStamps> {
   await page.waitForFunction(
@@ -59,6 +69,7 @@ async function parleyRun(browser: Browser, origin: string): Promise<RunOutcome> 
   const personA = await newPerson(browser, { origin });
   const personB = await newPerson(browser, { origin });
   try {
+    await personA.addInitScript(observerScript);
     const pageA = await personA.newPage();
     await pageA.goto(`${origin}/`);
     await pageA.getByTestId('create-room').click({ timeout: 10_000 });
@@ -66,15 +77,26 @@ async function parleyRun(browser: Browser, origin: string): Promise<RunOutcome> 
     await link.waitFor({ timeout: 10_000 });
     const url = await link.evaluate((node) => ('value' in node ? String((node as HTMLInputElement).value) : node.textContent ?? '').trim());
     if (!url.startsWith('http')) return { error: `room-link holds no URL: "${url}"` };
-    await pageA.evaluate(parleyObserverScript);
-    await personB.addInitScript(parleyObserverScript);
+    await personB.addInitScript(observerScript);
     const pageB = await personB.newPage();
     const start = Date.now();
     await pageB.goto(url);
     const [stampsA, stampsB] = await Promise.all([waitForStamps(pageA, ['connected']), waitForStamps(pageB, ['connected', 'firstFrame'])]);
     const error = stampsA.error ?? stampsB.error;
     if (error !== undefined) return { error };
-    return { connectedMs: Math.max(stampsA.connected!, stampsB.connected!) - start, firstFrameMs: stampsB.firstFrame! - start };
+    return {
+      connectedMs: Math.max(stampsA.connected!, stampsB.connected!) - start,
+      firstFrameMs: stampsB.firstFrame! - start,
+      timeline: {
+        ...relative(stampsB.timeline, start),
+        // A's steps after B arrived (its own setup came before the clock started).
+        ...Object.fromEntries(
+          Object.entries(relative(stampsA.timeline, start))
+            .filter(([, ms]) => ms >= 0)
+            .map(([step, ms]) => [`A:${step}`, ms]),
+        ),
+      },
+    };
   } catch (error) {
     return { error: String(error).split('\n')[0]! };
   } finally {
@@ -91,7 +113,7 @@ async function floorRun(browser: Browser, origin: string): Promise<RunOutcome> {
     await page.goto(`${origin}/floor`);
     const stamps = await waitForStamps(page, ['connected', 'firstFrame']);
     if (stamps.error !== undefined) return { error: stamps.error };
-    return { connectedMs: stamps.connected! - start, firstFrameMs: stamps.firstFrame! - start };
+    return { connectedMs: stamps.connected! - start, firstFrameMs: stamps.firstFrame! - start, timeline: relative(stamps.timeline, start) };
   } catch (error) {
     return { error: String(error).split('\n')[0]! };
   } finally {
@@ -104,6 +126,10 @@ function times(outcomes: RunOutcome[]): SetupTimes {
   const failed = outcomes.filter((outcome): outcome is { error: string } => 'error' in outcome);
   const connected = summarize(ok.map((outcome) => outcome.connectedMs));
   const firstFrame = summarize(ok.map((outcome) => outcome.firstFrameMs));
+  const steps = new Set(ok.flatMap((outcome) => Object.keys(outcome.timeline)));
+  const timeline = [...steps]
+    .map((step): [string, number] => [step, median(ok.flatMap((outcome) => outcome.timeline[step] ?? []))])
+    .sort((a, b) => a[1] - b[1]);
   return {
     runs: ok.length,
     failures: failed.length,
@@ -112,6 +138,7 @@ function times(outcomes: RunOutcome[]): SetupTimes {
     firstFrameP50Ms: firstFrame.p50,
     firstFrameP95Ms: firstFrame.p95,
     ...(failed.length > 0 ? { firstFailure: failed[0]!.error } : {}),
+    timeline,
   };
 }
 
@@ -147,7 +174,9 @@ export async function runCallSetup(input: {
       parley.push(await parleyRun(browser, origin));
       floor.push(await floorRun(browser, floorOrigin));
       const last = [parley.at(-1)!, floor.at(-1)!].map((outcome) =>
-        'error' in outcome ? `failed (${outcome.error})` : `${outcome.connectedMs} ms connected, ${outcome.firstFrameMs.toFixed(0)} ms first frame`,
+        'error' in outcome
+          ? `failed (${outcome.error})`
+          : `${outcome.connectedMs.toFixed(0)} ms connected, ${outcome.firstFrameMs.toFixed(0)} ms first frame`,
       );
       log(`call-setup run ${run + 1}/${config.callSetup.runs}: parley ${last[0]}; floor ${last[1]}`);
     }
