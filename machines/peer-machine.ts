@@ -106,6 +106,8 @@ export const peerMachine = setup({
       type: 'peer.setRemoteDescription',
       description: context.remoteOffer ?? { type: 'offer' },
     })),
+    wantOffer: assign({ offerWanted: true }),
+    clearOfferWanted: assign({ offerWanted: false }),
     rollback: sendTo('pc', { type: 'peer.rollback' } satisfies PeerConnectionCommand),
     restartIce: enqueueActions(({ context, enqueue }) => {
       // Only the impolite side restarts, so both sides never send restart offers at once.
@@ -125,6 +127,7 @@ export const peerMachine = setup({
     hasLocalMedia: ({ context }) => context.localMedia !== null,
     hasRemoteOffer: ({ context }) => context.remoteOffer !== null,
     hasRemoteDescription: ({ context }) => context.hasRemoteDescription,
+    isOfferWanted: ({ context }) => context.offerWanted,
     isRemoteOffer: ({ event }) => event.type === 'signal.description' && event.description.type === 'offer',
     isRemoteAnswer: ({ event }) => event.type === 'signal.description' && event.description.type === 'answer',
     isLocalOffer: ({ event }) => event.type === 'pc.description' && event.description.type === 'offer',
@@ -153,6 +156,7 @@ export const peerMachine = setup({
     remoteOffer: null,
     pendingCandidates: [],
     hasRemoteDescription: false,
+    offerWanted: false,
     remoteStream: null,
     error: null,
   }),
@@ -243,15 +247,18 @@ export const peerMachine = setup({
         },
         negotiation: {
           initial: 'stable',
+          // Asked for while another round is under way: kept, and made once stable again.
+          on: { 'pc.negotiationNeeded': { actions: 'wantOffer' } },
           states: {
             stable: {
+              always: { guard: 'isOfferWanted', target: 'makingOffer' },
               on: {
                 'pc.negotiationNeeded': { target: 'makingOffer' },
                 'signal.description': { guard: 'isRemoteOffer', target: 'applyingOffer', actions: 'storeRemoteOffer' },
               },
             },
             makingOffer: {
-              entry: 'setLocalDescription',
+              entry: ['clearOfferWanted', 'setLocalDescription'],
               on: {
                 'pc.description': { guard: 'isLocalOffer', target: 'awaitingAnswer', actions: { type: 'sendSignal', params: descriptionSignal } },
                 // Colliding offers: the polite side drops its own; the impolite side ignores theirs.
@@ -271,7 +278,12 @@ export const peerMachine = setup({
               },
             },
             applyingAnswer: {
-              on: { 'pc.remoteDescription': { guard: 'appliedAnswer', target: 'stable', actions: 'flushCandidates' } },
+              on: {
+                'pc.remoteDescription': { guard: 'appliedAnswer', target: 'stable', actions: 'flushCandidates' },
+                // Their next offer right behind their answer is no collision (MDN's
+                // isSettingRemoteAnswerPending): it is applied after the answer, in order.
+                'signal.description': { guard: 'isRemoteOffer', target: 'applyingOffer', actions: 'storeRemoteOffer' },
+              },
             },
             applyingOffer: {
               entry: 'applyRemoteOffer',

@@ -49,6 +49,11 @@ export interface PeerContext {
   pendingCandidates: Array<RTCIceCandidateInit | null>;
   /** Mirrors `pc.remoteDescription !== null`: from then on candidates are applied at once. */
   hasRemoteDescription: boolean;
+  /**
+   * The connection asked for an offer (`negotiationneeded`) while another offer/answer round
+   * was under way; some stacks fire it only once, so it is kept and acted on once stable.
+   */
+  offerWanted: boolean;
   /** Every track received from the remote peer, for a `<video>`; `null` until the first one. */
   remoteStream: MediaStream | null;
   error: PeerError | null;

@@ -27,16 +27,25 @@ describe('peerMachine', () => {
     });
 
     it('sends an offer only after setLocalDescription() resolved', () => {
-      const peer = startPeer({ role: 'offerer', localStream: null });
+      const peer = startPeer({ role: 'offerer' });
       const pc = peer.connections.last;
+      peer.actor.send({ type: 'signal.description', description: remote('answer') });
       pc.paused = true;
       pc.emit({ type: 'pc.negotiationNeeded' });
-      expect(peer.signals).toEqual([{ description: { type: 'offer', sdp: 'v=0 fake offer 1' } }]);
-      peer.actor.send({ type: 'signal.description', description: remote('answer') });
-      // A second round (say, a new transceiver) while the browser is still busy sends nothing yet.
-      expect(pc.commandTypes().at(-1)).toBe('peer.setRemoteDescription');
+      expect(pc.commandTypes().at(-1)).toBe('peer.setLocalDescription');
+      expect(peer.sentDescriptions()).toEqual(['offer']);
       pc.flush();
-      expect(peer.signals).toHaveLength(1);
+      expect(peer.sentDescriptions()).toEqual(['offer', 'offer']);
+    });
+
+    it('makes an offer asked for during another round once that round is over', () => {
+      const peer = startPeer({ role: 'offerer' });
+      const pc = peer.connections.last;
+      pc.emit({ type: 'pc.negotiationNeeded' });
+      expect(peer.sentDescriptions()).toEqual(['offer']);
+      peer.actor.send({ type: 'signal.description', description: remote('answer') });
+      expect(peer.sentDescriptions()).toEqual(['offer', 'offer']);
+      expect(peer.actor.getSnapshot().context.offerWanted).toBe(false);
     });
 
     it('asks to receive audio and video even when it sends nothing', () => {
@@ -227,6 +236,22 @@ describe('peerMachine', () => {
       peer.actor.send({ type: 'signal.description', description: remote('answer') });
       pc.emit({ type: 'pc.connectionState', state: 'connected' });
       expect(peer.state()).toBe('connected');
+    });
+
+    it('answers an offer that comes right behind the answer to its own offer, without rolling back', () => {
+      const peer = startPeer({ role: 'answerer' });
+      peer.actor.send({ type: 'signal.description', description: remote('offer', 1) });
+      const pc = peer.connections.last;
+      pc.emit({ type: 'pc.negotiationNeeded' });
+      pc.paused = true;
+      peer.actor.send({ type: 'signal.description', description: remote('answer', 2) });
+      peer.actor.send({ type: 'signal.description', description: remote('offer', 3) });
+      pc.flush();
+
+      expect(pc.commandTypes()).not.toContain('peer.rollback');
+      expect(pc.remoteDescription).toEqual(remote('offer', 3));
+      expect(peer.sentDescriptions()).toEqual(['answer', 'offer', 'answer']);
+      expect(peer.actor.getSnapshot().matches({ active: { negotiation: 'stable' } })).toBe(true);
     });
 
     it('a candidate the connection refuses does not end the handshake', () => {
