@@ -23,6 +23,10 @@ async function person(options?: OpenOptions): Promise<Person> {
   return opened;
 }
 
+async function focusedTestId(opened: Person): Promise<string | null> {
+  return opened.page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
+}
+
 beforeAll(async () => {
   server = await startServer();
   browser = await launchChromium();
@@ -118,6 +122,32 @@ describe('a call between browsers', () => {
 
       await mic.click();
       expect(await mic.getAttribute('aria-pressed')).toBe('false');
+    });
+
+    it('can be used with the keyboard alone, with every control named and focus visible', async () => {
+      const a = await person();
+      await a.page.keyboard.press('Tab');
+      expect(await focusedTestId(a)).toBe('create-room');
+      await a.page.keyboard.press('Enter');
+      await a.page.getByTestId('room-link').waitFor();
+
+      const order: Array<string | null> = [];
+      for (let step = 0; step < 5; step += 1) {
+        await a.page.keyboard.press('Tab');
+        order.push(await focusedTestId(a));
+        expect(await a.page.evaluate(() => getComputedStyle(document.activeElement!).boxShadow)).not.toBe('none');
+      }
+      expect(order).toEqual(['room-link', 'copy-link', 'toggle-mic', 'toggle-camera', 'hang-up']);
+
+      const unnamed = await a.page.evaluate(() =>
+        [...document.querySelectorAll<HTMLButtonElement | HTMLInputElement>('button, input')]
+          .filter((control) => !(control.getAttribute('aria-label') || control.textContent?.trim() || control.labels?.[0]?.textContent?.trim()))
+          .map((control) => control.outerHTML),
+      );
+      expect(unnamed).toEqual([]);
+
+      await a.page.keyboard.press('Enter');
+      await a.page.getByRole('heading', { name: /you left the call/i }).waitFor();
     });
 
     it('opens the handshake inspector with the peer\'s current state marked', async () => {

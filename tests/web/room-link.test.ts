@@ -31,6 +31,10 @@ describe('room link', () => {
       expect(roomIdFrom('   ')).toBeNull();
     });
 
+    it('treats a room path without an id as the lobby', () => {
+      expect(roomIdFromPath('/r/')).toBeNull();
+    });
+
     it('passes a string that is no id on to the server unchanged', () => {
       expect(roomIdFrom('no-such-room')).toBe('no-such-room');
     });

@@ -23,6 +23,8 @@ export interface RemotePeer {
   id: string;
   handshake: HandshakeState;
   stream: MediaStream | null;
+  /** Whether they send a picture at all (a receive-only person sends none). */
+  hasVideo: boolean;
 }
 
 /**
@@ -138,7 +140,10 @@ export class CallPage {
   get peers(): RemotePeer[] {
     return this.peerActors.map(({ id, state }) => {
       const snapshot = state.snapshot;
-      return { id, handshake: handshakeStateOf(snapshot), stream: snapshot.context.remoteStream };
+      const stream = snapshot.context.remoteStream;
+      // Read on every snapshot: tracks are added to the same stream object as they arrive.
+      const hasVideo = (stream?.getVideoTracks().length ?? 0) > 0;
+      return { id, handshake: handshakeStateOf(snapshot), stream, hasVideo };
     });
   }
 

@@ -28,7 +28,7 @@ export function roomIdFrom(input: string): string | null {
 
 /** The room id a page address points at (`/r/<id>`), or `null` for the lobby. */
 export function roomIdFromPath(pathname: string): string | null {
-  if (!pathname.startsWith(roomPathPrefix)) return null;
+  if (!pathname.startsWith(roomPathPrefix) || pathname.length === roomPathPrefix.length) return null;
   return roomIdFrom(pathname);
 }
 

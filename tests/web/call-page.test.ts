@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CallPage } from '../../web/lib/call-page.svelte.ts';
+import { roomId, startCall, type CallHarnessOptions } from '../support/fakes/start-call.ts';
+
+const origin = 'https://parley.example';
+
+/** A CallPage over the call machine with fake devices, socket and connections. */
+function open(options: CallHarnessOptions & { path?: string } = {}) {
+  const call = startCall(options);
+  const location = { origin, pathname: options.path ?? '/' };
+  const history = {
+    replaceState: vi.fn((_state: unknown, _title: string, path?: string | URL | null) => {
+      location.pathname = String(path);
+    }),
+  };
+  const clipboard = { writeText: vi.fn(async (_text: string) => {}) };
+  const page = new CallPage({ actor: call.actor, location, history, clipboard });
+  page.start();
+  return { call, page, location, history, clipboard };
+}
+
+let opened: ReturnType<typeof open> | undefined;
+function track(value: ReturnType<typeof open>) {
+  opened = value;
+  return value;
+}
+
+afterEach(() => {
+  opened?.page.stop();
+  opened = undefined;
+  vi.useRealTimers();
+});
+
+describe('call page', () => {
+  describe('happy path', () => {
+    it('shows the room link and puts the room in the address bar once the room is created', async () => {
+      const { call, page, location } = track(open());
+      page.create();
+      expect(page.view).toBe('call');
+      await call.enter();
+
+      expect(page.link).toBe(`${origin}/r/${roomId}`);
+      expect(location.pathname).toBe(`/r/${roomId}`);
+      expect(call.signaling.last.sentTypes()).toEqual(['create']);
+    });
+
+    it('joins the room named by the address it was opened at', async () => {
+      const { call } = track(open({ path: `/r/${roomId}` }));
+      await call.reach('joining');
+      call.signaling.last.open();
+      expect(call.signaling.last.sent).toEqual([{ type: 'join', roomId }]);
+    });
+
+    it('lists a person who arrives with their handshake state and drops them when they leave', async () => {
+      const { call, page } = track(open());
+      page.create();
+      await call.enter();
+
+      call.signaling.last.receive({ type: 'peer-joined', peerId: 'peer-b' });
+      expect(page.peers.map(({ id, handshake }) => ({ id, handshake }))).toEqual([{ id: 'peer-b', handshake: 'idle' }]);
+      expect(page.peerActors.map(({ id }) => id)).toEqual(['peer-b']);
+
+      call.signaling.last.receive({ type: 'peer-left', peerId: 'peer-b' });
+      expect(page.peers).toEqual([]);
+    });
+
+    it('says "copied" after copying the link, then stops saying it', async () => {
+      const { call, page, clipboard } = track(open());
+      page.create();
+      await call.enter();
+      vi.useFakeTimers();
+
+      await page.copyLink();
+      expect(clipboard.writeText).toHaveBeenCalledWith(`${origin}/r/${roomId}`);
+      expect(page.copyResult).toBe('copied');
+
+      vi.advanceTimersByTime(2_000);
+      expect(page.copyResult).toBeNull();
+    });
+
+    it('shows the end screen after hanging up and the lobby at / after going back', async () => {
+      const { call, page, location } = track(open());
+      page.create();
+      await call.enter();
+
+      page.hangUp();
+      expect(page.view).toBe('ended');
+      expect(location.pathname).toBe('/');
+      page.backToLobby();
+      expect(page.view).toBe('lobby');
+    });
+  });
+
+  describe('failure', () => {
+    it('offers to join receiving only when the camera is blocked', async () => {
+      const { call, page } = track(open({ camera: 'denied', mic: 'denied' }));
+      page.create();
+      await call.reach({ media: 'blocked' });
+
+      expect(page.view).toBe('blocked');
+      expect(page.errorCode).toBe('media-denied');
+
+      page.receiveOnly();
+      expect(page.view).toBe('call');
+      expect(page.errorCode).toBeNull();
+    });
+
+    it('goes back to the lobby with the reason when the room is full, and can try again', async () => {
+      const { call, page } = track(open({ path: `/r/${roomId}` }));
+      await call.reach('joining');
+      call.signaling.last.open();
+      call.signaling.last.receive({ type: 'error', code: 'room-full', message: 'full', ref: 'join' });
+
+      expect(page.view).toBe('lobby');
+      expect(page.errorCode).toBe('room-full');
+      expect(page.canRetry).toBe(true);
+
+      page.retry();
+      await call.reach('joining');
+      call.signaling.last.open();
+      expect(call.signaling.last.sent).toEqual([{ type: 'join', roomId }]);
+    });
+
+    it('does not offer to try a room that does not exist again', async () => {
+      const { call, page } = track(open());
+      page.join('no-such-room');
+      await call.reach('joining');
+      call.signaling.last.open();
+      call.signaling.last.receive({ type: 'error', code: 'room-not-found', message: 'no room', ref: 'join' });
+
+      expect(page.errorCode).toBe('room-not-found');
+      expect(page.canRetry).toBe(false);
+    });
+
+    it('says the copy failed when the clipboard refuses', async () => {
+      const { call, page, clipboard } = track(open());
+      page.create();
+      await call.enter();
+      clipboard.writeText.mockRejectedValueOnce(new DOMException('denied', 'NotAllowedError'));
+
+      await page.copyLink();
+
+      expect(page.copyResult).toBe('failed');
+    });
+  });
+});
