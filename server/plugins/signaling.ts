@@ -1,5 +1,7 @@
 import fp from 'fastify-plugin';
 import websocket from '@fastify/websocket';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { encode } from '../../protocol/encode.ts';
 import { closeCodes, limits } from '../../protocol/limits.ts';
@@ -180,8 +182,6 @@ export const signalingPlugin = fp(
     await app.register(websocket, {
       options: { maxPayload: config.maxPayload, perMessageDeflate: false },
       // ws has already closed the socket with the right code (1009, 1007, 1002): it leaves.
-      // The socket's own 'error' listener (below) marks it as leaving; here it is only logged.
-      errorHandler: (error) => app.log.debug({ err: error }, 'websocket protocol error'),
       preClose: async () => {
         for (const connection of connections.values()) {
           if (connection.ending !== undefined) continue;
@@ -199,7 +199,18 @@ export const signalingPlugin = fp(
       },
     });
 
-    app.get('/ws', { websocket: true }, (socket) => {
+    // @fastify/websocket upgrades through a ServerResponse bound to the TCP socket and keeps the
+    // request and reply in its 'error' listener. Both are released once the socket is upgraded
+    // (our own 'error' listener replaces theirs), which saves about 2 KiB per open socket.
+    const upgradeResponses = new WeakMap<IncomingMessage, ServerResponse>();
+    const keepResponse = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+      upgradeResponses.set(request.raw, reply.raw);
+      done();
+    };
+
+    app.get('/ws', { websocket: true, onRequest: keepResponse }, (socket, request) => {
+      upgradeResponses.get(request.raw)?.detachSocket(request.raw.socket);
+      socket.removeAllListeners('error');
       const connection: Connection = {
         id: `c${(nextConnection++).toString(36)}`,
         socket,
@@ -211,7 +222,10 @@ export const signalingPlugin = fp(
       socket.on('message', (data, isBinary) => onMessage(connection, data as Buffer, isBinary));
       socket.on('close', (code) => onClose(connection, code));
       // ws reports a protocol violation (too big, bad UTF-8, bad opcode) after closing with its code.
-      socket.on('error', () => (connection.ending ??= 'leave'));
+      socket.on('error', (error) => {
+        app.log.debug({ err: error, connection: connection.id }, 'websocket protocol error');
+        connection.ending ??= 'leave';
+      });
       socket.send(frames.welcome);
     });
 
