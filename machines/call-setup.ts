@@ -1,0 +1,204 @@
+/**
+ * The implementation side of callMachine (machines/call-machine.ts): its actors, actions,
+ * guards and delays. The statechart itself, and what the page relies on, live in
+ * call-machine.ts; this file holds how each named step is done.
+ */
+import { assertEvent, assign, enqueueActions, fromCallback, fromPromise, sendTo, setup, spawnChild, stopChild } from 'xstate';
+import type { CallContext, CallEvent, CallFailure, MediaRequest, PeerEntry, SocketCommand } from './call-types.ts';
+import { closeCodes } from '../protocol/limits.ts';
+import { MediaAccessError } from './media-access-error.ts';
+import { messageOf } from './message-of.ts';
+import { parsePeerSignal } from './parse-peer-signal.ts';
+import { peerMachine } from './peer-machine.ts';
+import type { PeerOutput, PeerRole } from './peer-types.ts';
+import { planRejoin } from './plan-rejoin.ts';
+import { reconnectDelay } from './reconnect-policy.ts';
+
+/** Signals held while the socket is down; the server holds at most 64 frames for us too. */
+export const outboxLimit = 64;
+
+
+/** A call before anything happened; also what `ui.backToLobby` returns to. */
+export const initialCallContext: CallContext = {
+  intent: null, roomId: null, selfId: null, capacity: null, resumeToken: null, iceServers: [],
+  peers: [], localStream: null, micMuted: false, cameraOff: false, error: null, outbox: [], reconnectAttempt: 0,
+};
+
+/** The failure for a signaling connection that is gone for good. */
+export const signalingLost: CallFailure = { code: 'signaling-lost', message: 'The connection to the server was lost.' };
+
+type Spawn = (src: 'peerMachine', options: { id: string; input: unknown }) => unknown;
+
+/** Spawns the machine for one remote peer, handing it the decided local media. */
+function spawnPeer(spawn: Spawn, context: CallContext, peer: { peerId: string; role: PeerRole; selfId: string; iceServers: CallContext['iceServers'] }): PeerEntry {
+  const ref = spawn('peerMachine', {
+    // Our own id is part of the child's id: after rejoining as a new peer the ids never clash.
+    id: `peer:${peer.selfId}:${peer.peerId}`,
+    input: { peerId: peer.peerId, role: peer.role, iceServers: peer.iceServers, localMedia: { stream: context.localStream } },
+  });
+  return { peerId: peer.peerId, ref: ref as PeerEntry['ref'] };
+}
+
+/** `setup()` of the call machine: placeholders for the actors the page and tests provide. */
+export const callSetup = setup({
+  types: { context: {} as CallContext, events: {} as CallEvent },
+  actors: {
+    acquireMedia: fromPromise<MediaStream, MediaRequest>(() => Promise.reject(new Error('callMachine needs an acquireMedia actor'))),
+    signalingSocket: fromCallback<SocketCommand>(() => {
+      throw new Error('callMachine needs a signalingSocket actor: provide one with .provide()');
+    }),
+    peerMachine,
+  },
+  actions: {
+    /** Stops the camera and microphone, so their lights go off. */
+    stopLocalMedia: ({ context }) => {
+      for (const track of context.localStream?.getTracks() ?? []) track.stop();
+    },
+    /** Applies `micMuted` / `cameraOff` to the local tracks (a disabled track sends silence / black). */
+    applyTrackSwitches: ({ context }) => {
+      for (const track of context.localStream?.getAudioTracks() ?? []) track.enabled = !context.micMuted;
+      for (const track of context.localStream?.getVideoTracks() ?? []) track.enabled = !context.cameraOff;
+    },
+    forgetLocalMedia: assign({ localStream: null }),
+    startOver: assign(({ context, event }) => ({
+      ...initialCallContext,
+      micMuted: context.micMuted,
+      cameraOff: context.cameraOff,
+      intent: event.type === 'ui.join' ? { kind: 'join' as const, roomId: event.roomId } : { kind: 'create' as const, capacity: event.type === 'ui.create' ? event.capacity : undefined },
+    })),
+    resetToLobby: assign(({ context }) => ({ ...initialCallContext, micMuted: context.micMuted, cameraOff: context.cameraOff })),
+    storeLocalStream: assign({ localStream: ({ event }) => (event as unknown as { output: MediaStream }).output, error: null }),
+    storeMediaError: assign({
+      error: ({ event }) => {
+        const error = MediaAccessError.from((event as unknown as { error: unknown }).error);
+        return { code: error.code, message: error.message };
+      },
+    }),
+    clearError: assign({ error: null }),
+    toggleMic: assign({ micMuted: ({ context }) => !context.micMuted }),
+    toggleCamera: assign({ cameraOff: ({ context }) => !context.cameraOff }),
+    openSocket: spawnChild('signalingSocket', { id: 'socket' }),
+    closeSocket: stopChild('socket'),
+    sendJoinRequest: sendTo('socket', ({ context }): SocketCommand => {
+      const intent = context.intent ?? { kind: 'create' };
+      if (intent.kind === 'join') return { type: 'call.send', message: { type: 'join', roomId: intent.roomId } };
+      return { type: 'call.send', message: intent.capacity === undefined ? { type: 'create' } : { type: 'create', capacity: intent.capacity } };
+    }),
+    sendResumeRequest: sendTo('socket', ({ context }): SocketCommand => ({
+      type: 'call.send',
+      message: { type: 'join', roomId: context.roomId ?? '', resume: context.resumeToken ?? '' },
+    })),
+    sendLeave: sendTo('socket', { type: 'call.send', message: { type: 'leave' } } satisfies SocketCommand),
+    storeRoom: assign(({ event }) => {
+      const joined = messageOf(event, 'joined');
+      if (!joined) return {};
+      return { roomId: joined.roomId, selfId: joined.peerId, capacity: joined.capacity, resumeToken: joined.resume, iceServers: joined.iceServers };
+    }),
+    failWith: assign({ error: (_, params: CallFailure) => params }),
+    failWithServerError: assign({
+      error: ({ event }) => {
+        const error = messageOf(event, 'error');
+        return error ? { code: error.code, message: error.message } : signalingLost;
+      },
+    }),
+    /** As the newcomer we offer to every peer already in the room, oldest first. */
+    spawnOfferers: assign({
+      peers: ({ context, event, spawn }) => {
+        const joined = messageOf(event, 'joined');
+        if (!joined) return context.peers;
+        const peer = { role: 'offerer' as const, selfId: joined.peerId, iceServers: joined.iceServers };
+        return joined.peers.map((peerId) => spawnPeer(spawn as Spawn, context, { ...peer, peerId }));
+      },
+    }),
+    /** A newcomer arrived and will offer to us: its machine answers. */
+    spawnAnswerer: assign({
+      peers: ({ context, event, spawn }) => {
+        const arrived = messageOf(event, 'peer-joined');
+        if (!arrived || context.peers.some((peer) => peer.peerId === arrived.peerId)) return context.peers;
+        const peer = { peerId: arrived.peerId, role: 'answerer' as const, selfId: context.selfId ?? '', iceServers: context.iceServers };
+        return [...context.peers, spawnPeer(spawn as Spawn, context, peer)];
+      },
+    }),
+    /** The peer left: its machine closes its connection and ends `closed`; its entry goes. */
+    closePeer: enqueueActions(({ context, event, enqueue }) => {
+      const left = messageOf(event, 'peer-left');
+      const entry = context.peers.find((peer) => peer.peerId === left?.peerId);
+      if (!entry) return;
+      if (entry.ref.getSnapshot().status === 'active') enqueue.sendTo(entry.ref, { type: 'peer.close' });
+      enqueue.assign({
+        peers: context.peers.filter((peer) => peer !== entry),
+        error: context.error?.peerId === entry.peerId ? null : context.error,
+      });
+    }),
+    /** Stops every peer machine (each closes its RTCPeerConnection) and forgets them. */
+    stopPeers: enqueueActions(({ context, enqueue }) => {
+      for (const peer of context.peers) enqueue.stopChild(peer.ref);
+      enqueue.assign({ peers: [] });
+    }),
+    /** After a resume: close machines of peers that left, answer those that came, send held signals. */
+    rejoinRoom: enqueueActions(({ context, event, enqueue }) => {
+      const joined = messageOf(event, 'joined');
+      if (!joined) return;
+      const plan = planRejoin(context.peers.map((peer) => peer.peerId), context.selfId, joined);
+      for (const peer of context.peers) if (plan.close.includes(peer.peerId)) enqueue.stopChild(peer.ref);
+      for (const signal of plan.resumed ? context.outbox : []) {
+        if (joined.peers.includes(signal.peerId)) {
+          enqueue.sendTo('socket', { type: 'call.send', message: { type: 'signal', to: signal.peerId, data: signal.data } } satisfies SocketCommand);
+        }
+      }
+      enqueue.assign({
+        outbox: [],
+        reconnectAttempt: 0,
+        peers: ({ context: current, spawn }) => {
+          const base = { selfId: joined.peerId, iceServers: joined.iceServers };
+          return [
+            ...current.peers.filter((peer) => plan.keep.includes(peer.peerId)),
+            ...plan.answer.map((peerId) => spawnPeer(spawn as Spawn, current, { ...base, peerId, role: 'answerer' })),
+            ...plan.offer.map((peerId) => spawnPeer(spawn as Spawn, current, { ...base, peerId, role: 'offerer' })),
+          ];
+        },
+      });
+    }),
+    routeSignal: enqueueActions(({ context, event, enqueue }) => {
+      const signal = messageOf(event, 'signal');
+      const entry = context.peers.find((peer) => peer.peerId === signal?.from);
+      const peerEvent = signal ? parsePeerSignal(signal.data) : null;
+      // A signal from a peer we no longer know, or one we cannot read, changes nothing.
+      if (entry && peerEvent && entry.ref.getSnapshot().status === 'active') enqueue.sendTo(entry.ref, peerEvent);
+    }),
+    sendSignal: sendTo('socket', ({ event }): SocketCommand => {
+      assertEvent(event, 'peer.signal');
+      return { type: 'call.send', message: { type: 'signal', to: event.peerId, data: event.data } };
+    }),
+    holdSignal: assign({
+      outbox: ({ context, event }) => (event.type === 'peer.signal' ? [...context.outbox, event].slice(-outboxLimit) : context.outbox),
+    }),
+    countAttempt: assign({ reconnectAttempt: ({ context }) => context.reconnectAttempt + 1 }),
+    /** A peer machine finished: a failed handshake is said on the page, the call goes on. */
+    notePeerDone: assign({
+      error: ({ context, event }) => {
+        const output = (event as { output?: PeerOutput }).output;
+        if (!output?.error || !context.peers.some((peer) => peer.peerId === output.peerId)) return context.error;
+        return { code: output.error.code, message: output.error.message, peerId: output.peerId };
+      },
+    }),
+  },
+  guards: {
+    isDeviceMissing: ({ event }) => MediaAccessError.from((event as unknown as { error: unknown }).error).code === 'media-unavailable',
+    isWelcome: ({ event }) => messageOf(event, 'welcome') !== null,
+    isJoined: ({ event }) => messageOf(event, 'joined') !== null,
+    isServerError: ({ event }) => messageOf(event, 'error') !== null,
+    isPeerJoined: ({ event }) => messageOf(event, 'peer-joined') !== null,
+    isPeerLeft: ({ event }) => messageOf(event, 'peer-left') !== null,
+    isSignal: ({ event }) => messageOf(event, 'signal') !== null,
+    /** Another connection resumed our seat (close code 4000): coming back would take it again. */
+    wasReplaced: ({ event }) => event.type === 'socket.closed' && event.code === closeCodes.replaced,
+    isOutOfAttempts: ({ context }) => reconnectDelay(context.reconnectAttempt) === null,
+  },
+  delays: {
+    /** From opening a socket to `joined`; the server answers in milliseconds when it is up. */
+    joinTimeout: 10_000,
+    /** Backoff before the next reconnection attempt (machines/reconnect-policy.ts). */
+    reconnectDelay: ({ context }) => reconnectDelay(context.reconnectAttempt) ?? 0,
+  },
+});
