@@ -10,6 +10,7 @@ import {
   waitForMovingRemoteVideo,
   waitUntilConnected,
   type OpenOptions,
+  patience,
   type Person,
 } from './person.ts';
 
@@ -47,7 +48,7 @@ describe('a call between browsers', () => {
       const a = await person();
       const link = await createRoom(a);
       expect(link).toMatch(new RegExp(`^${server.origin}/r/[0-9a-f-]{36}$`));
-      await expect.poll(() => a.page.getByText(/waiting for someone/i).isVisible()).toBe(true);
+      await expect.poll(() => a.page.getByText(/waiting for someone/i).isVisible(), patience).toBe(true);
 
       const b = await person({ url: link });
       await Promise.all([waitUntilConnected(a.page), waitUntilConnected(b.page)]);
@@ -71,9 +72,9 @@ describe('a call between browsers', () => {
       await Promise.all([waitUntilConnected(a.page), waitUntilConnected(b.page)]);
 
       await b.page.getByTestId('hang-up').click();
-      await expect.poll(() => b.page.getByRole('heading', { name: /you left the call/i }).isVisible()).toBe(true);
-      await expect.poll(async () => Object.values(await handshakeStates(a.page)).filter((state) => state !== 'closed')).toEqual([]);
-      await expect.poll(() => a.page.getByText(/waiting for someone/i).isVisible()).toBe(true);
+      await expect.poll(() => b.page.getByRole('heading', { name: /you left the call/i }).isVisible(), patience).toBe(true);
+      await expect.poll(async () => Object.values(await handshakeStates(a.page)).filter((state) => state !== 'closed'), patience).toEqual([]);
+      await expect.poll(() => a.page.getByText(/waiting for someone/i).isVisible(), patience).toBe(true);
 
       const c = await person({ url: link });
       await Promise.all([waitUntilConnected(a.page), waitUntilConnected(c.page)]);
@@ -99,7 +100,7 @@ describe('a call between browsers', () => {
       const link = await createRoom(a);
       await a.page.getByTestId('copy-link').click();
 
-      await expect.poll(() => a.page.getByTestId('copy-link').innerText()).toMatch(/copied/i);
+      await expect.poll(() => a.page.getByTestId('copy-link').innerText(), patience).toMatch(/copied/i);
       expect(await a.page.evaluate(() => navigator.clipboard.readText())).toBe(link);
     });
 
@@ -158,7 +159,7 @@ describe('a call between browsers', () => {
 
       await a.page.getByRole('button', { name: /inspector/i }).click();
       const inspector = a.page.getByTestId('inspector');
-      await expect.poll(() => inspector.locator('[aria-current="true"]').allInnerTexts()).toEqual(['connected']);
+      await expect.poll(() => inspector.locator('[aria-current="true"]').allInnerTexts(), patience).toEqual(['connected']);
       expect(b.errors).toEqual([]);
     });
   });

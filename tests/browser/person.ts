@@ -1,6 +1,12 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { newPerson } from '../support/browser.ts';
 
+/**
+ * How long `expect.poll` waits for what a person would notice. Its default (1 s) is too short
+ * on a busy two-core machine running two or three Chromium tabs; the test timeout still bounds it.
+ */
+export const patience = { timeout: 30_000 } as const;
+
 /** One person at one browser: their own context (permissions, devices) and one tab. */
 export interface Person {
   context: BrowserContext;

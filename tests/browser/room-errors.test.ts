@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { errorText } from '../../web/lib/error-text.ts';
 import { launchChromium } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { createRoom, handshakeStates, openPerson, shownError, type OpenOptions, type Person } from './person.ts';
+import { createRoom, handshakeStates, openPerson, patience, shownError, type OpenOptions, type Person } from './person.ts';
 
 let browser: Browser;
 let server: RunningServer;
@@ -35,7 +35,7 @@ describe('joining a room that cannot be joined', () => {
       const a = await person();
       const link = await createRoom(a);
       const b = await person({ url: link });
-      await expect.poll(async () => Object.keys(await handshakeStates(a.page)).length).toBe(1);
+      await expect.poll(async () => Object.keys(await handshakeStates(a.page)).length, patience).toBe(1);
 
       const c = await person({ url: link });
       const error = await shownError(c.page);
