@@ -71,7 +71,8 @@ export const signalingPlugin = fp(
     let nextConnection = 0;
     let drained: (() => void) | undefined;
 
-    const sendError = (connection: Connection, code: ProtocolErrorCode, ref: ClientMessage['type'] | undefined, message = errorText[code] ?? code): void => {
+    /** Sends an `error` frame; `ref` is the offending message's type when known. */
+    const sendError = (connection: Connection, code: ProtocolErrorCode, ref: string | undefined, message = errorText[code] ?? code): void => {
       connection.socket.send(encode(ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref }));
     };
 
@@ -106,8 +107,9 @@ export const signalingPlugin = fp(
           connection.room = undefined;
           return;
         case 'close':
+          // Replaced by a resumed socket: it no longer speaks for its seat, nor for anything else.
           connection.room = undefined;
-          connection.socket.close(event.code);
+          end(connection, event.code, 'leave');
           return;
       }
     };
@@ -165,7 +167,7 @@ export const signalingPlugin = fp(
       if (isBinary) return end(connection, closeCodes.unsupportedData, 'leave');
       const result = parse(data.toString());
       if (result.ok) handle(connection, result.message);
-      else sendError(connection, result.error.code, result.error.ref as ClientMessage['type'] | undefined, result.error.message);
+      else sendError(connection, result.error.code, result.error.ref, result.error.message);
     };
 
     const onClose = (connection: Connection, code: number): void => {
@@ -181,7 +183,8 @@ export const signalingPlugin = fp(
 
     await app.register(websocket, {
       options: { maxPayload: config.maxPayload, perMessageDeflate: false },
-      // ws has already closed the socket with the right code (1009, 1007, 1002): it leaves.
+      // Shutdown: every socket is told, then closed with 1012 (its seat is held, as for a lost
+      // connection); sockets that do not finish the close handshake in time are cut.
       preClose: async () => {
         for (const connection of connections.values()) {
           if (connection.ending !== undefined) continue;
