@@ -83,6 +83,18 @@ describe('a call between browsers', () => {
       expect(c.errors).toEqual([]);
     });
 
+    it('shows the peer leaving when they close their tab', async () => {
+      const a = await person();
+      const link = await createRoom(a);
+      const b = await person({ url: link });
+      await waitUntilConnected(a.page);
+
+      await b.page.close({ runBeforeUnload: true });
+
+      await expect.poll(async () => Object.values(await handshakeStates(a.page)).filter((state) => state !== 'closed'), patience).toEqual([]);
+      expect(a.errors).toEqual([]);
+    });
+
     it('offers to start again after hanging up', async () => {
       const a = await person();
       await createRoom(a);
