@@ -7,7 +7,16 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, seriesNames, type BenchConfig, type SeriesName } from './cli.ts';
 import { describeMachine } from './machine.ts';
-import { pinSelf, ProcessGroup, repoRoot, type ServerKind, type SpawnOptions } from './proc.ts';
+import {
+  clockTicksPerSecond,
+  machineBusySeconds,
+  ownCpuSecondsWithChildren,
+  pinSelf,
+  ProcessGroup,
+  repoRoot,
+  type ServerKind,
+  type SpawnOptions,
+} from './proc.ts';
 import { profileRelay } from './profile.ts';
 import { formatReport } from './report.ts';
 import { checkTargets, type BenchResults } from './results.ts';
@@ -83,11 +92,17 @@ async function main(): Promise<void> {
     ...(config.parleyEntry === undefined ? {} : { parleyEntry: config.parleyEntry }),
     series: seriesNames.filter((name) => config.only.has(name)),
     errors: {},
+    otherLoad: {},
     targets: [],
   };
   const started = performance.now();
+  const ticks = clockTicksPerSecond();
   for (const name of results.series) {
     log(`== ${name}`);
+    // Every series stops its servers and browser before it returns, so by then all the CPU
+    // time of this run is in this process's own and its reaped children's counters.
+    const busyBefore = machineBusySeconds(ticks) - ownCpuSecondsWithChildren(ticks);
+    const timeBefore = performance.now();
     try {
       await runSeries(name, config, group, results);
     } catch (error) {
@@ -95,6 +110,8 @@ async function main(): Promise<void> {
       log(`${name} failed: ${results.errors[name]}`);
       group.killAll();
     }
+    const others = machineBusySeconds(ticks) - ownCpuSecondsWithChildren(ticks) - busyBefore;
+    results.otherLoad[name] = Math.max(0, others / ((performance.now() - timeBefore) / 1000));
   }
   pinSelf('all');
   results.finishedAt = new Date().toISOString();

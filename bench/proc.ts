@@ -21,7 +21,10 @@ export interface MemorySample {
 }
 
 /** Messages a server child sends its parent (see bench/servers/control.ts). */
-export type ChildReport = { type: 'ready'; port: number } | ({ type: 'memory' } & MemorySample);
+export type ChildReport =
+  | { type: 'ready'; port: number }
+  | ({ type: 'memory' } & MemorySample)
+  | { type: 'heap-snapshot'; file: string };
 
 /** Options for one server child. */
 export interface SpawnOptions {
@@ -68,6 +71,17 @@ export function cpuSeconds(pid: number, ticksPerSecond: number): number {
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   return (utime + stime) / ticksPerSecond;
+}
+
+/**
+ * CPU seconds this process and its finished children (servers, browsers: reaped, so counted in
+ * cutime/cstime) have used.
+ */
+export function ownCpuSecondsWithChildren(ticksPerSecond: number): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime, stime, cutime, cstime are fields 14–17, i.e. 11–14 counted from the state (field 3).
+  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticksPerSecond;
 }
 
 /** CPU seconds every core of the machine has been busy (not idle or waiting) since boot. */
@@ -149,6 +163,12 @@ export class ServerProcess {
     return sample;
   }
 
+  /** Asks the child to write a heap snapshot (after GC) to `file`; resolves when written. */
+  async heapSnapshot(file: string, timeoutMs = 60_000): Promise<string> {
+    const reply = await this.request({ type: 'heap-snapshot', file }, 'heap-snapshot', timeoutMs);
+    return (reply as { file: string }).file;
+  }
+
   /** The last lines the child wrote to stdout/stderr, for error messages. */
   recentOutput(): string {
     return this.log.join('').slice(-2_000);
@@ -165,7 +185,7 @@ export class ServerProcess {
     clearTimeout(timer);
   }
 
-  private request(message: { type: string }, replyType: string, timeoutMs: number): Promise<ChildReport> {
+  private request(message: { type: string; file?: string }, replyType: string, timeoutMs: number): Promise<ChildReport> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.child.off('message', onMessage);

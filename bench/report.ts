@@ -172,6 +172,18 @@ function profileSection(results: BenchResults): string[] {
   ];
 }
 
+/** Above this share of a core taken by other processes, a series' numbers are suspect. */
+const noisyLoad = 0.2;
+
+function noiseSection(results: BenchResults): string[] {
+  // Page weight and memory do not depend on having the cores to themselves.
+  const timed = new Set(['relay', 'open-loop', 'churn', 'call-setup']);
+  const noisy = Object.entries(results.otherLoad).filter(([series, load]) => timed.has(series) && load !== undefined && load > noisyLoad);
+  if (noisy.length === 0) return [];
+  const list = noisy.map(([series, load]) => `${series} ${Math.round(load! * 100)}%`).join(', ');
+  return [`WARNING: other processes were busy during this run (share of a core: ${list}). Treat these numbers as noise; rerun on a quiet machine.`];
+}
+
 function targetSection(results: BenchResults): string[] {
   if (results.targets.length === 0) return [];
   const rows = results.targets.map((check) => [check.name, check.target, check.value, check.met === null ? '—' : check.met ? 'met' : 'MISSED']);
@@ -182,6 +194,7 @@ function targetSection(results: BenchResults): string[] {
 export function formatReport(results: BenchResults): string {
   const sections = [
     [machineSection(results)],
+    noiseSection(results),
     pageWeightSection(results),
     relaySection(results),
     openLoopSection(results),

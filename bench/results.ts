@@ -39,6 +39,11 @@ export interface BenchResults {
   callSetup?: CallSetupResult | Skipped;
   /** Where Parley's server spent its time under the relay load (`--profile`). */
   profile?: ProfileSummary & { file: string };
+  /**
+   * Share of a core that other processes used while each series ran (1 = a whole core). Above
+   * about 0.2, this run's numbers are not comparable with a quiet run's.
+   */
+  otherLoad: Partial<Record<SeriesName, number>>;
   /** Series that threw, by name, with the error. */
   errors: Partial<Record<SeriesName, string>>;
   targets: TargetCheck[];

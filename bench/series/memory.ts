@@ -3,11 +3,13 @@
  * Parley and connected in pairs for the others; memory is read by the server itself right
  * after a full GC, before and after, and the difference divided by N.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { heapGrowthPerClient, type HeapGroup } from '../heap-summary.ts';
 import type { BenchConfig } from '../cli.ts';
 import { protocolClients } from '../clients/protocol-clients.ts';
 import { closeSockets, inBatches } from '../clients/socket.ts';
-import type { ProcessGroup, ServerKind, SpawnOptions } from '../proc.ts';
+import { repoRoot, type ProcessGroup, type ServerKind, type SpawnOptions } from '../proc.ts';
 
 /** Memory of one server with N idle clients, per client in bytes. */
 export interface MemoryRow {
@@ -21,6 +23,10 @@ export interface MemoryRow {
   externalPerClient: number;
   /** The load generator's own RSS growth per client (it holds the other ends). */
   generatorRssPerClient: number;
+  /** heapTotal growth per client: the heap V8 reserved, fragmentation included. */
+  heapTotalPerClient: number;
+  /** With `--profile`: what the heap holds per client, by kind of object, largest first. */
+  heapBreakdown?: HeapGroup[];
 }
 
 export interface MemoryResult {
@@ -68,6 +74,10 @@ export async function runMemory(input: {
       const warm = await inBatches(warmupPairs, 10, (index) => client.connectPair(server.port, -1 - index));
       await closeSockets(warm.flatMap((pair) => [pair.a, pair.b]));
       await sleep(settleMs);
+      // With --profile, heap snapshots around the clients show which objects a client adds.
+      const snapshots = input.config.profile ? path.join(repoRoot, 'bench', 'profiles', `heap-${kind}-${Date.now()}`) : undefined;
+      if (snapshots !== undefined) mkdirSync(snapshots, { recursive: true });
+      const beforeSnapshot = snapshots && (await server.heapSnapshot(path.join(snapshots, 'before.heapsnapshot')));
       const before = await server.memory();
       const generatorBefore = process.memoryUsage().rss;
 
@@ -75,6 +85,7 @@ export async function runMemory(input: {
       await sleep(settleMs);
       const after = await server.memory();
       const generatorAfter = process.memoryUsage().rss;
+      const afterSnapshot = snapshots && (await server.heapSnapshot(path.join(snapshots, 'after.heapsnapshot')));
       const row: MemoryRow = {
         kind,
         clients,
@@ -84,7 +95,13 @@ export async function runMemory(input: {
         heapPerClient: (after.heapUsed - before.heapUsed) / clients,
         externalPerClient: (after.external + after.arrayBuffers - before.external - before.arrayBuffers) / clients,
         generatorRssPerClient: (generatorAfter - generatorBefore) / clients,
+        heapTotalPerClient: (after.heapTotal - before.heapTotal) / clients,
       };
+      if (beforeSnapshot && afterSnapshot && snapshots) {
+        row.heapBreakdown = heapGrowthPerClient(beforeSnapshot, afterSnapshot, clients).slice(0, 25);
+        rmSync(snapshots, { recursive: true, force: true });
+        log(`  heap per client by kind: ${row.heapBreakdown.slice(0, 8).map((group) => `${group.name} ${group.bytes.toFixed(0)} B`).join(', ')}`);
+      }
       rows.push(row);
       log(
         `memory ${kind.padEnd(6)} ${clients} idle clients: ${(row.rssPerClient / 1024).toFixed(1)} KiB RSS, ` +

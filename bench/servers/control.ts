@@ -1,9 +1,12 @@
 /**
  * The benchmark's control channel inside a server child: announces the listening port to the
- * parent, answers memory requests after a full GC (the child runs with --expose-gc), and exits
+ * parent, answers memory requests after a full GC (the child runs with --expose-gc), writes
+ * heap snapshots on request (to see what a client costs), and exits
  * cleanly on SIGTERM or when the parent goes away, so a `--cpu-prof` profile gets written and
  * no server outlives the benchmark. Used only by the bench entry files, never by the product.
  */
+
+import { writeHeapSnapshot } from 'node:v8';
 
 /** What a server entry hands to the control channel. */
 export interface ControlledServer {
@@ -26,7 +29,12 @@ export function serveControl(server: ControlledServer): void {
   const send = (message: object): void => {
     if (process.connected) process.send!(message);
   };
-  process.on('message', (message: { type?: string }) => {
+  process.on('message', (message: { type?: string; file?: string }) => {
+    if (message.type === 'heap-snapshot' && typeof message.file === 'string') {
+      collectGarbage();
+      send({ type: 'heap-snapshot', file: writeHeapSnapshot(message.file) });
+      return;
+    }
     if (message.type === 'memory') {
       collectGarbage();
       const usage = process.memoryUsage();
