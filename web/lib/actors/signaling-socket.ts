@@ -17,56 +17,74 @@ function socketUrl(location: Pick<Location, 'href' | 'protocol'>): string {
   return url.href;
 }
 
+/** Where and how to open the socket; the page's own origin and WebSocket by default. */
+export interface SignalingSocketOptions {
+  /** The endpoint, read when each socket opens. */
+  url(): string;
+  /** Opens a socket; tests may hand over another WebSocket implementation. */
+  open(url: string): WebSocket;
+}
+
+const browserOptions: SignalingSocketOptions = {
+  url: () => socketUrl(window.location),
+  open: (url) => new WebSocket(url),
+};
+
 /**
- * The call machine's `signalingSocket`: one WebSocket to the signaling server. It reports
- * `socket.open`, every parsed server frame as `socket.message` and `socket.closed`; it sends
- * what the machine asks (`call.send`).
+ * Builds the call machine's `signalingSocket`: one WebSocket to the signaling server. It
+ * reports `socket.open`, every parsed server frame as `socket.message` and `socket.closed`;
+ * it sends what the machine asks (`call.send`).
  *
  * A dead network can leave a socket open for minutes, so the page pings and, after
  * `silenceLimit` without a frame, reports the socket lost (1006) without sending a close
  * frame: a close frame would make the server give up our seat at once, while a silent loss
  * keeps it for the resume. Stopping the actor (hang up) closes it cleanly.
  */
-export const signalingSocket = fromCallback<SocketCommand>(({ sendBack, receive }) => {
-  const report = (event: SocketEvent) => sendBack(event);
-  const socket = new WebSocket(socketUrl(window.location));
-  let lastHeard = Date.now();
-  let lost = false;
+export function createSignalingSocketActor(options: SignalingSocketOptions = browserOptions) {
+  return fromCallback<SocketCommand>(({ sendBack, receive }) => {
+    const report = (event: SocketEvent) => sendBack(event);
+    const socket = options.open(options.url());
+    let lastHeard = Date.now();
+    let lost = false;
 
-  const loseConnection = (code: number) => {
-    if (lost) return;
-    lost = true;
-    clearInterval(heartbeat);
-    report({ type: 'socket.closed', code });
-  };
-
-  socket.addEventListener('open', () => {
-    lastHeard = Date.now();
-    report({ type: 'socket.open' });
-  });
-  socket.addEventListener('message', ({ data }) => {
-    lastHeard = Date.now();
-    if (lost || typeof data !== 'string') return;
-    const message = parseServerMessage(data);
-    if (message) report({ type: 'socket.message', message });
-  });
-  socket.addEventListener('close', ({ code }) => loseConnection(code));
-
-  const heartbeat = setInterval(() => {
-    if (socket.readyState !== WebSocket.OPEN) return;
-    if (Date.now() - lastHeard > silenceLimit) loseConnection(abnormalClosure);
-    else socket.send(encode({ type: 'ping' }));
-  }, pingInterval);
-
-  receive((command) => {
-    if (!lost && socket.readyState === WebSocket.OPEN) socket.send(encode(command.message));
-  });
-
-  return () => {
-    clearInterval(heartbeat);
-    if (!lost) {
+    const loseConnection = (code: number) => {
+      if (lost) return;
       lost = true;
-      socket.close(1000);
-    }
-  };
-});
+      clearInterval(heartbeat);
+      report({ type: 'socket.closed', code });
+    };
+
+    socket.addEventListener('open', () => {
+      lastHeard = Date.now();
+      report({ type: 'socket.open' });
+    });
+    socket.addEventListener('message', ({ data }) => {
+      lastHeard = Date.now();
+      if (lost || typeof data !== 'string') return;
+      const message = parseServerMessage(data);
+      if (message) report({ type: 'socket.message', message });
+    });
+    socket.addEventListener('close', ({ code }) => loseConnection(code));
+
+    const heartbeat = setInterval(() => {
+      if (socket.readyState !== socket.OPEN) return;
+      if (Date.now() - lastHeard > silenceLimit) loseConnection(abnormalClosure);
+      else socket.send(encode({ type: 'ping' }));
+    }, pingInterval);
+
+    receive((command) => {
+      if (!lost && socket.readyState === socket.OPEN) socket.send(encode(command.message));
+    });
+
+    return () => {
+      clearInterval(heartbeat);
+      if (!lost) {
+        lost = true;
+        socket.close(1000);
+      }
+    };
+  });
+}
+
+/** The call machine's `signalingSocket` for the page: `/ws` on the page's origin. */
+export const signalingSocket = createSignalingSocketActor();
