@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { parsePeerSignal } from '../../machines/parse-peer-signal.ts';
+import { planRejoin } from '../../machines/plan-rejoin.ts';
+import { defaultReconnectPolicy, reconnectDelay } from '../../machines/reconnect-policy.ts';
+import { joined } from '../support/fakes/start-call.ts';
+
+describe('reconnectDelay', () => {
+  describe('happy path', () => {
+    it('doubles from a quarter second up to four seconds', () => {
+      expect([0, 1, 2, 3, 4, 5, 6].map((attempt) => reconnectDelay(attempt))).toEqual([250, 500, 1_000, 2_000, 4_000, 4_000, 4_000]);
+    });
+
+    it('gives up before the waits outlast the server\'s 20 s grace period', () => {
+      expect(reconnectDelay(7)).toBeNull();
+      const waited = [0, 1, 2, 3, 4, 5, 6].reduce((sum, attempt) => sum + (reconnectDelay(attempt) ?? 0), 0);
+      expect(waited).toBeLessThanOrEqual(defaultReconnectPolicy.budget);
+      expect(defaultReconnectPolicy.budget).toBeLessThan(20_000);
+    });
+
+    it('follows another policy when given one', () => {
+      const policy = { initialDelay: 100, maxDelay: 300, budget: 1_000 };
+      expect([0, 1, 2, 3, 4, 5].map((attempt) => reconnectDelay(attempt, policy))).toEqual([100, 200, 300, 300, null, null]);
+    });
+  });
+
+  describe('failure', () => {
+    it('gives no delay for an attempt number that makes no sense', () => {
+      expect(reconnectDelay(-1)).toBeNull();
+      expect(reconnectDelay(1.5)).toBeNull();
+    });
+  });
+});
+
+describe('planRejoin', () => {
+  describe('happy path', () => {
+    it('keeps peers still there, closes those who left and answers those who came', () => {
+      const plan = planRejoin(['alice', 'bob'], 'self-peer', joined(['bob', 'carol']));
+      expect(plan).toEqual({ keep: ['bob'], close: ['alice'], answer: ['carol'], offer: [], resumed: true });
+    });
+  });
+
+  describe('failure', () => {
+    it('starts over as a newcomer when the server gave a new peer id', () => {
+      const plan = planRejoin(['alice'], 'self-peer', joined(['alice', 'bob'], { peerId: 'self-peer-2' }));
+      expect(plan).toEqual({ keep: [], close: ['alice'], answer: [], offer: ['alice', 'bob'], resumed: false });
+    });
+  });
+});
+
+describe('parsePeerSignal', () => {
+  describe('happy path', () => {
+    it('reads a description, keeping only its type and sdp', () => {
+      expect(parsePeerSignal({ description: { type: 'offer', sdp: 'v=0', extra: 1 } })).toEqual({
+        type: 'signal.description',
+        description: { type: 'offer', sdp: 'v=0' },
+      });
+    });
+
+    it('reads a candidate and the end of candidates', () => {
+      const candidate = { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: null };
+      expect(parsePeerSignal({ candidate })).toEqual({ type: 'signal.candidate', candidate });
+      expect(parsePeerSignal({ candidate: null })).toEqual({ type: 'signal.candidate', candidate: null });
+    });
+  });
+
+  describe('failure', () => {
+    const unreadable: Array<[string, Record<string, unknown>]> = [
+      ['an empty object', {}],
+      ['a description of an unknown type', { description: { type: 'rollback', sdp: '' } }],
+      ['a description without sdp', { description: { type: 'answer' } }],
+      ['a description that is a string', { description: 'v=0' }],
+      ['a candidate without its line', { candidate: { sdpMid: '0' } }],
+      ['a candidate with a numeric mid', { candidate: { candidate: 'candidate:1', sdpMid: 0 } }],
+      ['a candidate with a text line index', { candidate: { candidate: 'candidate:1', sdpMLineIndex: '0' } }],
+      ['a candidate that is an array', { candidate: ['candidate:1'] }],
+    ];
+    for (const [name, data] of unreadable) {
+      it(`ignores ${name}`, () => {
+        expect(parsePeerSignal(data)).toBeNull();
+      });
+    }
+  });
+});
