@@ -18,6 +18,7 @@ export const handshakeStates = [
   'closed',
 ] as const;
 
+/** One word of `handshake-state` (shared/PAGE.md). */
 export type HandshakeState = (typeof handshakeStates)[number];
 
 /** A peer machine's handshake state; a stopped machine (the call ended) reads `closed`. */
