@@ -95,6 +95,13 @@ function memorySection(results: BenchResults): string[] {
     `Memory: idle clients (Parley: joined in 1:1 rooms), after GC, per client`,
     formatTable(['server', 'clients', 'RSS KiB', 'heap KiB', 'external KiB', 'baseline RSS MiB', 'generator RSS KiB'], rows),
     ...(memory.note === undefined ? [] : [`note: ${memory.note}`]),
+    ...memory.rows
+      .filter((row) => row.heapBreakdown !== undefined)
+      .map(
+        (row) =>
+          `${row.kind} heap per client by kind (bytes; RSS above is distorted by the snapshots): ` +
+          row.heapBreakdown!.slice(0, 10).map((group) => `${group.name} ${group.bytes.toFixed(0)}`).join(', '),
+      ),
   ];
 }
 
@@ -113,6 +120,9 @@ function churnSection(results: BenchResults): string[] {
         ['after', after.rooms, after.members, after.connections, fixed(after.heapUsed / 2 ** 20, 2), fixed(after.rss / 2 ** 20, 1)],
       ],
     ),
+    ...(churn.heapGrowth === undefined
+      ? []
+      : [`heap growth by kind (bytes): ${churn.heapGrowth.slice(0, 10).map((group) => `${group.name} ${group.bytes.toFixed(0)}`).join(', ')}`]),
   ];
 }
 

@@ -4,11 +4,14 @@
  * and RSS (after GC) within 5% of the baseline. Every tenth cycle of a worker ends by closing
  * both sockets (as a tab does) instead of sending `leave`, then reconnects.
  */
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import type { BenchConfig } from '../cli.ts';
+import { heapGrowthPerClient, type HeapGroup } from '../heap-summary.ts';
 import { joinRoomPair, openParley } from '../clients/parley-client.ts';
 import { closeSockets, type OpenedSocket } from '../clients/socket.ts';
 import { encode } from '../../protocol/encode.ts';
-import type { MemorySample, ProcessGroup, ServerProcess, SpawnOptions } from '../proc.ts';
+import { repoRoot, type MemorySample, type ProcessGroup, type ServerProcess, type SpawnOptions } from '../proc.ts';
 import { SampleBuffer, summarize } from '../stats.ts';
 
 /** The counts `/healthz` reports (server/plugins/signaling.ts). */
@@ -32,6 +35,8 @@ export interface ChurnResult {
   heapChange: number;
   rssChange: number;
   firstFailure?: string;
+  /** With `--profile`: what the heap holds after the churn beyond before it, by kind, in bytes. */
+  heapGrowth?: HeapGroup[];
 }
 
 /** Client pairs cycling at once; each stays far below the per-client rate limit (50 frames/s). */
@@ -124,9 +129,16 @@ export async function runChurn(input: {
   try {
     await churn(server.port, warmupCycles, cyclesPerSecond);
     const before = { ...(await settled(server.port)), ...(await server.memory()) };
+    // With --profile, heap snapshots before and after show what the churn left behind.
+    const snapshots = input.config.profile ? path.join(repoRoot, 'bench', 'profiles', `heap-churn-${Date.now()}`) : undefined;
+    if (snapshots !== undefined) mkdirSync(snapshots, { recursive: true });
+    const beforeSnapshot = snapshots && (await server.heapSnapshot(path.join(snapshots, 'before.heapsnapshot')));
     const planned = Math.round((durationMs / 1000) * cyclesPerSecond);
     const run = await churn(server.port, planned, cyclesPerSecond);
     const after = { ...(await settled(server.port)), ...(await server.memory()) };
+    const afterSnapshot = snapshots && (await server.heapSnapshot(path.join(snapshots, 'after.heapsnapshot')));
+    const heapGrowth = beforeSnapshot && afterSnapshot ? heapGrowthPerClient(beforeSnapshot, afterSnapshot, 1).slice(0, 20) : undefined;
+    if (snapshots !== undefined) rmSync(snapshots, { recursive: true, force: true });
     const result: ChurnResult = {
       cyclesPerSecond: run.done / run.seconds,
       seconds: run.seconds,
@@ -140,6 +152,7 @@ export async function runChurn(input: {
       heapChange: (after.heapUsed - before.heapUsed) / before.heapUsed,
       rssChange: (after.rss - before.rss) / before.rss,
       ...(run.firstFailure === undefined ? {} : { firstFailure: run.firstFailure }),
+      ...(heapGrowth === undefined ? {} : { heapGrowth }),
     };
     input.log(
       `churn: ${run.done}/${planned} cycles in ${run.seconds.toFixed(1)} s (${result.cyclesPerSecond.toFixed(0)}/s), ` +
