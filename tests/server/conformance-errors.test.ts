@@ -238,6 +238,19 @@ describe('state errors', () => {
 });
 
 describe('rate-limited', () => {
+  it('serves a burst of 200 frames by default, then drops frames and says rate-limited', async () => {
+    const server = await start();
+    const probe = await server.open();
+    for (let i = 0; i < 300; i++) probe.send({ type: 'ping' });
+    let pongs = 0;
+    for (let frame = await probe.next(); frame.type === 'pong'; frame = await probe.next()) pongs++;
+    expect(probe.frames[pongs + 1]).toEqual({ type: 'error', code: 'rate-limited', message: expect.any(String) });
+    // 50 frames/s refill the bucket while the burst is read, so a few more may pass, never all.
+    expect(pongs).toBeGreaterThanOrEqual(200);
+    expect(pongs).toBeLessThan(300);
+    expect(probe.isOpen).toBe(true);
+  });
+
   it('drops frames over the limit unprocessed and says so once per notice interval', async () => {
     const server = await start({ rateLimit: { perSecond: 1, burst: 5, noticeIntervalMs: 60_000, abuseWindowMs: 60_000 } });
     const probe = await server.open();

@@ -30,6 +30,17 @@ describe('transport: happy path', () => {
     }
   });
 
+  it('sends welcome before answering a message sent the moment the socket opened', async () => {
+    const server = await start();
+    const probe = await ProtocolProbe.open(server.url);
+    server.probes.push(probe);
+    probe.send({ type: 'ping' });
+    probe.send({ type: 'create' });
+    expect(await probe.next()).toEqual({ type: 'welcome', protocol: 1 });
+    expect(await probe.next()).toEqual({ type: 'pong' });
+    await probe.expect('joined');
+  });
+
   it('answers an application-level ping with pong, as often as asked', async () => {
     const server = await start();
     const probe = await server.open();
