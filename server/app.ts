@@ -6,6 +6,7 @@ import { signalingPlugin } from './plugins/signaling.ts';
 import { heartbeatPlugin } from './plugins/heartbeat.ts';
 import { healthPlugin } from './plugins/health.ts';
 import { webPlugin } from './plugins/web.ts';
+import { roomInspectionPlugin } from './plugins/room-inspection.ts';
 
 /** Options of `buildApp`: any part of the configuration, plus Fastify's logger setting. */
 export type AppOptions = ConfigOverrides & {
@@ -41,6 +42,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(configPlugin, { config });
   await app.register(roomsPlugin);
   await app.register(signalingPlugin);
+  await app.register(roomInspectionPlugin);
   await app.register(heartbeatPlugin);
   await app.register(healthPlugin);
   await app.register(webPlugin);

@@ -38,6 +38,8 @@ export interface ServerConfig {
   turnTtlS: number;
   /** Folder of the built page (dist/web); a placeholder page is served when it is missing. */
   webRoot: string;
+  /** Development aid: log every room transition and stream rooms to `/inspect` (off by default). */
+  inspectRooms: boolean;
   /** How long shutdown waits for sockets to finish their close handshake before cutting them. */
   shutdownTimeoutMs: number;
 }
@@ -61,6 +63,7 @@ export const defaultConfig: ServerConfig = {
   turnTtlS: 86_400,
   webRoot: new URL('../dist/web', import.meta.url).pathname,
   shutdownTimeoutMs: 2_000,
+  inspectRooms: false,
 };
 
 /** Options accepted by `buildApp`: any subset of the config, rate limits field by field. */
@@ -112,7 +115,8 @@ export function resolveConfig(overrides: ConfigOverrides = {}): ServerConfig {
 /**
  * Reads the configuration from environment variables: PORT, HOST, MAX_PAYLOAD, MAX_CAPACITY,
  * RESUME_GRACE_MS, PING_INTERVAL_MS, RATE_LIMIT (`<frames per second>:<burst>`, e.g. `50:200`),
- * LOG_LEVEL, STUN_URLS and TURN_URLS (comma-separated), TURN_SECRET, TURN_TTL_S, WEB_ROOT.
+ * LOG_LEVEL, STUN_URLS and TURN_URLS (comma-separated), TURN_SECRET, TURN_TTL_S, WEB_ROOT,
+ * INSPECT_ROOMS (`1`/`true` or `0`/`false`).
  * Unset variables keep their defaults; malformed ones throw a `ConfigError` naming each.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -131,6 +135,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     return raw ? raw.split(',').map((item) => item.trim()).filter(Boolean) : undefined;
   };
   const text = (name: string): string | undefined => env[name]?.trim() || undefined;
+  const flag = (name: string): boolean | undefined => {
+    const raw = text(name)?.toLowerCase();
+    if (raw === undefined) return undefined;
+    if (raw === '1' || raw === 'true') return true;
+    if (raw === '0' || raw === 'false') return false;
+    problems.push(`${name} must be 1, true, 0 or false, got "${raw}"`);
+    return undefined;
+  };
 
   let rateLimit: Partial<RateLimitConfig> | undefined;
   const rawRate = text('RATE_LIMIT');
@@ -153,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     turnSecret: text('TURN_SECRET'),
     turnTtlS: number('TURN_TTL_S'),
     webRoot: text('WEB_ROOT'),
+    inspectRooms: flag('INSPECT_ROOMS'),
   };
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (overrides.logLevel !== undefined && !levels.includes(overrides.logLevel)) {

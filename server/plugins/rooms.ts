@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { createActor, type Actor } from 'xstate';
+import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import { roomMachine, type RoomEmitted, type RoomInput } from '../../machines/room-machine.ts';
 import { ids } from '../ids.ts';
 import type { ServerConfig } from '../config.ts';
@@ -26,6 +26,7 @@ interface RoomLog {
 export class RoomRegistry {
   private readonly rooms = new Map<string, RoomActor>();
   private readonly machine: typeof roomMachine;
+  private inspect: ((event: InspectionEvent) => void) | undefined;
 
   constructor(
     config: Pick<ServerConfig, 'resumeGraceMs'>,
@@ -37,7 +38,7 @@ export class RoomRegistry {
   /** Starts a room with its creator; everything the room emits, from its first event on, goes to `sink`. */
   create(input: Omit<RoomInput, 'roomId'>, sink: RoomSink): RoomActor {
     const roomId = ids.room();
-    const room = createActor(this.machine, { input: { ...input, roomId } });
+    const room = createActor(this.machine, { input: { ...input, roomId }, inspect: this.inspect });
     this.rooms.set(roomId, room);
     room.on('*', (event) => sink(event, room));
     room.subscribe({
@@ -49,6 +50,11 @@ export class RoomRegistry {
     this.log.info({ room: roomLabel(roomId), capacity: input.capacity }, 'room created');
     room.start();
     return room;
+  }
+
+  /** Makes rooms created from now on inspectable (the development flag INSPECT_ROOMS). */
+  observe(inspect: (event: InspectionEvent) => void): void {
+    this.inspect = inspect;
   }
 
   /** The live room named `roomId`; any other string (malformed ones too) finds nothing. */
