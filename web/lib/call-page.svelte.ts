@@ -5,6 +5,7 @@ import type { peerMachine } from '../../machines/peer-machine.ts';
 import type { ErrorCode } from '../../protocol/error-codes.ts';
 import { ActorState } from './actor-state.svelte.ts';
 import { createCallMachine } from './call-actors.ts';
+import { PageInspection } from './inspector/page-inspection.ts';
 import { roomIdFromPath, roomLink } from './room-link.ts';
 
 /** The running call machine, with the page's real browser actors. */
@@ -42,6 +43,11 @@ export interface CallPageOptions {
   /** Keeps the address bar on `/r/<roomId>` while in a room and `/` otherwise. */
   history?: Pick<History, 'replaceState'>;
   clipboard?: Pick<Clipboard, 'writeText'>;
+  /**
+   * What watches the call actor (the inspector's log, and `?inspect`'s window): give the one
+   * `actor` was created with. By default a new one, reading `?inspect` from the address.
+   */
+  inspection?: PageInspection;
 }
 
 /** How long "Copied" stays visible after copying the link: long enough to notice. */
@@ -54,6 +60,8 @@ const copiedForMs = 2_000;
  */
 export class CallPage {
   readonly call: ActorState<CallActor>;
+  /** Feeds the handshake inspector: the call actor is created with its `inspect` observer. */
+  readonly inspection: PageInspection;
   /** The link copy's outcome, shown next to the button for a moment. */
   copyResult = $state<'copied' | 'failed' | null>(null);
 
@@ -65,7 +73,8 @@ export class CallPage {
   #stopAddressSync: (() => void) | undefined;
 
   constructor(options: CallPageOptions = {}) {
-    this.call = new ActorState(options.actor ?? createActor(createCallMachine()));
+    this.inspection = options.inspection ?? new PageInspection({ search: window.location.search });
+    this.call = new ActorState(options.actor ?? createActor(createCallMachine(), { inspect: this.inspection.inspect }));
     this.#location = options.location ?? window.location;
     this.#history = options.history ?? window.history;
     this.#clipboard = options.clipboard ?? navigator.clipboard;
