@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { InspectionEvent } from 'xstate';
+import { handshakeStateOf, handshakeStates } from '../../machines/handshake-state.ts';
+import { peerMachine } from '../../machines/peer-machine.ts';
+import { CoverageRecorder, pathName, statesOf } from '../support/model-coverage.ts';
+import { PeerReplay, peerKey, peerPaths, peerSetups, recordTransitionKeys, runningChildren, transitionKeysOf, type PeerPath } from '../support/peer-model.ts';
+
+const pathSets = (['shortest', 'simple'] as const).flatMap((kind) => peerSetups.map((setup) => ({ kind, setup, paths: peerPaths(kind, setup) })));
+
+/**
+ * Coverage over every replay of every path: each path's test feeds it, and the coverage test
+ * replays (unchecked) only the paths whose test did not run, e.g. under a name filter.
+ */
+const coverage = {
+  recorder: new CoverageRecorder(),
+  taken: new Set<string>(),
+  replayed: new Set<PeerPath>(),
+};
+const recordTaken = recordTransitionKeys(coverage.taken);
+const inspect = (event: InspectionEvent): void => {
+  coverage.recorder.inspect(event);
+  recordTaken(event);
+};
+
+/** Kinds of media a remote peer gets from us: tracks we send, or transceivers asking to receive. */
+const kinds = ['audio', 'video'] as const;
+
+/** What a user of the handshake could notice after a step, next to what it must be. */
+function check(replay: PeerReplay, key: string) {
+  const snapshot = replay.snapshot;
+  const { context, status } = snapshot;
+  const pc = replay.connection;
+  const word = handshakeStateOf(snapshot);
+  const active = snapshot.matches('active');
+  const connected = snapshot.matches({ active: { connection: 'connected' } });
+  const timed = ['offering', 'answering', 'reconnecting'].includes(word);
+  const sent = replay.signals.flatMap((signal) => ('description' in signal ? [signal.description] : []));
+  const attached = pc?.attachedTracks ?? new Set<string>();
+  const ownTracks = replay.localStream?.getTracks() ?? [];
+  const offered = sent.some((description) => description.type === 'offer');
+  const observed = {
+    state: peerKey(snapshot),
+    word: handshakeStates.includes(word),
+    connections: replay.connections.length,
+    connectionOpen: pc !== null && !pc.closed,
+    running: runningChildren(snapshot),
+    timers: replay.clock.pending,
+    refusedByConnection: replay.refused,
+    // Candidates are applied in arrival order, and only once a remote description is in place.
+    candidates: status === 'active' ? [...(pc?.candidates ?? []), ...context.pendingCandidates] : replay.remoteCandidates,
+    queuedAfterDescription: context.hasRemoteDescription && context.pendingCandidates.length > 0,
+    // Every description sent was set locally first; every one carries our tracks.
+    sentUnset: sent.filter((description) => !replay.madeDescriptions.some((made) => made.sdp === description.sdp)),
+    tracksNotSent: sent.length > 0 ? ownTracks.filter((track) => !attached.has(track.id)).map((track) => track.id) : [],
+    kindsNeitherSentNorAsked: offered && context.role === 'offerer'
+      ? kinds.filter((kind) => !ownTracks.some((track) => track.kind === kind) && !pc?.receiveKinds.has(kind))
+      : [],
+    connected: connected ? { remoteDescription: pc?.remoteDescription != null, remoteTracks: (context.remoteStream?.getTracks().length ?? 0) > 0 } : undefined,
+    over: status === 'done' ? { word, error: context.error?.code ?? null } : undefined,
+  };
+  const over = snapshot.matches('failed') ? 'failed' : snapshot.matches('closed') ? 'closed' : null;
+  const expected = {
+    state: key,
+    word: true,
+    // One RTCPeerConnection per handshake, opened on entering `active`.
+    connections: active ? 1 : over === null ? 0 : Math.min(observed.connections, 1),
+    connectionOpen: active,
+    running: active ? ['pc'] : [],
+    timers: timed ? 1 : 0,
+    refusedByConnection: [],
+    candidates: replay.remoteCandidates,
+    queuedAfterDescription: false,
+    sentUnset: [],
+    tracksNotSent: [],
+    kindsNeitherSentNorAsked: [],
+    connected: connected ? { remoteDescription: true, remoteTracks: true } : undefined,
+    over: over === null ? undefined : { word: over, error: over === 'failed' ? 'ice-failed' : null },
+  };
+  return { observed, expected };
+}
+
+/** Replays `path`, checking after every step what a user of the handshake could notice. */
+function replayAndCheck(path: PeerPath): void {
+  coverage.replayed.add(path);
+  const replay = new PeerReplay(path.setup, inspect);
+  const start = check(replay, path.start);
+  expect(start.observed, 'at the start').toEqual(start.expected);
+  path.events.forEach((event, index) => {
+    replay.step(event);
+    const { observed, expected } = check(replay, path.keys[index]!);
+    expect(observed, `step ${index + 1}: ${path.labels[index]!.type}`).toEqual(expected);
+  });
+}
+
+for (const { kind, setup, paths } of pathSets) {
+  describe(`peer machine model: ${kind} paths, ${setup}`, () => {
+    for (const path of paths) it(pathName(path.labels), () => replayAndCheck(path));
+  });
+}
+
+describe('peer machine model: coverage', () => {
+  it('reaches every state and takes every transition of the machine on some generated path', () => {
+    for (const path of pathSets.flatMap(({ paths }) => paths).filter((path) => !coverage.replayed.has(path))) {
+      const replay = new PeerReplay(path.setup, inspect);
+      for (const event of path.events) replay.step(event);
+    }
+    const { recorder, taken } = coverage;
+    const definitions = transitionKeysOf(peerMachine);
+    const untaken = definitions.filter((key) => !taken.has(key));
+    const counts = (['shortest', 'simple'] as const)
+      .map((kind) => `${kind} ${pathSets.filter((set) => set.kind === kind).reduce((sum, set) => sum + set.paths.length, 0)}`)
+      .join(', ');
+    const states = statesOf(peerMachine);
+    console.info(
+      `peerMachine model paths: ${counts} (${pathSets.map((set) => `${set.kind}/${set.setup}: ${set.paths.length}`).join(', ')}); ` +
+        `states ${states.filter((id) => recorder.states.has(id)).length}/${states.length}, transitions ${definitions.length - untaken.length}/${definitions.length}`,
+    );
+    expect(recorder.missing(peerMachine)).toEqual({ states: [], transitions: [] });
+    expect(untaken).toEqual([]);
+  });
+});

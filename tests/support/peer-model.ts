@@ -1,0 +1,322 @@
+import { createActor, fromCallback, SimulatedClock, type Actor, type AnyActorRef, type AnyStateMachine, type AnyStateNode, type AnyTransitionDefinition, type InspectionEvent, type SnapshotFrom } from 'xstate';
+import { getShortestPaths, getSimplePaths } from 'xstate/graph';
+import type { PeerConnectionCommand, PeerConnectionEvent, PeerConnectionInput } from '../../machines/peer-connection-contract.ts';
+import { peerMachine } from '../../machines/peer-machine.ts';
+import type { PeerEvent, PeerInput, PeerSignal } from '../../machines/peer-types.ts';
+import { createFakeStream, type FakeStream } from './fakes/fake-media.ts';
+import { FakePeerConnection } from './fakes/fake-peer-connection.ts';
+import { candidate, remote } from './fakes/start-peer.ts';
+
+/**
+ * Paths through `peerMachine` for model-based tests, generated with `xstate/graph`, and a
+ * replay that plays one path into the machine provided with a fake RTCPeerConnection.
+ *
+ * The graph sees the machine alone, so the events listed for a state are what the world around
+ * one handshake can do there: the call relays a description or a candidate or decides local
+ * media, the connection answers a command it was given (`pc.description` only while a local
+ * description is being made, `pc.remoteDescription` only while one is being applied), the
+ * network reports (`pc.track` once a remote description is in place, `pc.connectionState`
+ * `connected` once remote media came), or a timer fires (`xstate.after.<delay>.<state id>`).
+ * The connection is an invoked callback actor that never finishes: there is no
+ * `xstate.done.actor.pc` / `xstate.error.actor.pc`, its failures come as `pc.error`.
+ */
+
+/** A clock for replays that knows its pending timers and can fire the next one. */
+export class TimerClock extends SimulatedClock {
+  private readonly due = new Map<number, number>();
+
+  override setTimeout(fn: () => void, timeout: number): number {
+    const id = super.setTimeout(() => this.due.delete(id) && fn(), timeout);
+    this.due.set(id, this.now() + timeout);
+    return id;
+  }
+
+  override clearTimeout(id: number): void {
+    this.due.delete(id);
+    super.clearTimeout(id);
+  }
+
+  /** Timers started and neither fired nor cleared. */
+  get pending(): number {
+    return this.due.size;
+  }
+
+  /** Moves time on to the earliest pending timer, which fires. */
+  fireNext(): void {
+    if (this.due.size === 0) throw new Error('no timer is pending, so no delayed event can fire');
+    this.increment(Math.min(...this.due.values()) - this.now());
+  }
+}
+
+/**
+ * Names a transition by its source, event, guard and place among that event's alternatives:
+ * unlike `transitionName` it never gives two guarded alternatives the same name.
+ */
+export function transitionKey(transition: AnyTransitionDefinition): string {
+  const source = transition.source as AnyStateNode;
+  const alternatives = transition.eventType ? source.transitions.get(transition.eventType) : source.always;
+  const guard = transition.guard as unknown;
+  const guardName = typeof guard === 'string' ? guard : (guard as { type?: string } | undefined)?.type ?? (guard ? 'inline' : '');
+  return `${source.id} --${transition.eventType || 'always'}[${guardName}]#${alternatives?.indexOf(transition) ?? 0}`;
+}
+
+/** Every transition of `machine`, as `transitionKey` names them. */
+export function transitionKeysOf(machine: AnyStateMachine): string[] {
+  const keys = (node: AnyStateNode): string[] => [
+    ...[...node.transitions.values(), node.always ?? []].flat().map(transitionKey),
+    ...(Object.values(node.states) as AnyStateNode[]).flatMap(keys),
+  ];
+  return keys(machine.root);
+}
+
+/** Adds the key of every transition an inspected actor takes to `into`. */
+export function recordTransitionKeys(into: Set<string>): (event: InspectionEvent) => void {
+  return (event) => {
+    if (event.type !== '@xstate.microstep') return;
+    for (const transition of (event as unknown as { _transitions: AnyTransitionDefinition[] })._transitions) into.add(transitionKey(transition));
+  };
+}
+
+/** Who the machine is started as: offerer or answerer, with its media decided or still pending. */
+export const peerSetups = ['offerer', 'answerer', 'offerer, media pending', 'answerer, media pending'] as const;
+export type PeerSetup = (typeof peerSetups)[number];
+
+/** A delayed event of the machine, named as xstate names it. */
+type AfterEvent = { type: `xstate.after.${'iceTimeout' | 'reconnectTimeout'}.peer.active.connection.${string}` };
+/** An event of a generated path. */
+export type PeerModelEvent = PeerEvent | AfterEvent;
+type PeerSnapshot = SnapshotFrom<typeof peerMachine>;
+
+/** A generated path: its events, and the machine at the start and after each, as `peerKey` describes it. */
+export interface PeerPath {
+  kind: 'shortest' | 'simple';
+  setup: PeerSetup;
+  start: string;
+  events: PeerModelEvent[];
+  keys: string[];
+  /** One label per event, for `pathName`. */
+  labels: Array<{ type: string }>;
+}
+
+function inputOf(setup: PeerSetup, stream: FakeStream | null): PeerInput {
+  const input: PeerInput = { peerId: 'remote-peer-1', role: setup.startsWith('offerer') ? 'offerer' : 'answerer', iceServers: [{ urls: 'stun:127.0.0.1:3478' }] };
+  if (!setup.endsWith('pending')) input.localMedia = { stream: stream?.asMediaStream() ?? null };
+  return input;
+}
+
+/** What a user (or the page) could tell about a handshake, with queue lengths capped at 2. */
+export function peerKey(snapshot: PeerSnapshot): string {
+  const { localMedia, remoteOffer, pendingCandidates, hasRemoteDescription, offerWanted, remoteStream } = snapshot.context;
+  const media = localMedia === null ? 'media-undecided' : localMedia.stream ? 'sending' : 'receive-only';
+  const flags = [remoteOffer && 'offer-held', hasRemoteDescription && 'remote-set', offerWanted && 'offer-wanted', remoteStream && 'remote-media'];
+  return [JSON.stringify(snapshot.value), media, `queued:${Math.min(pendingCandidates.length, 2)}`, ...flags.filter(Boolean)].join(' ');
+}
+
+/** A label for a test title: the event's type with what tells it apart from its namesakes. */
+export function peerEventLabel(event: PeerModelEvent): string {
+  const detail = (() => {
+    switch (event.type) {
+      case 'signal.description': return event.description.type;
+      case 'signal.candidate': return event.candidate === null ? 'end' : '';
+      case 'media.ready': return event.stream === null ? 'receive-only' : 'camera';
+      case 'pc.description': return event.description.type;
+      case 'pc.remoteDescription': return event.descriptionType;
+      case 'pc.connectionState': return event.state;
+      case 'pc.error': return event.operation;
+      default: return '';
+    }
+  })();
+  return detail ? `${event.type}(${detail})` : event.type;
+}
+
+/**
+ * What can happen to a handshake in `snapshot`. `simple` keeps to an undisturbed handshake up
+ * to `connected`: descriptions, replies, one early candidate, remote media, no failure.
+ */
+function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean): PeerModelEvent[] {
+  if (snapshot.status !== 'active') return [];
+  const { pendingCandidates, hasRemoteDescription, remoteOffer, remoteStream, offerWanted, role } = snapshot.context;
+  const offer: PeerEvent = { type: 'signal.description', description: remote('offer') };
+  const failure = (operation: 'setLocalDescription' | 'setRemoteDescription'): PeerEvent => ({ type: 'pc.error', operation, message: 'Refused.' });
+  const early = !hasRemoteDescription && pendingCandidates.length < (simple ? 1 : 2);
+  const events: PeerModelEvent[] = [];
+  if (early || (hasRemoteDescription && !simple)) events.push({ type: 'signal.candidate', candidate: candidate(1) });
+  if (!simple && !hasRemoteDescription && pendingCandidates.length === 1) events.push({ type: 'signal.candidate', candidate: null });
+  if (!simple) events.push({ type: 'peer.close' });
+  if (snapshot.matches('idle')) return [...events, offer];
+  if (snapshot.matches('media')) {
+    const ready: PeerEvent[] = [{ type: 'media.ready', stream }, ...(simple ? [] : [{ type: 'media.ready' as const, stream: null }])];
+    return [...events, ...ready, ...(remoteOffer || (simple && role === 'offerer') ? [] : [offer])];
+  }
+  const { connection, negotiation } = (snapshot.value as { active: { connection: string; negotiation: string } }).active;
+  // A remote offer comes to start, to renegotiate, or colliding with ours; never while they await our answer.
+  const remoteOffers = simple ? role === 'answerer' && negotiation === 'stable' && !hasRemoteDescription : !['applyingOffer', 'makingAnswer'].includes(negotiation);
+  if (remoteOffers) events.push(offer);
+  switch (negotiation) {
+    case 'stable': events.push({ type: 'pc.negotiationNeeded' }); break;
+    case 'makingOffer': events.push({ type: 'pc.description', description: { type: 'offer' } }, ...(simple ? [] : [failure('setLocalDescription')])); break;
+    case 'awaitingAnswer': events.push({ type: 'signal.description', description: remote('answer') }); break;
+    case 'applyingAnswer': events.push({ type: 'pc.remoteDescription', descriptionType: 'answer' }, ...(simple ? [] : [failure('setRemoteDescription')])); break;
+    case 'applyingOffer': events.push({ type: 'pc.remoteDescription', descriptionType: 'offer' }, ...(simple ? [] : [failure('setRemoteDescription')])); break;
+    case 'makingAnswer': events.push({ type: 'pc.description', description: { type: 'answer' } }); break;
+  }
+  if (hasRemoteDescription && !remoteStream) events.push({ type: 'pc.track', stream });
+  const handshaking = connection === 'offering' || connection === 'answering';
+  // ICE connects once both descriptions are in place (stable) and remote media came with theirs.
+  if (handshaking && negotiation === 'stable' && hasRemoteDescription && remoteStream) events.push({ type: 'pc.connectionState', state: 'connected' });
+  if (simple) return events.filter((event) => event.type !== 'pc.negotiationNeeded' || negotiation === 'stable' && role === 'offerer' && !hasRemoteDescription);
+  // Asked for during another round (some stacks fire it once): kept for later.
+  if (!offerWanted && ['awaitingAnswer', 'makingAnswer'].includes(negotiation)) events.push({ type: 'pc.negotiationNeeded' });
+  if (handshaking) {
+    events.push({ type: 'pc.connectionState', state: 'failed' }, { type: `xstate.after.iceTimeout.peer.active.connection.${connection}` });
+    if (negotiation === 'awaitingAnswer' || negotiation === 'stable') events.push({ type: 'pc.candidate', candidate: candidate(9) });
+  }
+  if (connection === 'connected') events.push({ type: 'pc.connectionState', state: 'disconnected' }, { type: 'pc.error', operation: 'addCandidate', message: 'Unknown ufrag.' });
+  if (connection === 'reconnecting') {
+    events.push({ type: 'pc.connectionState', state: 'connected' }, { type: 'pc.connectionState', state: 'failed' });
+    events.push({ type: 'xstate.after.reconnectTimeout.peer.active.connection.reconnecting' });
+  }
+  return events;
+}
+
+/** Pending setups stop at `active` in shortest paths: from there on they are the decided setups again. */
+const stopAtActive = (snapshot: PeerSnapshot) => snapshot.matches('active');
+const reachedConnected = (snapshot: PeerSnapshot) => snapshot.matches({ active: { connection: 'connected' } });
+
+/**
+ * Generates paths over `peerMachine` for one setup:
+ * - `shortest`: one shortest path to every (state, last event) pair, so every event from every
+ *   state where it is possible lies on some path, self-loops included (a candidate applied at
+ *   once, a refused candidate, our own candidate sent).
+ * - `simple`: every simple path from the start to `connected` over an undisturbed handshake
+ *   (see `peerEvents`): every order in which the offer, the answer, one early candidate, late
+ *   media and remote media can come. The graph stops at `connected`, which bounds them.
+ */
+export function peerPaths(kind: PeerPath['kind'], setup: PeerSetup): PeerPath[] {
+  const stream = createFakeStream('model', { audio: true, video: true });
+  const simple = kind === 'simple';
+  // A peer machine outside a call has no parent: its signals go nowhere while the graph is walked.
+  const machine = peerMachine.provide({ actions: { sendSignal: () => {} } });
+  const options = {
+    input: inputOf(setup, stream),
+    events: (snapshot: PeerSnapshot) => peerEvents(snapshot, stream.asMediaStream(), simple) as PeerEvent[],
+    serializeState: (snapshot: PeerSnapshot, event: PeerEvent | undefined, previous?: PeerSnapshot) =>
+      simple ? peerKey(snapshot) : `${peerKey(snapshot)} after ${event ? peerEventLabel(event) : 'start'} from ${JSON.stringify(previous?.value ?? null)}`,
+    stopWhen: simple ? reachedConnected : setup.endsWith('pending') ? stopAtActive : undefined,
+    limit: 100_000,
+  };
+  const paths = simple ? getSimplePaths(machine, options).filter((path) => reachedConnected(path.state)) : getShortestPaths(machine, options);
+  return paths.map((path) => {
+    // xstate/graph's steps: the start under `xstate.init`, then each event with the state it led to.
+    const [start, ...steps] = path.steps;
+    const events = steps.map((step) => step.event as PeerModelEvent);
+    const keys = steps.map((step) => peerKey(step.state));
+    return { kind, setup, start: peerKey(start!.state), events, keys, labels: events.map((event) => ({ type: peerEventLabel(event) })) };
+  });
+}
+
+/**
+ * Replays events into a fresh `peerMachine` on a simulated clock, with a FakePeerConnection
+ * that carries out every command at once but whose replies (`pc.description`,
+ * `pc.remoteDescription`) wait until the path says the browser gave them. Network events are
+ * sent when the path says so; `negotiationneeded` too, as a browser fires it when it sees fit.
+ */
+export class PeerReplay {
+  readonly actor: Actor<typeof peerMachine>;
+  readonly clock = new TimerClock();
+  /** Signals the machine sent to the remote peer, in order. */
+  readonly signals: PeerSignal[] = [];
+  /** Remote candidates handed to the machine while it was running, in order. */
+  readonly remoteCandidates: Array<RTCIceCandidateInit | null> = [];
+  /** Local descriptions the connection reported as set, in order. */
+  readonly madeDescriptions: RTCSessionDescriptionInit[] = [];
+  /** Every connection the machine opened (one at most). */
+  readonly connections: FakePeerConnection[] = [];
+  /** Commands the connection refused, as the `pc.error` it answered with. */
+  readonly refused: PeerConnectionEvent[] = [];
+  localStream: FakeStream | null;
+  private readonly replies: PeerConnectionEvent[] = [];
+  private deliver: (event: PeerConnectionEvent) => void = () => {};
+  private count = 0;
+
+  constructor(setup: PeerSetup, inspect?: (event: InspectionEvent) => void) {
+    this.localStream = setup.endsWith('pending') ? null : createFakeStream('local', { audio: true, video: true });
+    const peerConnection = fromCallback<PeerConnectionCommand, PeerConnectionInput>(({ input, sendBack, receive }) => {
+      const connection = new FakePeerConnection(input, (event) => this.replied(event));
+      this.connections.push(connection);
+      this.deliver = (event) => void (!connection.closed && sendBack(event));
+      receive((command) => connection.handle(command));
+      return () => connection.close();
+    });
+    const machine = peerMachine.provide({ actors: { peerConnection }, actions: { sendSignal: (_, params) => void this.signals.push(params.data) } });
+    this.actor = createActor(machine, { input: inputOf(setup, this.localStream), clock: this.clock, inspect });
+    this.actor.start();
+  }
+
+  get snapshot(): PeerSnapshot {
+    return this.actor.getSnapshot();
+  }
+
+  get connection(): FakePeerConnection | null {
+    return this.connections.at(-1) ?? null;
+  }
+
+  /** Makes `event` happen the way it would around a real handshake. */
+  step(event: PeerModelEvent): void {
+    const n = ++this.count;
+    switch (event.type) {
+      case 'signal.description':
+        return this.actor.send({ type: event.type, description: remote(event.description.type as 'offer' | 'answer', n) });
+      case 'signal.candidate': {
+        const sent = event.candidate === null ? null : candidate(n);
+        if (this.snapshot.status === 'active') this.remoteCandidates.push(sent);
+        return this.actor.send({ type: event.type, candidate: sent });
+      }
+      case 'media.ready':
+        this.localStream = event.stream === null ? null : createFakeStream(`late-${n}`, { audio: true, video: true });
+        return this.actor.send({ type: event.type, stream: this.localStream?.asMediaStream() ?? null });
+      case 'peer.close':
+        return this.actor.send(event);
+      case 'pc.description':
+      case 'pc.remoteDescription':
+        return this.reply(event);
+      case 'pc.track':
+        return this.fromNetwork({ type: event.type, stream: createFakeStream(`remote-${n}`, { audio: true, video: true }).asMediaStream() });
+      case 'pc.candidate':
+        return this.fromNetwork({ type: event.type, candidate: candidate(100 + n) });
+      case 'pc.negotiationNeeded':
+      case 'pc.connectionState':
+      case 'pc.error':
+        return this.fromNetwork(event);
+      default:
+        return this.clock.fireNext();
+    }
+  }
+
+  private replied(event: PeerConnectionEvent): void {
+    if (event.type === 'pc.error') this.refused.push(event);
+    else if (event.type !== 'pc.negotiationNeeded') this.replies.push(event);
+  }
+
+  private fromNetwork(event: PeerConnectionEvent): void {
+    if (this.connection === null || this.connection.closed) throw new Error(`no open connection to report ${event.type}`);
+    this.deliver(event);
+  }
+
+  /** Reports the connection's replies, in order, up to the one `event` stands for. */
+  private reply(event: Extract<PeerEvent, { type: 'pc.description' | 'pc.remoteDescription' }>): void {
+    const wanted = event.type === 'pc.description' ? event.description.type : event.descriptionType;
+    const index = this.replies.findIndex((reply) =>
+      reply.type === event.type && (reply.type === 'pc.description' ? reply.description.type : (reply as { descriptionType?: string }).descriptionType) === wanted);
+    if (index < 0) throw new Error(`the connection has no ${event.type} (${wanted}) to report: it was never asked for one`);
+    for (const reply of this.replies.splice(0, index + 1)) {
+      if (reply.type === 'pc.description') this.madeDescriptions.push(reply.description);
+      this.deliver(reply);
+    }
+  }
+}
+
+/** The child actors of a snapshot that are still running. */
+export function runningChildren(snapshot: { children: Record<string, AnyActorRef | undefined> }): string[] {
+  return Object.entries(snapshot.children).flatMap(([id, child]) => (child?.getSnapshot().status === 'active' ? [id] : []));
+}
