@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import type { AnyStateNode, AnyTransitionDefinition, InspectionEvent } from 'xstate';
@@ -31,6 +32,18 @@ function malformed(emitted: readonly RoomEmitted[]): string[] {
     const schema = serverMessageSchemas[message.type];
     return schema !== undefined && Value.Check(schema, message) ? [] : [event.frame.slice(0, 200)];
   });
+}
+
+/** `value` with long strings (60 KiB paddings) cut short but still told apart, so a failure's diff stays readable. */
+function readable(value: unknown): unknown {
+  if (typeof value === 'string') {
+    return value.length <= 200 ? value : `${value.slice(0, 60)}… (${value.length} chars, sha1 ${createHash('sha1').update(value).digest('hex').slice(0, 12)})`;
+  }
+  if (Array.isArray(value)) return value.map(readable);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, readable(item)]));
+  }
+  return value; // asymmetric matchers such as expect.any(String) stay as they are
 }
 
 /** A held seat's queue bounds from PROTOCOL.md (Rooms), stated here rather than taken from the machine. */
@@ -134,6 +147,30 @@ const coverage = {
   },
 };
 
+type Seat = Pick<Member, 'peerId' | 'connection' | 'token'>;
+
+/** Who PROTOCOL.md says holds which seat after `event`, in join order: peer id, socket (`null` while held), resume token. */
+function expectedSeats(before: readonly Member[], capacity: number, event: RoomEvent): Seat[] {
+  const seats = before.map(({ peerId, connection, token }) => ({ peerId, connection, token }));
+  switch (event.type) {
+    case 'client.join': {
+      const seat = event.resume === undefined ? undefined : seats.find((member) => member.token === event.resume);
+      const taken = { connection: event.connection, token: event.token };
+      if (seat !== undefined) return seats.map((member) => (member === seat ? { ...seat, ...taken } : member));
+      return seats.length < capacity ? [...seats, { peerId: event.peerId, ...taken }] : seats;
+    }
+    case 'client.signal':
+      return seats;
+    case 'client.leave':
+    case 'socket.closed':
+      return seats.filter((member) => member.connection !== event.connection);
+    case 'socket.lost':
+      return seats.map((member) => (member.connection === event.connection ? { ...member, connection: null } : member));
+    case 'grace.expired':
+      return seats.filter((member) => member.peerId !== event.peerId);
+  }
+}
+
 /** Replays `path`, checking after every step what a user of the room could notice. */
 function replayAndCheck(path: RoomPath): void {
   coverage.replayed.add(path);
@@ -156,34 +193,37 @@ function replayAndCheck(path: RoomPath): void {
       const from = before.find((member) => member.connection === connection)!;
       owed.get(to)!.push(JSON.stringify({ type: 'signal', from: from.peerId, data }));
     }
-    for (const peerId of owed.keys()) if (!replay.lostOrder.includes(peerId)) owed.delete(peerId);
-    for (const peerId of replay.lostOrder) if (!owed.has(peerId)) owed.set(peerId, []);
+    for (const peerId of owed.keys()) if (!replay.notes.lostOrder.includes(peerId)) owed.delete(peerId);
+    for (const peerId of replay.notes.lostOrder) if (!owed.has(peerId)) owed.set(peerId, []);
 
     const reachable = new Set([...before, ...members].map((member) => member.connection));
     if ('connection' in event) reachable.add(event.connection);
     const closed = value === 'closed';
-    expect(
-      {
-        state: abstractState(path.abstraction, value, members, replay.lostOrder),
-        emitted: seen,
-        malformed: malformed(emitted),
-        toStrangers: seen.filter((item) => !reachable.has(item.connection)),
-        peerLeftWhileHeld: seen.filter(
-          (item) => item.type === 'send' && item.message.type === 'peer-left' && heldBefore.includes(item.message.peerId) && event.type !== 'grace.expired',
-        ),
-        overCapacity: members.length > path.capacity,
-        fullWithoutFreeSeat: closed || value === 'full' === members.length >= path.capacity,
-        closed: closed ? { members: members.length, status, timers: replay.pendingTimers } : undefined,
-        graceTimers: replay.pendingTimers,
-        queues: members.map((member) => ({
-          peerId: member.peerId,
-          withinBounds: member.queue.length <= queueLimits.frames && member.queuedBytes <= queueLimits.bytes,
-          bytesCounted: member.queuedBytes === member.queue.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0),
-          queue: member.queue,
-        })),
-      },
-      `step ${index + 1}: ${path.labels[index]!.type}`,
-    ).toEqual({
+    const seats = expectedSeats(before, path.capacity, event);
+    const observed = {
+      value,
+      seats: members.map(({ peerId, connection, token }) => ({ peerId, connection, token })),
+      state: abstractState(path.abstraction, value, members, replay.notes),
+      emitted: seen,
+      malformed: malformed(emitted),
+      toStrangers: seen.filter((item) => !reachable.has(item.connection)),
+      peerLeftWhileHeld: seen.filter(
+        (item) => item.type === 'send' && item.message.type === 'peer-left' && heldBefore.includes(item.message.peerId) && event.type !== 'grace.expired',
+      ),
+      overCapacity: members.length > path.capacity,
+      fullWithoutFreeSeat: closed || value === 'full' === members.length >= path.capacity,
+      closed: closed ? { members: members.length, status, timers: replay.pendingTimers } : undefined,
+      graceTimers: replay.pendingTimers,
+      queues: members.map((member) => ({
+        peerId: member.peerId,
+        withinBounds: member.queue.length <= queueLimits.frames && member.queuedBytes <= queueLimits.bytes,
+        bytesCounted: member.queuedBytes === member.queue.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0),
+        queue: member.queue,
+      })),
+    };
+    const wanted = {
+      value: seats.length === 0 ? 'closed' : seats.length >= path.capacity ? 'full' : 'open',
+      seats,
       state: path.states[index],
       emitted: expected,
       malformed: [],
@@ -192,14 +232,15 @@ function replayAndCheck(path: RoomPath): void {
       overCapacity: false,
       fullWithoutFreeSeat: true,
       closed: closed ? { members: 0, status: 'done', timers: 0 } : undefined,
-      graceTimers: replay.lostOrder.length,
+      graceTimers: replay.notes.lostOrder.length,
       queues: members.map((member) => ({
         peerId: member.peerId,
         withinBounds: true,
         bytesCounted: true,
         queue: withinLimits(owed.get(member.peerId) ?? []),
       })),
-    });
+    };
+    expect(readable(observed), `step ${index + 1}: ${path.labels[index]!.type}`).toEqual(readable(wanted));
   });
 }
 

@@ -39,7 +39,7 @@ function expiresAlone(path: RoomPath): boolean {
   let expires = false;
   for (const move of path.moves) {
     if (move.kind === 'expire') {
-      if (replay.lostOrder.length > 1) return false;
+      if (replay.notes.lostOrder.length > 1) return false;
       expires = true;
     }
     replay.step(move);
@@ -64,15 +64,17 @@ function roomReaches(app: FastifyInstance, roomId: string, expected: string): Pr
     return snapshot === undefined || snapshot.status === 'done' ? shape('closed', []) : shape(snapshot.value, snapshot.context.members);
   };
   if (current() === expected) return Promise.resolve();
+  // A closed room never changes again: no use waiting for it to match.
+  if (room === undefined || room.getSnapshot().status === 'done') return Promise.reject(new Error(`server room is closed, model is "${expected}"`));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server room is "${current()}", model is "${expected}"`)), settleTimeoutMs);
     const check = (): void => {
       if (current() !== expected) return;
       clearTimeout(timer);
-      subscription?.unsubscribe();
+      subscription.unsubscribe();
       resolve();
     };
-    const subscription = room?.subscribe({ next: check, complete: check });
+    const subscription = room.subscribe({ next: check, complete: check });
   });
 }
 

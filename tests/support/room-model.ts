@@ -54,7 +54,7 @@ export interface RoomPath extends RoomPathOptions {
   labels: Array<{ type: string }>;
 }
 
-/** `seats`: each seat in join order, with its queue's shape; `counts`: only how many seats are taken and held. */
+/** `seats`: each seat in join order, with what was sent to it while held; `counts`: how many seats are taken and held. */
 export type Abstraction = 'seats' | 'counts';
 
 type RoomSnapshot = SnapshotFrom<typeof roomMachine>;
@@ -71,32 +71,46 @@ const largePadding = 60 * 1024;
 const membershipMoves: readonly MoveKind[] = ['join', 'join-wrong-token', 'resume', 'replace', 'leave', 'close', 'lose', 'expire'];
 const coreMembershipMoves: readonly MoveKind[] = ['join', 'resume', 'leave', 'lose', 'expire'];
 
-/** A queued signal's `seq`, read from the frame's start (`seq` comes first in `data`) without parsing 60 KiB. */
-function sequenceOf(frame: string): number {
-  return Number(/"data":\{"seq":(\d+)/.exec(frame.slice(0, 200))?.[1]);
+/**
+ * What a walk did to a room that the room's own state need not show, kept beside it step by
+ * step: the order its held seats were lost in (only the first can expire next), and the
+ * signals sent to each held seat since its loss. Paths are told apart by what was *sent*, not
+ * by what the machine kept, so a machine that queues wrongly still walks the same paths.
+ */
+export interface WalkNotes {
+  /** Held seats' peer ids, earliest loss first. */
+  readonly lostOrder: readonly string[];
+  /** Per held seat: signals sent to it since its loss, and how many of them were large. */
+  readonly sent: Readonly<Record<string, { signals: number; large: number }>>;
+}
+
+/** The notes of a room that was just created. */
+export const freshNotes: WalkNotes = { lostOrder: [], sent: {} };
+
+/** The notes after `event`, from `notes` before it and the room's `members` after it. */
+export function nextNotes(notes: WalkNotes, event: RoomEvent | undefined, members: readonly Member[]): WalkNotes {
+  const held = seatsOf(members).held.map((member) => member.peerId);
+  const lostOrder = [...notes.lostOrder.filter((peerId) => held.includes(peerId)), ...held.filter((peerId) => !notes.lostOrder.includes(peerId))];
+  const sent: Record<string, { signals: number; large: number }> = {};
+  for (const peerId of lostOrder) sent[peerId] = notes.sent[peerId] ?? { signals: 0, large: 0 };
+  if (event?.type === 'client.signal' && notes.lostOrder.includes(event.to) && sent[event.to] !== undefined) {
+    const { signals, large } = sent[event.to]!;
+    sent[event.to] = { signals: signals + 1, large: large + ('padding' in event.data ? 1 : 0) };
+  }
+  return { lostOrder, sent };
 }
 
 /** Connected members and held seats, each in join order. */
 export function seatsOf(members: readonly Member[]): { connected: Member[]; held: Member[] } {
-  return {
-    connected: members.filter((member) => member.connection !== null),
-    held: members.filter((member) => member.connection === null),
-  };
-}
-
-/** A signal's payload, numbered per held seat, so a queue whose head is not `seq: 1` dropped its oldest frames. */
-export function signalData(to: Member, large: boolean): Record<string, unknown> {
-  const last = to.queue.at(-1);
-  const seq = last === undefined ? 1 : sequenceOf(last) + 1;
-  return large ? { seq, padding: 'x'.repeat(largePadding) } : { seq };
+  return { connected: members.filter((member) => member.connection !== null), held: members.filter((member) => member.connection === null) };
 }
 
 /**
- * The room event for `move` in a room whose state is `context` and whose held seats were lost
- * in `lostOrder` (peer ids); `draw()` gives a fresh number for the ids of a new connection.
- * Throws if the move is impossible there, i.e. the replay no longer follows its path.
+ * The room event for `move` in a room whose state is `context`, with `notes`; `draw()` gives a
+ * fresh number for the ids of a new connection. Signals to a held seat are numbered (`seq`)
+ * from 1 since its loss. Throws if the move is impossible there: the replay left its path.
  */
-export function eventFor(context: RoomContext, lostOrder: readonly string[], move: RoomMove, draw: () => number): RoomEvent {
+export function eventFor(context: RoomContext, notes: WalkNotes, move: RoomMove, draw: () => number): RoomEvent {
   const { connected, held } = seatsOf(context.members);
   const pick = (from: Member[], rank: number | undefined): Member => {
     const member = from[rank ?? -1];
@@ -119,8 +133,10 @@ export function eventFor(context: RoomContext, lostOrder: readonly string[], mov
       return { type: 'client.signal', connection: connection(), to: pick(connected, move.target).peerId, data: { seq: 1 } };
     case 'signal-held':
     case 'signal-held-large': {
-      const target = pick(held, move.target);
-      return { type: 'client.signal', connection: connection(), to: target.peerId, data: signalData(target, move.kind === 'signal-held-large') };
+      const to = pick(held, move.target).peerId;
+      const seq = (notes.sent[to]?.signals ?? 0) + 1;
+      const data = move.kind === 'signal-held-large' ? { seq, padding: 'x'.repeat(largePadding) } : { seq };
+      return { type: 'client.signal', connection: connection(), to, data };
     }
     case 'signal-missing':
       return { type: 'client.signal', connection: connection(), to: missingPeer, data: { seq: 1 } };
@@ -133,8 +149,8 @@ export function eventFor(context: RoomContext, lostOrder: readonly string[], mov
     case 'lose':
       return { type: 'socket.lost', connection: connection() };
     case 'expire':
-      if (lostOrder[0] === undefined) throw new Error('no seat is held, none can expire');
-      return { type: 'grace.expired', peerId: lostOrder[0] };
+      if (notes.lostOrder[0] === undefined) throw new Error('no seat is held, none can expire');
+      return { type: 'grace.expired', peerId: notes.lostOrder[0] };
   }
 }
 
@@ -160,28 +176,21 @@ export function movesFor(members: readonly Member[], options: { large: boolean; 
   return options.only ? moves.filter((move) => options.only!.includes(move.kind)) : moves;
 }
 
-/** The held seats' peer ids, earliest loss first, after a step from a room whose order was `before`. */
-export function nextLostOrder(before: readonly string[], members: readonly Member[]): string[] {
-  const held = seatsOf(members).held.map((member) => member.peerId);
-  return [...before.filter((peerId) => held.includes(peerId)), ...held.filter((peerId) => !before.includes(peerId))];
-}
-
-/** How full a held seat's queue is: empty, or which 64 KiB quarter, and whether it dropped frames. */
-function queueShape(member: Member): string {
-  if (member.queue.length === 0) return 'empty';
-  const quarter = Math.floor(member.queuedBytes / (64 * 1024));
-  return `q${quarter}${sequenceOf(member.queue[0]!) > 1 ? '-dropped' : ''}`;
+/** What was sent to a held seat since its loss: nothing, small signals only, 1–4 large ones, or more than fit (5+). */
+function sentShape(sent: { signals: number; large: number } | undefined): string {
+  if (sent === undefined || sent.signals === 0) return 'empty';
+  return sent.large === 0 ? 'small' : sent.large >= 5 ? 'overflowing' : `${sent.large}L`;
 }
 
 /**
- * What a user could tell about a room, ids left out. `seats`: its state, each seat (connected,
- * or held with its queue's shape) in join order, and the order the held seats were lost in.
- * `counts`: its state, and how many seats are taken and held.
+ * A room, ids left out. `seats`: its state, each seat in join order (connected, or held with
+ * what was sent to it), and the order the held seats were lost in. `counts`: its state, and
+ * how many seats are taken and held.
  */
-export function abstractState(abstraction: Abstraction, value: unknown, members: readonly Member[], lostOrder: readonly string[]): string {
+export function abstractState(abstraction: Abstraction, value: unknown, members: readonly Member[], notes: WalkNotes): string {
   if (abstraction === 'counts') return `${String(value)} ${members.length} taken, ${seatsOf(members).held.length} held`;
-  const seats = members.map((member) => (member.connection === null ? `held:${queueShape(member)}` : 'on'));
-  const lost = lostOrder.map((peerId) => members.findIndex((member) => member.peerId === peerId));
+  const seats = members.map((member) => (member.connection === null ? `held:${sentShape(notes.sent[member.peerId])}` : 'on'));
+  const lost = notes.lostOrder.map((peerId) => members.findIndex((member) => member.peerId === peerId));
   return `${String(value)} [${seats.join(' ')}] lost:${lost.join(',') || '-'}`;
 }
 
@@ -207,7 +216,7 @@ function drawAbove(context: RoomContext): () => number {
  * - `shortest`: one shortest path to every (seats, last move kind) pair. Keying vertices by the
  *   last move too puts every kind of move, from every state where it is possible, on some path,
  *   self-loops (a relayed signal, a refused join) included. At capacity 2 large signals are on,
- *   so queues reach the byte bound (at 3, two held seats' queue shapes multiply past use).
+ *   so queues pass the byte bound (at 3 they would multiply two held seats' states for nothing new).
  * - `simple`: every simple path between abstract states, over the moves that change membership
  *   (orders of joins, losses, resumes and expiries). At capacity 2 over `seats` with all of them;
  *   at capacity 3 over `counts` with join, resume, leave, lose and expire, which keeps the number
@@ -217,13 +226,13 @@ export function roomPaths({ kind, capacity }: RoomPathOptions): RoomPath[] {
   const abstraction: Abstraction = kind === 'simple' && capacity > 2 ? 'counts' : 'seats';
   const only = kind === 'shortest' ? undefined : abstraction === 'counts' ? coreMembershipMoves : membershipMoves;
   const large = kind === 'shortest' && capacity === 2;
-  // The loss order is not in the snapshot: it is derived step by step as the traversal serializes.
-  const lostOrders = new WeakMap<RoomSnapshot, string[]>();
-  const lostOrderOf = (snapshot: RoomSnapshot): string[] => lostOrders.get(snapshot) ?? [];
+  // Notes are not in the snapshot: they are derived step by step as the traversal serializes.
+  const notes = new WeakMap<RoomSnapshot, WalkNotes>();
+  const notesOf = (snapshot: RoomSnapshot): WalkNotes => notes.get(snapshot) ?? freshNotes;
   const serializeState = (snapshot: RoomSnapshot, event: RoomEvent | undefined, previous?: RoomSnapshot): string => {
-    const order = previous === undefined ? [] : nextLostOrder(lostOrderOf(previous), snapshot.context.members);
-    lostOrders.set(snapshot, order);
-    const state = abstractState(abstraction, snapshot.value, snapshot.context.members, order);
+    const next = previous === undefined ? freshNotes : nextNotes(notesOf(previous), event, snapshot.context.members);
+    notes.set(snapshot, next);
+    const state = abstractState(abstraction, snapshot.value, snapshot.context.members, next);
     const last = event !== undefined && 'move' in event ? (event as WalkEvent).move.kind : 'create';
     return kind === 'shortest' ? `${state} after ${last}` : state;
   };
@@ -231,7 +240,7 @@ export function roomPaths({ kind, capacity }: RoomPathOptions): RoomPath[] {
     if (snapshot.status !== 'active') return [];
     const draw = drawAbove(snapshot.context);
     return movesFor(snapshot.context.members, { large, only }).map((move) => ({
-      ...eventFor(snapshot.context, lostOrderOf(snapshot), move, draw),
+      ...eventFor(snapshot.context, notesOf(snapshot), move, draw),
       move,
     }));
   };
@@ -251,7 +260,7 @@ export function roomPaths({ kind, capacity }: RoomPathOptions): RoomPath[] {
       capacity,
       abstraction,
       moves: steps.map((step) => step.event.move),
-      states: steps.map((step) => abstractState(abstraction, step.state.value, step.state.context.members, lostOrderOf(step.state))),
+      states: steps.map((step) => abstractState(abstraction, step.state.value, step.state.context.members, notesOf(step.state))),
       labels: steps.map((step) => ({ type: moveLabel(step.event.type, step.event.move) })),
     };
   });
@@ -284,8 +293,8 @@ class CountingClock extends SimulatedClock {
  */
 export class RoomReplay {
   readonly actor: Actor<typeof roomMachine>;
-  /** The held seats' peer ids, earliest loss first. */
-  lostOrder: string[] = [];
+  /** What the replay did that the room does not show (loss order, signals sent to held seats). */
+  notes: WalkNotes = freshNotes;
   /** What the room emitted on start (the creator's `member.joined`). */
   readonly created: RoomEmitted[];
   private readonly clock = new CountingClock();
@@ -313,16 +322,18 @@ export class RoomReplay {
 
   /** Carries out `move`; returns the room event it stands for and what the room emitted. */
   step(move: RoomMove): { event: RoomEvent; emitted: RoomEmitted[] } {
-    const event = eventFor(this.snapshot.context, this.lostOrder, move, () => ++this.drawn);
+    const event = eventFor(this.snapshot.context, this.notes, move, () => ++this.drawn);
     const now = this.clock.now();
     if (event.type === 'grace.expired') this.clock.increment(this.deadlines.get(event.peerId)! - now);
     else {
-      if (event.type === 'socket.lost') this.clock.increment(Math.min(1, (Math.min(now + 2, ...this.deadlines.values()) - now) / 2));
+      // A loss comes a moment after the step before (at most 1 ms, and before any pending deadline).
+      if (event.type === 'socket.lost') this.clock.increment(Math.min(2, ...[...this.deadlines.values()].map((deadline) => deadline - now)) / 2);
       this.actor.send(event);
     }
-    this.lostOrder = nextLostOrder(this.lostOrder, this.snapshot.context.members);
-    for (const peerId of this.deadlines.keys()) if (!this.lostOrder.includes(peerId)) this.deadlines.delete(peerId);
-    for (const peerId of this.lostOrder) if (!this.deadlines.has(peerId)) this.deadlines.set(peerId, this.clock.now() + replayGraceMs);
+    this.notes = nextNotes(this.notes, event, this.snapshot.context.members);
+    const { lostOrder } = this.notes;
+    for (const peerId of this.deadlines.keys()) if (!lostOrder.includes(peerId)) this.deadlines.delete(peerId);
+    for (const peerId of lostOrder) if (!this.deadlines.has(peerId)) this.deadlines.set(peerId, this.clock.now() + replayGraceMs);
     return { event, emitted: this.emitted.splice(0) };
   }
 }
