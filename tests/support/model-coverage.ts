@@ -2,9 +2,16 @@ import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition, Inspection
 
 /** A stable name for one transition: `source --event[guard]--> target`. */
 export function transitionName(transition: AnyTransitionDefinition): string {
-  const guard = transition.guard ? `[${typeof transition.guard === 'function' ? 'inline' : String((transition.guard as { type?: unknown }).type ?? 'inline')}]` : '';
+  const guard = transition.guard === undefined ? '' : `[${guardName(transition.guard)}]`;
   const target = transition.target?.map((node: AnyStateNode) => node.id).join(',') ?? '(stay)';
-  return `${transition.source.id} --${transition.eventType || "always"}${guard}--> ${target}`;
+  return `${transition.source.id} --${transition.eventType || 'always'}${guard}--> ${target}`;
+}
+
+/** A guard as written in the machine: a named guard, `{ type }`, or an inline function. */
+function guardName(guard: unknown): string {
+  if (typeof guard === 'string') return guard;
+  if (typeof guard === 'object' && guard !== null && 'type' in guard) return String(guard.type);
+  return 'inline';
 }
 
 function walk(node: AnyStateNode, visit: (node: AnyStateNode) => void): void {
