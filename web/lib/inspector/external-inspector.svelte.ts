@@ -63,7 +63,9 @@ export class ExternalInspector {
     try {
       module = await load();
     } catch {
+      // Nothing will take the events: stop holding them.
       this.#pending = [];
+      this.#forward = () => {};
       this.status = 'failed';
       return;
     }

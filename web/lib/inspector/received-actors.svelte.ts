@@ -6,6 +6,8 @@ export interface ReceivedEvent {
   /** Counts every event received; stable key for lists. */
   seq: number;
   type: string;
+  /** The type of the message it carries, for socket traffic (`socket.message` → `signal`); else empty. */
+  detail: string;
   /** The sending actor's name, or `null` when it came from outside (the page). */
   from: string | null;
   /** Seconds since the first inspection event the receiver got. */
@@ -91,7 +93,9 @@ export class ReceivedActors {
         const actor = this.#actor(event.sessionId);
         const from = event.sourceId ? (this.#bySession.get(event.sourceId)?.name ?? event.sourceId) : null;
         const type = typeof event.event?.type === 'string' ? event.event.type : '(no type)';
-        actor.events.unshift({ seq: this.#seq, type, from, t: (now - this.#firstAt) / 1000 });
+        const message: unknown = event.event?.message;
+        const detail = typeof message === 'object' && message !== null && typeof (message as { type?: unknown }).type === 'string' ? (message as { type: string }).type : '';
+        actor.events.unshift({ seq: this.#seq, type, detail, from, t: (now - this.#firstAt) / 1000 });
         this.#seq += 1;
         if (actor.events.length > eventsPerActor) actor.events.length = eventsPerActor;
         return;
