@@ -131,7 +131,8 @@ export function peerEventLabel(event: PeerModelEvent): string {
 
 /**
  * What can happen to a handshake in `snapshot`. `simple` keeps to an undisturbed handshake up
- * to `connected`: descriptions, replies, one early candidate, remote media, no failure.
+ * to `connected`: descriptions, replies, a candidate and their end of candidates before any
+ * remote description, remote media, no failure.
  */
 function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean): PeerModelEvent[] {
   if (snapshot.status !== 'active') return [];
@@ -141,7 +142,8 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
   const early = !hasRemoteDescription && pendingCandidates.length < (simple ? 1 : 2);
   const events: PeerModelEvent[] = [];
   if (early || (hasRemoteDescription && !simple)) events.push({ type: 'signal.candidate', candidate: candidate(1) });
-  if (!simple && !hasRemoteDescription && pendingCandidates.length === 1) events.push({ type: 'signal.candidate', candidate: null });
+  // Their end of candidates, after one of them.
+  if (!hasRemoteDescription && pendingCandidates.length === 1) events.push({ type: 'signal.candidate', candidate: null });
   if (!simple) events.push({ type: 'peer.close' });
   if (snapshot.matches('idle')) return [...events, offer];
   if (snapshot.matches('media')) {
@@ -189,7 +191,7 @@ const reachedConnected = (snapshot: PeerSnapshot) => snapshot.matches({ active: 
  *   state where it is possible lies on some path, self-loops included (a candidate applied at
  *   once, a refused candidate, our own candidate sent).
  * - `simple`: every simple path from the start to `connected` over an undisturbed handshake
- *   (see `peerEvents`): every order in which the offer, the answer, one early candidate, late
+ *   (see `peerEvents`): every order in which the offer, the answer, early candidates, late
  *   media and remote media can come. The graph stops at `connected`, which bounds them.
  */
 export function peerPaths(kind: PeerPath['kind'], setup: PeerSetup): PeerPath[] {

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import type { InspectionEvent } from 'xstate';
+import { callMachine } from '../../machines/call-machine.ts';
+import { handshakeStates, type HandshakeState } from '../../machines/handshake-state.ts';
+import type { ClientMessage } from '../../protocol/messages.ts';
+import { CallReplay, callKey, callPaths, type CallPath } from '../support/call-model.ts';
+import { fakeStreamOf } from '../support/fakes/fake-media.ts';
+import { roomId } from '../support/fakes/start-call.ts';
+import { CoverageRecorder, pathName, statesOf } from '../support/model-coverage.ts';
+import { recordTransitionKeys, runningChildren, transitionKeysOf } from '../support/peer-model.ts';
+
+const pathSets = (['shortest', 'simple'] as const).map((kind) => ({ kind, paths: callPaths(kind) }));
+
+/**
+ * Coverage over every replay of every path: each path's test feeds it, and the coverage test
+ * replays (unchecked) only the paths whose test did not run, e.g. under a name filter.
+ */
+const coverage = { recorder: new CoverageRecorder(), taken: new Set<string>(), replayed: new Set<CallPath>() };
+const recordTaken = recordTransitionKeys(coverage.taken);
+const inspect = (event: InspectionEvent): void => {
+  coverage.recorder.inspect(event);
+  recordTaken(event);
+};
+
+/** States in which the server holds (or is about to give) us a seat: hanging up there sends `leave`. */
+const seated = ['inCall', { joining: 'requesting' }, { rejoining: 'requesting' }] as const;
+
+/**
+ * What a person in the call could notice after a step, next to what it must be; `camera`:
+ * whether getUserMedia gave this call a stream (the self-view shows it).
+ */
+function check(replay: CallReplay, key: string, camera: boolean) {
+  const snapshot = replay.snapshot;
+  const { peers, localStream, micMuted, cameraOff } = snapshot.context;
+  const words = replay.words();
+  const is = (state: Parameters<typeof snapshot.matches>[0]) => snapshot.matches(state);
+  const over = is('ended') || is('failed');
+  const running = runningChildren(snapshot);
+  const own = new Set(fakeStreamOf(localStream)?.getTracks() ?? []);
+  const tracks = replay.media.streams.flatMap((stream) => stream.getTracks());
+  const live = tracks.filter((track) => track.readyState === 'live');
+  const socketOpen = is('joining') || is('inCall') || is({ rejoining: 'connecting' }) || is({ rejoining: 'requesting' });
+  const asking = is('media') && !is({ media: 'blocked' }) ? [`0.call.media.${(snapshot.value as { media: string }).media}`] : [];
+  const observed = {
+    state: callKey(snapshot, words),
+    words: words.filter((word) => !handshakeStates.includes(word as HandshakeState)),
+    // One running machine per remote peer known to the call whose handshake did not fail, and no other.
+    peerMachines: running.filter((id) => id.startsWith('peer:')).sort(),
+    entriesAreChildren: peers.every((peer) => snapshot.children[peer.ref.id] === peer.ref),
+    otherChildren: running.filter((id) => !id.startsWith('peer:')).sort(),
+    openSockets: replay.signaling.sockets.filter((socket) => !socket.closedByClient).length,
+    holdsMedia: localStream !== null,
+    // A camera or microphone is on only while the call holds it, and sends only when not switched off.
+    liveOutsideCall: live.filter((track) => !own.has(track)).map((track) => track.id),
+    stoppedInCall: [...own].filter((track) => track.readyState !== 'live').map((track) => track.id),
+    switchedWrong: [...own].filter((track) => track.enabled !== !(track.kind === 'audio' ? micMuted : cameraOff)).map((track) => track.id),
+    released: over
+      ? { openConnections: [...replay.connections.values()].filter((pc) => !pc.closed).length, timers: replay.clock.pending, localStream, peers: peers.length }
+      : undefined,
+  };
+  const expected = {
+    state: key,
+    words: [],
+    peerMachines: peers.filter((_, rank) => words[rank] !== 'failed').map((peer) => peer.ref.id).sort(),
+    entriesAreChildren: true,
+    otherChildren: [...asking, ...(socketOpen ? ['socket'] : [])].sort(),
+    openSockets: socketOpen ? 1 : 0,
+    holdsMedia: camera && !over,
+    liveOutsideCall: [],
+    stoppedInCall: [],
+    switchedWrong: [],
+    released: over ? { openConnections: 0, timers: 0, localStream: null, peers: 0 } : undefined,
+  };
+  return { observed, expected };
+}
+
+/** The request a new socket must carry: the room the person asked for, or our seat back. */
+function requestFor(replay: CallReplay, intent: ClientMessage): ClientMessage {
+  const { roomId: joinedRoom, resumeToken } = replay.snapshot.context;
+  return replay.snapshot.matches('rejoining') ? { type: 'join', roomId: joinedRoom!, resume: resumeToken! } : intent;
+}
+
+/** Replays `path`, checking after every step what a person in the call could notice. */
+async function replayAndCheck(path: CallPath): Promise<void> {
+  coverage.replayed.add(path);
+  const replay = new CallReplay(inspect);
+  const start = check(replay, path.start, false);
+  expect(start.observed, 'at the start').toEqual(start.expected);
+  let intent: ClientMessage = { type: 'create' };
+  let camera = false;
+  // Signals our peers made while the socket was down, for the peers they are meant for.
+  let held: Array<{ to: string; data: { candidate: RTCIceCandidateInit | null } }> = [];
+  for (const [index, move] of path.moves.entries()) {
+    const step = `step ${index + 1}: ${path.labels[index]!.type}`;
+    const before = replay.snapshot;
+    const peerId = 'rank' in move ? before.context.peers[move.rank]?.peerId : undefined;
+    await replay.step(move);
+    if (move.kind === 'media-ready') camera = true;
+    if (['lobby', 'media', 'ended', 'failed'].some((state) => replay.snapshot.matches(state))) camera = false;
+    const { observed, expected } = check(replay, path.keys[index]!, camera);
+    expect(observed, step).toEqual(expected);
+    const sent = replay.signaling.sockets.at(-1)?.sent ?? [];
+    if (move.kind === 'ui' && move.event.type === 'ui.create') intent = { type: 'create' };
+    if (move.kind === 'ui' && move.event.type === 'ui.join') intent = { type: 'join', roomId };
+    if (move.kind === 'welcome') expect(sent[0], `${step}: the request`).toEqual(requestFor(replay, intent));
+    if (move.kind === 'ui' && move.event.type === 'ui.hangUp' && seated.some((state) => before.matches(state))) {
+      expect(sent.at(-1), `${step}: the seat is given back`).toEqual({ type: 'leave' });
+    }
+    if (move.kind === 'peer-signal') {
+      const signal = { to: peerId!, data: { candidate: replay.lastCandidate } };
+      if (before.matches('inCall')) expect(sent.at(-1), `${step}: relayed at once`).toEqual({ type: 'signal', ...signal });
+      else held.push(signal);
+    }
+    if (move.kind === 'resumed' || move.kind === 'rejoined-as-new') {
+      const present = new Set(replay.snapshot.context.peers.map((peer) => peer.peerId));
+      const relayed = sent.filter((message) => message.type === 'signal' && 'candidate' in message.data);
+      const owed = move.kind === 'resumed' ? held.filter((signal) => present.has(signal.to)) : [];
+      expect(relayed, `${step}: signals held while away`).toEqual(owed.map((signal) => ({ type: 'signal', ...signal })));
+    }
+    if (!replay.snapshot.matches('rejoining')) held = [];
+  }
+}
+
+for (const { kind, paths } of pathSets) {
+  describe(`call machine model: ${kind} paths`, () => {
+    for (const path of paths) it(pathName(path.labels), () => replayAndCheck(path));
+  });
+}
+
+describe('call machine model: coverage', () => {
+  it('reaches every state and takes every transition of the machine on some generated path', async () => {
+    for (const path of pathSets.flatMap(({ paths }) => paths).filter((path) => !coverage.replayed.has(path))) {
+      const replay = new CallReplay(inspect);
+      for (const move of path.moves) await replay.step(move);
+    }
+    const { recorder, taken } = coverage;
+    const definitions = transitionKeysOf(callMachine);
+    const untaken = definitions.filter((key) => !taken.has(key));
+    const states = statesOf(callMachine);
+    console.info(
+      `callMachine model paths: ${pathSets.map(({ kind, paths }) => `${kind} ${paths.length}`).join(', ')}; ` +
+        `states ${states.filter((id) => recorder.states.has(id)).length}/${states.length}, transitions ${definitions.length - untaken.length}/${definitions.length}`,
+    );
+    expect(recorder.missing(callMachine)).toEqual({ states: [], transitions: [] });
+    expect(untaken).toEqual([]);
+  });
+});
