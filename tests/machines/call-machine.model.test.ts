@@ -96,7 +96,7 @@ async function replayAndCheck(path: CallPath): Promise<void> {
     const peerId = 'rank' in move ? before.context.peers[move.rank]?.peerId : undefined;
     await replay.step(move);
     if (move.kind === 'media-ready') camera = true;
-    if (['lobby', 'media', 'ended', 'failed'].some((state) => replay.snapshot.matches(state))) camera = false;
+    if ((['lobby', 'media', 'ended', 'failed'] as const).some((state) => replay.snapshot.matches(state))) camera = false;
     const { observed, expected } = check(replay, path.keys[index]!, camera);
     expect(observed, step).toEqual(expected);
     const sent = replay.signaling.sockets.at(-1)?.sent ?? [];

@@ -114,18 +114,9 @@ export function peerKey(snapshot: PeerSnapshot): string {
 
 /** A label for a test title: the event's type with what tells it apart from its namesakes. */
 export function peerEventLabel(event: PeerModelEvent): string {
-  const detail = (() => {
-    switch (event.type) {
-      case 'signal.description': return event.description.type;
-      case 'signal.candidate': return event.candidate === null ? 'end' : '';
-      case 'media.ready': return event.stream === null ? 'receive-only' : 'camera';
-      case 'pc.description': return event.description.type;
-      case 'pc.remoteDescription': return event.descriptionType;
-      case 'pc.connectionState': return event.state;
-      case 'pc.error': return event.operation;
-      default: return '';
-    }
-  })();
+  const fields = event as { description?: { type: string }; descriptionType?: string; state?: string; operation?: string; candidate?: unknown; stream?: unknown };
+  const ready = event.type === 'media.ready' ? (fields.stream === null ? 'receive-only' : 'camera') : '';
+  const detail = fields.description?.type ?? fields.descriptionType ?? fields.state ?? fields.operation ?? (fields.candidate === null ? 'end' : ready);
   return detail ? `${event.type}(${detail})` : event.type;
 }
 
