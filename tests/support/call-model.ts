@@ -206,13 +206,13 @@ function callMoves(snapshot: CallSnapshot, words: readonly string[]): CallMove[]
 }
 
 /** The moves of `simple` paths: one way through each stage, so orders of stages are what varies. */
-const simpleMoves = new Set(['ui.create', 'ui.hangUp', 'ui.receiveOnly', 'ui.backToLobby', 'media(ready)', 'media(media-denied)', 'socket.message(welcome)', 'socket.message(joined 1 peers)', 'socket.closed(1006)', 'timeout', 'socket.message(resumed)', 'peer(failed #0)']);
+const simpleMoves = new Set(['ui.create', 'ui.hangUp', 'ui.receiveOnly', 'ui.backToLobby', 'media(ready)', 'media(media-denied)', 'socket.message(welcome)', 'socket.message(joined 1 peers)', 'socket.closed(1006)', 'timeout', 'socket.message(resumed)', 'peer(signal #0)', 'peer(failed #0)']);
 
 /**
  * Generates paths over `callMachine`:
  * - `shortest`: one shortest path to every (call, last move, previous state) triple, so every
  *   move from every state where it is possible lies on some path, self-loops included.
- * - `simple`: every simple path between states (`callKey` without attempts and held signals)
+ * - `simple`: every simple path between states (`callKey` without the attempt number)
  *   over `simpleMoves`, ending where a call ends (`ended`, `failed`, back in the `lobby`).
  */
 export function callPaths(kind: CallPath['kind']): CallPath[] {
@@ -230,7 +230,7 @@ export function callPaths(kind: CallPath['kind']): CallPath[] {
     current = { snapshot, words: wordsAfter(snapshot, event) };
     const key = callKey(snapshot, current.words);
     const move = (event as ModelEvent | undefined)?.move;
-    if (simple) return key.replace(/ attempt:.*$/, '');
+    if (simple) return key.replace(/ attempt:\d+/, '');
     return `${key} after ${move ? moveLabel(move) : 'start'} from ${JSON.stringify(previous?.value ?? null)}`;
   };
   const events = (snapshot: CallSnapshot): ModelEvent[] => {

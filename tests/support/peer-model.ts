@@ -41,6 +41,11 @@ export class TimerClock extends SimulatedClock {
     return this.due.size;
   }
 
+  /** How long until the earliest pending timer fires, or `null` when none is pending. */
+  nextIn(): number | null {
+    return this.due.size === 0 ? null : Math.min(...this.due.values()) - this.now();
+  }
+
   /** Moves time on to the earliest pending timer, which fires. */
   fireNext(): void {
     if (this.due.size === 0) throw new Error('no timer is pending, so no delayed event can fire');
@@ -228,6 +233,13 @@ export class PeerReplay {
   /** Commands the connection refused, as the `pc.error` it answered with. */
   readonly refused: PeerConnectionEvent[] = [];
   localStream: FakeStream | null;
+  /** The connection state the network last reported, and whether it ever was `connected`. */
+  network: RTCPeerConnectionState = 'new';
+  everConnected = false;
+  /** Whether the machine was told a remote description is in place. */
+  remoteApplied = false;
+  /** A remote offer came that must be answered (not one colliding with ours on the impolite side), and no answer went out since. */
+  owesAnswer = false;
   private readonly replies: PeerConnectionEvent[] = [];
   private deliver: (event: PeerConnectionEvent) => void = () => {};
   private count = 0;
@@ -241,7 +253,11 @@ export class PeerReplay {
       receive((command) => connection.handle(command));
       return () => connection.close();
     });
-    const machine = peerMachine.provide({ actors: { peerConnection }, actions: { sendSignal: (_, params) => void this.signals.push(params.data) } });
+    const sendSignal = (_: unknown, params: { data: PeerSignal }) => {
+      if ('description' in params.data && params.data.description.type === 'answer') this.owesAnswer = false;
+      this.signals.push(params.data);
+    };
+    const machine = peerMachine.provide({ actors: { peerConnection }, actions: { sendSignal } });
     this.actor = createActor(machine, { input: inputOf(setup, this.localStream), clock: this.clock, inspect });
     this.actor.start();
   }
@@ -258,8 +274,12 @@ export class PeerReplay {
   step(event: PeerModelEvent): void {
     const n = ++this.count;
     switch (event.type) {
-      case 'signal.description':
+      case 'signal.description': {
+        const { status, context } = this.snapshot;
+        const colliding = !context.polite && (['makingOffer', 'awaitingAnswer'] as const).some((state) => this.snapshot.matches({ active: { negotiation: state } }));
+        if (status === 'active' && event.description.type === 'offer' && !colliding) this.owesAnswer = true;
         return this.actor.send({ type: event.type, description: remote(event.description.type as 'offer' | 'answer', n) });
+      }
       case 'signal.candidate': {
         const sent = event.candidate === null ? null : candidate(n);
         if (this.snapshot.status === 'active') this.remoteCandidates.push(sent);
@@ -293,6 +313,10 @@ export class PeerReplay {
 
   private fromNetwork(event: PeerConnectionEvent): void {
     if (this.connection === null || this.connection.closed) throw new Error(`no open connection to report ${event.type}`);
+    if (event.type === 'pc.connectionState') {
+      this.network = event.state;
+      this.everConnected ||= event.state === 'connected';
+    }
     this.deliver(event);
   }
 
@@ -304,6 +328,7 @@ export class PeerReplay {
     if (index < 0) throw new Error(`the connection has no ${event.type} (${wanted}) to report: it was never asked for one`);
     for (const reply of this.replies.splice(0, index + 1)) {
       if (reply.type === 'pc.description') this.madeDescriptions.push(reply.description);
+      this.remoteApplied ||= reply.type === 'pc.remoteDescription';
       this.deliver(reply);
     }
   }
