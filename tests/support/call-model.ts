@@ -214,6 +214,8 @@ const simpleMoves = new Set(['ui.create', 'ui.hangUp', 'ui.receiveOnly', 'ui.bac
  *   move from every state where it is possible lies on some path, self-loops included.
  * - `simple`: every simple path between states (`callKey` without the attempt number)
  *   over `simpleMoves`, ending where a call ends (`ended`, `failed`, back in the `lobby`).
+ *   The walk stops at `ended`/`failed` and a retry is a cycle without attempt numbers, which
+ *   bounds them (about a hundred).
  */
 export function callPaths(kind: CallPath['kind']): CallPath[] {
   const stream = createFakeStream('model', { audio: true, video: true }).asMediaStream();

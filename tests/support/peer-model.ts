@@ -177,15 +177,15 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
   return events;
 }
 
-/** Pending setups stop at `active` in shortest paths: from there on they are the decided setups again. */
 const stopAtActive = (snapshot: PeerSnapshot) => snapshot.matches('active');
 const reachedConnected = (snapshot: PeerSnapshot) => snapshot.matches({ active: { connection: 'connected' } });
 
 /**
  * Generates paths over `peerMachine` for one setup:
- * - `shortest`: one shortest path to every (state, last event) pair, so every event from every
- *   state where it is possible lies on some path, self-loops included (a candidate applied at
- *   once, a refused candidate, our own candidate sent).
+ * - `shortest`: one shortest path to every (state, last event, previous state) triple, so every
+ *   event from every state where it is possible lies on some path, self-loops included (a
+ *   candidate applied at once, a refused candidate, our own candidate sent). Setups with media
+ *   pending stop at `active`: from there on they are the decided setups again.
  * - `simple`: every simple path from the start to `connected` over an undisturbed handshake
  *   (see `peerEvents`): every order in which the offer, the answer, early candidates, late
  *   media and remote media can come. The graph stops at `connected`, which bounds them.
