@@ -149,6 +149,8 @@ export const callSetup = setup({
       enqueue.assign({
         outbox: [],
         reconnectAttempt: 0,
+        // A peer's failure is no longer worth showing once that peer is gone.
+        error: ({ context: current }) => (current.error?.peerId !== undefined && plan.close.includes(current.error.peerId) ? null : current.error),
         peers: ({ context: current, spawn }) => {
           const base = { selfId: joined.peerId, iceServers: joined.iceServers };
           return [

@@ -63,6 +63,17 @@ describe('callMachine: rejoining after the socket was lost', () => {
       expect(call.handshakes()).toEqual([['dave-peer', 'answering']]);
     });
 
+    it('forgets the failure of a peer who left while away', async () => {
+      const call = await droppedWithAlice();
+      call.connections.last.emit({ type: 'pc.connectionState', state: 'disconnected' });
+      call.clock.increment(15_000);
+      expect(call.context().error).toMatchObject({ code: 'ice-failed', peerId: 'alice-peer' });
+      call.signaling.last.open();
+      call.signaling.last.receive(joined(['dave-peer']));
+      expect(call.handshakes()).toEqual([['dave-peer', 'idle']]);
+      expect(call.context().error).toBeNull();
+    });
+
     it('joins as a newcomer when the seat was not kept, offering to everyone again', async () => {
       const call = await droppedWithAlice();
       const oldPc = call.connections.last;
