@@ -147,6 +147,9 @@ function callSetupSection(results: BenchResults): string[] {
     'where the time goes, median ms from the start to the first time of each step:',
     `  parley (B; A: steps of the creator): ${setup.parley.timeline.map(([step, ms]) => `${step} ${fixed(ms, 0)}`).join(', ')}`,
     `  floor:      ${setup.floor.timeline.map(([step, ms]) => `${step} ${fixed(ms, 0)}`).join(', ')}`,
+    `main-thread long tasks until connected (median ms): parley ${Object.entries(setup.parley.longTaskMs)
+      .map(([page, ms]) => `${page} ${fixed(ms, 0)}`)
+      .join(', ')}; floor ${fixed(setup.floor.longTaskMs.page ?? Number.NaN, 0)}`,
   ];
 }
 

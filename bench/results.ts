@@ -76,6 +76,22 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       check(`relay CPU/msg vs PeerJS (${ratio.payload})`, '< 1×', ratio.cpuPerMessage, ratio.cpuPerMessage < 1, (v) => `${v.toFixed(2)}×`);
     }
   }
+  // The same ratios at a fixed, unsaturated rate (open loop): what a real deployment pays.
+  const openRows = results.openLoop?.rows ?? [];
+  const openParley = openRows.find((row) => row.kind === 'parley');
+  for (const versus of ['floor', 'peerjs'] as const) {
+    const other = openRows.find((row) => row.kind === versus);
+    if (openParley === undefined || other === undefined) continue;
+    const value = openParley.cpuMicrosPerMessage / other.cpuMicrosPerMessage;
+    const goal = versus === 'floor' ? targets.cpuOverFloor : 1;
+    check(
+      `open-loop CPU/msg vs ${versus === 'floor' ? 'floor' : 'PeerJS'} (${results.openLoop!.ratePerSecond}/s)`,
+      versus === 'floor' ? `≤ ${goal}×` : '< 1×',
+      value,
+      versus === 'floor' ? value <= goal : value < goal,
+      (v) => `${v.toFixed(2)}×`,
+    );
+  }
   const parleyMemory = results.memory?.rows.find((row) => row.kind === 'parley');
   if (parleyMemory !== undefined) {
     const value = parleyMemory.rssPerClient;

@@ -15,6 +15,8 @@ export interface PageStamps {
   error?: string;
   /** First time of each step, by name (e.g. `media.ready`, `ws.in.joined`, `state.offering`). */
   timeline: Record<string, number>;
+  /** Main-thread tasks over 50 ms, as [start, duration] (epoch ms, ms): time the page was busy. */
+  longTasks: Array<[number, number]>;
 }
 
 /**
@@ -25,15 +27,15 @@ export interface PageStamps {
  */
 export const observerScript = `(() => {
   if (window.__benchStamps) return;
-  const stamps = { timeline: {} };
+  const stamps = { timeline: {}, longTasks: [] };
   window.__benchStamps = stamps;
   const now = () => performance.timeOrigin + performance.now();
   const mark = (what, time = now()) => { if (!(what in stamps.timeline)) stamps.timeline[what] = time; };
   // Steps that may happen again (a second camera request) get #2, #3, ... up to #5.
   const counts = {};
-  const markEach = (what) => {
+  const markEach = (what, time = now()) => {
     counts[what] = (counts[what] || 0) + 1;
-    if (counts[what] <= 5) mark(counts[what] === 1 ? what : what + '#' + counts[what]);
+    if (counts[what] <= 5) mark(counts[what] === 1 ? what : what + '#' + counts[what], time);
   };
   const describe = (text) => {
     try {
@@ -41,6 +43,16 @@ export const observerScript = `(() => {
       return message.type === 'signal' && message.data ? 'signal.' + Object.keys(message.data)[0] : String(message.type);
     } catch { return 'other'; }
   };
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const start = performance.timeOrigin + entry.startTime;
+        stamps.longTasks.push([start, entry.duration]);
+        markEach('longtask.start', start);
+        markEach('longtask.end', start + entry.duration);
+      }
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {}
   if (navigator.mediaDevices) {
     const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
     navigator.mediaDevices.getUserMedia = async (constraints) => {

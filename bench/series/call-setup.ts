@@ -29,6 +29,8 @@ export interface SetupTimes {
    * the floor page), earliest first: where the setup time goes.
    */
   timeline: Array<[step: string, ms: number]>;
+  /** Median ms of main-thread long tasks (> 50 ms) from the start until connected, per page. */
+  longTaskMs: Record<string, number>;
 }
 
 export interface CallSetupResult {
@@ -44,7 +46,14 @@ export interface CallSetupResult {
 const runTimeoutMs = 30_000;
 
 /** One run's times (ms from its start), or why it failed. */
-type RunOutcome = { connectedMs: number; firstFrameMs: number; timeline: Record<string, number> } | { error: string };
+type RunOutcome =
+  | { connectedMs: number; firstFrameMs: number; timeline: Record<string, number>; longTaskMs: Record<string, number> }
+  | { error: string };
+
+/** Long-task time in [start, end] (both epoch ms). */
+function busyBetween(stamps: PageStamps, start: number, end: number): number {
+  return stamps.longTasks.filter(([at]) => at >= start && at <= end).reduce((sum, [, duration]) => sum + duration, 0);
+}
 
 /** A page's timeline as ms from `start`. */
 function relative(timeline: Record<string, number>, start: number): Record<string, number> {
@@ -84,8 +93,10 @@ async function parleyRun(browser: Browser, origin: string): Promise<RunOutcome> 
     const [stampsA, stampsB] = await Promise.all([waitForStamps(pageA, ['connected']), waitForStamps(pageB, ['connected', 'firstFrame'])]);
     const error = stampsA.error ?? stampsB.error;
     if (error !== undefined) return { error };
+    const connected = Math.max(stampsA.connected!, stampsB.connected!);
     return {
-      connectedMs: Math.max(stampsA.connected!, stampsB.connected!) - start,
+      longTaskMs: { B: busyBetween(stampsB, start, connected), A: busyBetween(stampsA, start, connected) },
+      connectedMs: connected - start,
       firstFrameMs: stampsB.firstFrame! - start,
       timeline: {
         ...relative(stampsB.timeline, start),
@@ -113,7 +124,12 @@ async function floorRun(browser: Browser, origin: string): Promise<RunOutcome> {
     await page.goto(`${origin}/floor`);
     const stamps = await waitForStamps(page, ['connected', 'firstFrame']);
     if (stamps.error !== undefined) return { error: stamps.error };
-    return { connectedMs: stamps.connected! - start, firstFrameMs: stamps.firstFrame! - start, timeline: relative(stamps.timeline, start) };
+    return {
+      connectedMs: stamps.connected! - start,
+      firstFrameMs: stamps.firstFrame! - start,
+      timeline: relative(stamps.timeline, start),
+      longTaskMs: { page: busyBetween(stamps, start, stamps.connected!) },
+    };
   } catch (error) {
     return { error: String(error).split('\n')[0]! };
   } finally {
@@ -130,6 +146,8 @@ function times(outcomes: RunOutcome[]): SetupTimes {
   const timeline = [...steps]
     .map((step): [string, number] => [step, median(ok.flatMap((outcome) => outcome.timeline[step] ?? []))])
     .sort((a, b) => a[1] - b[1]);
+  const pages = new Set(ok.flatMap((outcome) => Object.keys(outcome.longTaskMs)));
+  const longTaskMs = Object.fromEntries([...pages].map((page) => [page, median(ok.map((outcome) => outcome.longTaskMs[page] ?? 0))]));
   return {
     runs: ok.length,
     failures: failed.length,
@@ -139,6 +157,7 @@ function times(outcomes: RunOutcome[]): SetupTimes {
     firstFrameP95Ms: firstFrame.p95,
     ...(failed.length > 0 ? { firstFailure: failed[0]!.error } : {}),
     timeline,
+    longTaskMs,
   };
 }
 
