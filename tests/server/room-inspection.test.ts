@@ -61,11 +61,16 @@ describe('room inspection (INSPECT_ROOMS)', () => {
       const server = await startServer({ logger: { level: 'info', stream: log.stream } });
       const { joined } = await server.create();
       await server.join(joined.roomId);
-      // Fastify's websocket plugin upgrades unknown paths, then closes them at once.
+      // Unknown paths are refused, or (with the page's catch-all route) upgraded and closed at once.
       const subscriber = new WebSocket(server.url.replace(/\/ws$/, '/inspect'));
       let frames = 0;
       subscriber.on('message', () => frames++);
-      await new Promise((resolve) => subscriber.once('close', resolve));
+      subscriber.on('error', () => {});
+      await new Promise((resolve) => {
+        subscriber.once('close', resolve);
+        subscriber.once('unexpected-response', resolve);
+      });
+      subscriber.terminate();
       expect(frames).toBe(0);
       expect(log.lines.some((line) => line.msg === 'room transition')).toBe(false);
     });
