@@ -162,8 +162,10 @@ function pageWeightSection(results: BenchResults): string[] {
     formatTable(
       ['asset', 'files', 'raw bytes', 'gzip bytes'],
       [
-        ['JS', weight.js.files, weight.js.rawBytes, weight.js.gzipBytes],
-        ['CSS', weight.css.files, weight.css.rawBytes, weight.css.gzipBytes],
+        ['JS loaded by the call page', weight.js.files, weight.js.rawBytes, weight.js.gzipBytes],
+        ['CSS loaded by the call page', weight.css.files, weight.css.rawBytes, weight.css.gzipBytes],
+        ['JS, whole build (lazy chunks, inspector page)', weight.allJs.files, weight.allJs.rawBytes, weight.allJs.gzipBytes],
+        ['CSS, whole build', weight.allCss.files, weight.allCss.rawBytes, weight.allCss.gzipBytes],
       ],
     ),
   ];

@@ -111,7 +111,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   }
   if (has(results.pageWeight)) {
     const value = results.pageWeight.js.gzipBytes;
-    check('page JS gzip', `≤ ${targets.jsGzipBytes / 1000} KB`, value, value <= targets.jsGzipBytes, (v) => `${(v / 1000).toFixed(1)} KB`);
+    check('call page JS gzip (loaded up front)', `≤ ${targets.jsGzipBytes / 1000} KB`, value, value <= targets.jsGzipBytes, (v) => `${(v / 1000).toFixed(1)} KB`);
   }
   return checks;
 }

@@ -18,8 +18,12 @@ export interface AssetWeight {
 export interface PageWeightResult {
   /** The folder weighed, relative to the repository. */
   root: string;
+  /** What opening the call page (index.html) loads: its scripts, preloads, styles, and their static imports. */
   js: AssetWeight;
   css: AssetWeight;
+  /** Every asset of the build, lazy chunks and other pages (e.g. the inspector) included. */
+  allJs: AssetWeight;
+  allCss: AssetWeight;
   built: boolean;
 }
 
@@ -50,6 +54,27 @@ function weigh(files: string[]): AssetWeight {
     gzipBytes += gzipSync(content, { level: gzipLevel }).length;
   }
   return { files: files.length, rawBytes, gzipBytes };
+}
+
+/**
+ * The assets the call page loads up front: what index.html names (script, modulepreload,
+ * stylesheet) and, transitively, what those scripts import statically. Dynamic `import()`
+ * chunks load later and are left out.
+ */
+function pageAssets(root: string): string[] {
+  const html = readFileSync(path.join(root, 'index.html'), 'utf8');
+  const pending = [...html.matchAll(/(?:src|href)="\/?([^"]+\.(?:m?js|css))"/g)].map((match) => path.join(root, match[1]!));
+  const found = new Set<string>();
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (found.has(file) || !existsSync(file)) continue;
+    found.add(file);
+    if (!file.endsWith('.css')) {
+      const code = readFileSync(file, 'utf8');
+      for (const match of code.matchAll(/(?:from|import)\s*"(\.\.?\/[^"]+\.m?js)"/g)) pending.push(path.join(path.dirname(file), match[1]!));
+    }
+  }
+  return [...found];
 }
 
 /** Newest modification time of any file under `folder` (0 when it does not exist). */
@@ -101,12 +126,20 @@ export function runPageWeight(log: (line: string) => void): PageWeightResult | P
   const build = ensurePageBuilt(log);
   if ('skipped' in build) return build;
   const files = filesUnder(build.root);
+  const loaded = pageAssets(build.root);
+  const isJs = (file: string): boolean => /\.m?js$/.test(file);
+  const isCss = (file: string): boolean => file.endsWith('.css');
   const result: PageWeightResult = {
     root: path.relative(repoRoot, build.root),
-    js: weigh(files.filter((file) => /\.m?js$/.test(file))),
-    css: weigh(files.filter((file) => file.endsWith('.css'))),
+    js: weigh(loaded.filter(isJs)),
+    css: weigh(loaded.filter(isCss)),
+    allJs: weigh(files.filter(isJs)),
+    allCss: weigh(files.filter(isCss)),
     built: build.built,
   };
-  log(`page-weight: JS ${result.js.gzipBytes} B gzip (${result.js.files} files), CSS ${result.css.gzipBytes} B gzip`);
+  log(
+    `page-weight: call page JS ${result.js.gzipBytes} B gzip (${result.js.files} files), CSS ${result.css.gzipBytes} B; ` +
+      `whole build JS ${result.allJs.gzipBytes} B`,
+  );
   return result;
 }
