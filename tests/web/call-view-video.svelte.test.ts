@@ -1,0 +1,95 @@
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import CallView from '../../web/components/CallView.svelte';
+import { CallPage } from '../../web/lib/call-page.svelte.ts';
+import { startInspectedCall } from './inspector-call.ts';
+
+let cleanup: Array<() => void> = [];
+
+afterEach(() => {
+  for (const step of cleanup.reverse()) step();
+  cleanup = [];
+  document.body.replaceChildren();
+  vi.restoreAllMocks();
+});
+
+/**
+ * The call view over a call with fakes, recording every stream given to each `<video>`
+ * (by test id): re-giving a playing stream restarts its picture, and costs the main thread
+ * enough to delay the handshake running beside it.
+ */
+function renderCall() {
+  const given = new Map<string, Array<MediaStream | null>>();
+  vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+  const original = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+  Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+    configurable: true,
+    get(this: HTMLMediaElement & { shownStream?: MediaStream | null }) {
+      return this.shownStream ?? null;
+    },
+    set(this: HTMLMediaElement & { shownStream?: MediaStream | null }, stream: MediaStream | null) {
+      const id = this.dataset.testid ?? '';
+      given.set(id, [...(given.get(id) ?? []), stream]);
+      this.shownStream = stream;
+    },
+  });
+  cleanup.push(() => {
+    if (original) Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', original);
+    else delete (HTMLMediaElement.prototype as { srcObject?: unknown }).srcObject;
+  });
+  const call = startInspectedCall();
+  const page = new CallPage({
+    actor: call.actor,
+    inspection: call.inspection,
+    location: { origin: 'https://parley.example', pathname: '/' },
+    history: { replaceState: () => {} },
+    clipboard: { writeText: async () => {} },
+  });
+  page.start();
+  const target = document.createElement('div');
+  document.body.append(target);
+  const component = mount(CallView, { target, props: { page } });
+  cleanup.push(() => page.stop(), () => unmount(component));
+  flushSync();
+  return { call, page, given };
+}
+
+/** A remote stream as the connection reports it once a track arrived. */
+function remoteStream(): MediaStream {
+  return { getTracks: () => [], getVideoTracks: () => [], getAudioTracks: () => [] } as unknown as MediaStream;
+}
+
+describe('call view videos', () => {
+  describe('happy path', () => {
+    it('gives the self-view its camera once, however much the call changes around it', async () => {
+      const { call, page, given } = renderCall();
+      await call.enter();
+      flushSync();
+      call.connect('peer-b');
+      flushSync();
+      expect(page.peers.map((peer) => peer.handshake)).toEqual(['connected']);
+      expect(page.localStream).not.toBeNull();
+      expect(given.get('local-video')).toEqual([page.localStream]);
+    });
+
+    it('gives a remote video each new stream once, and nothing between', async () => {
+      const { call, page, given } = renderCall();
+      await call.enter();
+      flushSync();
+      call.connect('peer-b');
+      flushSync();
+      const first = remoteStream();
+      call.connections.last.emit({ type: 'pc.track', stream: first });
+      flushSync();
+      call.connections.last.emit({ type: 'pc.connectionState', state: 'disconnected' });
+      flushSync();
+      call.connections.last.emit({ type: 'pc.connectionState', state: 'connected' });
+      flushSync();
+      const second = remoteStream();
+      call.connections.last.emit({ type: 'pc.track', stream: second });
+      flushSync();
+      expect(page.peers.map((peer) => peer.stream)).toEqual([second]);
+      expect(given.get('remote-video')).toEqual([first, null, second]);
+    });
+  });
+});
