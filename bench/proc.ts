@@ -97,6 +97,7 @@ export function machineBusySeconds(ticksPerSecond: number): number {
  * last half second, so a run that had to start anyway can say so.
  */
 export async function waitForQuiet(maxWaitMs: number, threshold = 0.2): Promise<number> {
+  if (maxWaitMs <= 0) return 0;
   const ticksPerSecond = clockTicksPerSecond();
   const others = (): number => machineBusySeconds(ticksPerSecond) - cpuSeconds(process.pid, ticksPerSecond);
   const deadline = Date.now() + maxWaitMs;
