@@ -1,53 +1,28 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { useCallSuite } from './call-suite.ts';
 import {
   createRoom,
   handshakeStates,
-  openPerson,
   waitForLiveRemoteAudio,
   waitForMovingRemoteVideo,
   waitUntilConnected,
-  type OpenOptions,
   patience,
   type Person,
 } from './person.ts';
 
-let browser: Browser;
-let server: RunningServer;
-const people: Person[] = [];
-
-async function person(options?: OpenOptions): Promise<Person> {
-  const opened = await openPerson(browser, server.origin, options);
-  people.push(opened);
-  return opened;
-}
+const suite = useCallSuite();
+const person = suite.person;
 
 async function focusedTestId(opened: Person): Promise<string | null> {
   return opened.page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
 }
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  await Promise.all(people.splice(0).map((opened) => opened.context.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 describe('a call between browsers', () => {
   describe('happy path', () => {
     it('connects two people through the shared link, with moving video and live sound both ways', async () => {
       const a = await person();
       const link = await createRoom(a);
-      expect(link).toMatch(new RegExp(`^${server.origin}/r/[0-9a-f-]{36}$`));
+      expect(link).toMatch(new RegExp(`^${suite.server.origin}/r/[0-9a-f-]{36}$`));
       await expect.poll(() => a.page.getByText(/waiting for someone/i).isVisible(), patience).toBe(true);
 
       const b = await person({ url: link });

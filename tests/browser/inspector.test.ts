@@ -1,19 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
-import { createRoom, handshakeStates, openPerson, patience, waitUntilConnected, type OpenOptions, type Person } from './person.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useCallSuite } from './call-suite.ts';
+import { createRoom, handshakeStates, patience, waitUntilConnected } from './person.ts';
 
-let browser: Browser;
-let server: RunningServer;
-const people: Person[] = [];
-
-async function person(options?: OpenOptions): Promise<Person> {
-  const opened = await openPerson(browser, server.origin, options);
-  people.push(opened);
-  return opened;
-}
+const suite = useCallSuite();
+const person = suite.person;
 
 /**
  * Keeps the context off the internet: requests outside the test server are refused and
@@ -23,7 +15,7 @@ async function offline(context: BrowserContext): Promise<string[]> {
   const outside: string[] = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(server.origin) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
+    if (url.startsWith(suite.server.origin) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
     outside.push(url);
     return route.abort();
   });
@@ -74,20 +66,6 @@ async function watchAgreement(page: Page): Promise<() => Promise<{ seen: string[
 async function logTexts(page: Page): Promise<string[]> {
   return page.getByTestId('inspector-log-entry').locator('.text').allInnerTexts();
 }
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  await Promise.all(people.splice(0).map((opened) => opened.context.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 describe('handshake inspector', () => {
   describe('happy path', () => {
@@ -174,7 +152,7 @@ describe('state inspector window', () => {
       const a = await person();
       const outside = await offline(a.context);
       const opened = a.context.waitForEvent('page');
-      await a.page.goto(`${server.origin}/?inspect`);
+      await a.page.goto(`${suite.server.origin}/?inspect`);
       const receiver = await opened;
       expect(new URL(receiver.url()).pathname).toBe('/inspector.html');
       const actor = (name: string | RegExp) => receiver.getByTestId('receiver-actor').filter({ has: receiver.getByRole('heading', { name, exact: true }) });
@@ -201,7 +179,7 @@ describe('state inspector window', () => {
       const a = await person();
       await a.context.route('https://stately.ai/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Stately stand-in</title>' }));
       const opened = a.context.waitForEvent('page');
-      await a.page.goto(`${server.origin}/?inspect=stately`);
+      await a.page.goto(`${suite.server.origin}/?inspect=stately`);
       const hosted = await opened;
       expect(hosted.url()).toMatch(/^https:\/\/stately\.ai\/inspect/);
       await createRoom(a);

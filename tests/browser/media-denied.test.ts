@@ -1,35 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorText } from '../../web/lib/error-text.ts';
-import { launchChromium } from '../support/browser.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
-import { createRoom, openPerson, shownError, waitForMovingRemoteVideo, waitUntilConnected, type OpenOptions, type Person } from './person.ts';
+import { useCallSuite } from './call-suite.ts';
+import { createRoom, shownError, waitForMovingRemoteVideo, waitUntilConnected } from './person.ts';
 
-let browser: Browser;
-let server: RunningServer;
-const people: Person[] = [];
-
-async function person(options?: OpenOptions): Promise<Person> {
-  const opened = await openPerson(browser, server.origin, options);
-  people.push(opened);
-  return opened;
-}
-
-beforeAll(async () => {
-  server = await startServer();
-  // Without the auto-allow flag, Chromium answers a context that was not granted camera and
-  // microphone with NotAllowedError: the real path of a person who blocked them.
-  browser = await launchChromium({ autoAllowMedia: false });
-});
-
-afterEach(async () => {
-  await Promise.all(people.splice(0).map((opened) => opened.context.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// Without the auto-allow flag, Chromium answers a context that was not granted camera and
+// microphone with NotAllowedError: the real path of a person who blocked them.
+const suite = useCallSuite({ autoAllowMedia: false });
+const person = suite.person;
 
 describe('a person who blocked camera and microphone', () => {
   describe('failure', () => {

@@ -1,33 +1,10 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorText } from '../../web/lib/error-text.ts';
-import { launchChromium } from '../support/browser.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
-import { createRoom, handshakeStates, openPerson, patience, shownError, type OpenOptions, type Person } from './person.ts';
+import { useCallSuite } from './call-suite.ts';
+import { createRoom, handshakeStates, patience, shownError } from './person.ts';
 
-let browser: Browser;
-let server: RunningServer;
-const people: Person[] = [];
-
-async function person(options?: OpenOptions): Promise<Person> {
-  const opened = await openPerson(browser, server.origin, options);
-  people.push(opened);
-  return opened;
-}
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  await Promise.all(people.splice(0).map((opened) => opened.context.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = useCallSuite();
+const person = suite.person;
 
 describe('joining a room that cannot be joined', () => {
   describe('failure', () => {
@@ -61,7 +38,7 @@ describe('joining a room that cannot be joined', () => {
 
     it('says in words that a pasted link names no room', async () => {
       const a = await person();
-      await a.page.getByTestId('join-room-id').fill(`${server.origin}/r/not-a-room`);
+      await a.page.getByTestId('join-room-id').fill(`${suite.server.origin}/r/not-a-room`);
       await a.page.getByTestId('join-room-id').press('Enter');
 
       const error = await shownError(a.page);
