@@ -13,7 +13,7 @@ import { FakePeerConnection } from './fakes/fake-peer-connection.ts';
 import { createFakeSignaling } from './fakes/fake-signaling-socket.ts';
 import { joined, roomId } from './fakes/start-call.ts';
 import { candidate } from './fakes/start-peer.ts';
-import { TimerClock } from './peer-model.ts';
+import { TimerClock } from './timer-clock.ts';
 
 /**
  * Paths through `callMachine` for model-based tests, generated with `xstate/graph`, and a

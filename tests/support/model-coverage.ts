@@ -1,10 +1,16 @@
-import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition, InspectionEvent } from 'xstate';
+import type { AnyActorRef, AnyStateMachine, AnyStateNode, AnyTransitionDefinition, InspectionEvent } from 'xstate';
 
-/** A stable name for one transition: `source --event[guard]--> target`. */
+/**
+ * A stable, unique name for one transition: source, event, guard as written, and its place
+ * among that event's alternatives (`source --event[guard]#0--> target`), so guarded
+ * alternatives of one event never share a name.
+ */
 export function transitionName(transition: AnyTransitionDefinition): string {
+  const source = transition.source as AnyStateNode;
+  const alternatives = transition.eventType ? source.transitions.get(transition.eventType) : source.always;
   const guard = transition.guard === undefined ? '' : `[${guardName(transition.guard)}]`;
   const target = transition.target?.map((node: AnyStateNode) => node.id).join(',') ?? '(stay)';
-  return `${transition.source.id} --${transition.eventType || 'always'}${guard}--> ${target}`;
+  return `${source.id} --${transition.eventType || 'always'}${guard}#${alternatives?.indexOf(transition) ?? 0}--> ${target}`;
 }
 
 /** A guard as written in the machine: a named guard, `{ type }`, or an inline function. */
@@ -12,6 +18,11 @@ function guardName(guard: unknown): string {
   if (typeof guard === 'string') return guard;
   if (typeof guard === 'object' && guard !== null && 'type' in guard) return String(guard.type);
   return 'inline';
+}
+
+/** The child actors of a snapshot that are still running. */
+export function runningChildren(snapshot: { children: Record<string, AnyActorRef | undefined> }): string[] {
+  return Object.entries(snapshot.children).flatMap(([id, child]) => (child?.getSnapshot().status === 'active' ? [id] : []));
 }
 
 function walk(node: AnyStateNode, visit: (node: AnyStateNode) => void): void {

@@ -1,4 +1,4 @@
-import { createActor, fromCallback, SimulatedClock, type Actor, type AnyActorRef, type AnyStateMachine, type AnyStateNode, type AnyTransitionDefinition, type InspectionEvent, type SnapshotFrom } from 'xstate';
+import { createActor, fromCallback, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import type { PeerConnectionCommand, PeerConnectionEvent, PeerConnectionInput } from '../../machines/peer-connection-contract.ts';
 import { peerMachine } from '../../machines/peer-machine.ts';
@@ -6,6 +6,7 @@ import type { PeerEvent, PeerInput, PeerSignal } from '../../machines/peer-types
 import { createFakeStream, type FakeStream } from './fakes/fake-media.ts';
 import { FakePeerConnection } from './fakes/fake-peer-connection.ts';
 import { candidate, remote } from './fakes/start-peer.ts';
+import { TimerClock } from './timer-clock.ts';
 
 /**
  * Paths through `peerMachine` for model-based tests, generated with `xstate/graph`, and a
@@ -20,67 +21,6 @@ import { candidate, remote } from './fakes/start-peer.ts';
  * The connection is an invoked callback actor that never finishes: there is no
  * `xstate.done.actor.pc` / `xstate.error.actor.pc`, its failures come as `pc.error`.
  */
-
-/** A clock for replays that knows its pending timers and can fire the next one. */
-export class TimerClock extends SimulatedClock {
-  private readonly due = new Map<number, number>();
-
-  override setTimeout(fn: () => void, timeout: number): number {
-    const id = super.setTimeout(() => this.due.delete(id) && fn(), timeout);
-    this.due.set(id, this.now() + timeout);
-    return id;
-  }
-
-  override clearTimeout(id: number): void {
-    this.due.delete(id);
-    super.clearTimeout(id);
-  }
-
-  /** Timers started and neither fired nor cleared. */
-  get pending(): number {
-    return this.due.size;
-  }
-
-  /** How long until the earliest pending timer fires, or `null` when none is pending. */
-  nextIn(): number | null {
-    return this.due.size === 0 ? null : Math.min(...this.due.values()) - this.now();
-  }
-
-  /** Moves time on to the earliest pending timer, which fires. */
-  fireNext(): void {
-    if (this.due.size === 0) throw new Error('no timer is pending, so no delayed event can fire');
-    this.increment(Math.min(...this.due.values()) - this.now());
-  }
-}
-
-/**
- * Names a transition by its source, event, guard and place among that event's alternatives:
- * unlike `transitionName` it never gives two guarded alternatives the same name.
- */
-export function transitionKey(transition: AnyTransitionDefinition): string {
-  const source = transition.source as AnyStateNode;
-  const alternatives = transition.eventType ? source.transitions.get(transition.eventType) : source.always;
-  const guard = transition.guard as unknown;
-  const guardName = typeof guard === 'string' ? guard : (guard as { type?: string } | undefined)?.type ?? (guard ? 'inline' : '');
-  return `${source.id} --${transition.eventType || 'always'}[${guardName}]#${alternatives?.indexOf(transition) ?? 0}`;
-}
-
-/** Every transition of `machine`, as `transitionKey` names them. */
-export function transitionKeysOf(machine: AnyStateMachine): string[] {
-  const keys = (node: AnyStateNode): string[] => [
-    ...[...node.transitions.values(), node.always ?? []].flat().map(transitionKey),
-    ...(Object.values(node.states) as AnyStateNode[]).flatMap(keys),
-  ];
-  return keys(machine.root);
-}
-
-/** Adds the key of every transition an inspected actor takes to `into`. */
-export function recordTransitionKeys(into: Set<string>): (event: InspectionEvent) => void {
-  return (event) => {
-    if (event.type !== '@xstate.microstep') return;
-    for (const transition of (event as unknown as { _transitions: AnyTransitionDefinition[] })._transitions) into.add(transitionKey(transition));
-  };
-}
 
 /** Who the machine is started as: offerer or answerer, with its media decided or still pending. */
 export const peerSetups = ['offerer', 'answerer', 'offerer, media pending', 'answerer, media pending'] as const;
@@ -332,9 +272,4 @@ export class PeerReplay {
       this.deliver(reply);
     }
   }
-}
-
-/** The child actors of a snapshot that are still running. */
-export function runningChildren(snapshot: { children: Record<string, AnyActorRef | undefined> }): string[] {
-  return Object.entries(snapshot.children).flatMap(([id, child]) => (child?.getSnapshot().status === 'active' ? [id] : []));
 }

@@ -1,5 +1,6 @@
-import { createActor, SimulatedClock, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
+import { createActor, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
+import { TimerClock } from './timer-clock.ts';
 import { roomMachine, type Member, type RoomContext, type RoomEmitted, type RoomEvent } from '../../machines/room-machine.ts';
 
 /**
@@ -269,22 +270,6 @@ export function roomPaths({ kind, capacity }: RoomPathOptions): RoomPath[] {
 /** The grace period of replayed rooms, in simulated milliseconds. */
 export const replayGraceMs = 1_000;
 
-/** A simulated clock that knows which of its timers are pending. */
-class CountingClock extends SimulatedClock {
-  readonly pending = new Set<number>();
-
-  override setTimeout(fn: () => void, timeout: number): number {
-    const id = super.setTimeout(() => this.pending.delete(id) && fn(), timeout);
-    this.pending.add(id);
-    return id;
-  }
-
-  override clearTimeout(id: number): void {
-    this.pending.delete(id);
-    super.clearTimeout(id);
-  }
-}
-
 /**
  * Replays moves into a fresh `roomMachine` actor on a simulated clock, drawing ids `c<n>`,
  * `p<n>`, `t<n>` (the creator is 1) and recording what each step emits. `expire` advances the
@@ -297,7 +282,7 @@ export class RoomReplay {
   notes: WalkNotes = freshNotes;
   /** What the room emitted on start (the creator's `member.joined`). */
   readonly created: RoomEmitted[];
-  private readonly clock = new CountingClock();
+  private readonly clock = new TimerClock();
   private readonly deadlines = new Map<string, number>();
   private emitted: RoomEmitted[] = [];
   private drawn = 1;
@@ -313,7 +298,7 @@ export class RoomReplay {
 
   /** Timers started and neither fired nor cleared. */
   get pendingTimers(): number {
-    return this.clock.pending.size;
+    return this.clock.pending;
   }
 
   get snapshot(): RoomSnapshot {
