@@ -22,6 +22,7 @@ export const outboxLimit = 64;
 export const initialCallContext: CallContext = {
   intent: null, roomId: null, selfId: null, capacity: null, resumeToken: null, iceServers: [],
   peers: [], localStream: null, micMuted: false, cameraOff: false, error: null, outbox: [], reconnectAttempt: 0,
+  peersLeft: 0,
 };
 
 /** The failure for a signaling connection that is gone for good. */
@@ -128,6 +129,7 @@ export const callSetup = setup({
       enqueue.assign({
         peers: context.peers.filter((peer) => peer !== entry),
         error: context.error?.peerId === entry.peerId ? null : context.error,
+        peersLeft: context.peersLeft + 1,
       });
     }),
     /** Stops every peer machine (each closes its RTCPeerConnection) and forgets them. */

@@ -48,6 +48,8 @@ export interface CallContext {
   outbox: PeerSignalEvent[];
   /** Reconnection attempts since the socket was lost. */
   reconnectAttempt: number;
+  /** How many peers left this call, so the page can say so while it waits for someone new. */
+  peersLeft: number;
 }
 
 /** What `acquireMedia` is asked for; it resolves with a stream or rejects with a MediaAccessError. */

@@ -49,7 +49,7 @@ describe('a call between browsers', () => {
       await b.page.getByTestId('hang-up').click();
       await expect.poll(() => b.page.getByRole('heading', { name: /you left the call/i }).isVisible(), patience).toBe(true);
       await expect.poll(async () => Object.values(await handshakeStates(a.page)).filter((state) => state !== 'closed'), patience).toEqual([]);
-      await expect.poll(() => a.page.getByText(/waiting for someone/i).isVisible(), patience).toBe(true);
+      await expect.poll(() => a.page.getByText(/the other person left the call/i).isVisible(), patience).toBe(true);
 
       const c = await person({ url: link });
       await Promise.all([waitUntilConnected(a.page), waitUntilConnected(c.page)]);

@@ -90,6 +90,7 @@ describe('callMachine', () => {
       expect(alice.ref.getSnapshot().value).toBe('closed');
       expect(call.connections.last.closed).toBe(true);
       expect(call.actor.getSnapshot().value).toBe('inCall');
+      expect(call.context().peersLeft).toBe(1);
 
       call.signaling.last.receive({ type: 'peer-joined', peerId: 'carol-peer' });
       expect(call.handshakes()).toEqual([['carol-peer', 'idle']]);

@@ -132,6 +132,11 @@ export class CallPage {
     return this.call.snapshot.context.localStream;
   }
 
+  /** Whether someone already left this call (the page then says so while it waits). */
+  get someoneLeft(): boolean {
+    return this.call.snapshot.context.peersLeft > 0;
+  }
+
   get micMuted(): boolean {
     return this.call.snapshot.context.micMuted;
   }
