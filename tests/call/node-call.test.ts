@@ -72,7 +72,10 @@ describe('a call between two Node peers through the signaling server', () => {
       bob.openChannel('chat');
       await bob.offer();
 
-      await until(() => failures.length > 0 || (alice.connection.connectionState === 'connected' && bob.connection.connectionState === 'connected'), callMs);
+      // Connecting can finish on candidates carried in the answer's SDP before the queued ones
+      // are added, so wait for both rather than read the queue count at the first 'connected'.
+      const connected = (): boolean => alice.connection.connectionState === 'connected' && bob.connection.connectionState === 'connected';
+      await until(() => failures.length > 0 || (connected() && bob.candidates.appliedFromQueue > 0), callMs);
       expect(failures).toEqual([]);
       expect(released).toBe(true);
       expect(bob.candidates.appliedFromQueue).toBeGreaterThan(0);
