@@ -6,11 +6,11 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type WebSocket from 'ws';
-import type { BenchConfig } from '../cli.ts';
 import { protocolClients } from '../clients/protocol-clients.ts';
 import { closeSockets, inBatches } from '../clients/socket.ts';
 import { signalPayloads } from '../payloads.ts';
-import { waitForQuiet, type ProcessGroup, type ServerKind, type SpawnOptions } from '../proc.ts';
+import type { ServerKind } from '../proc.ts';
+import { forEachServerRound, type ServerRoundsInput } from './server-rounds.ts';
 import { median, SampleBuffer, summarize } from '../stats.ts';
 
 /** One server, one round. */
@@ -142,47 +142,31 @@ async function measure(input: {
 }
 
 /** Runs the open-loop series over `kinds`, rotating the order each round. */
-export async function runOpenLoop(input: {
-  group: ProcessGroup;
-  config: BenchConfig;
-  kinds: readonly ServerKind[];
-  log: (line: string) => void;
-  spawnOptions?: (kind: ServerKind) => SpawnOptions;
-}): Promise<OpenLoopResult> {
-  const { group, config, kinds, log } = input;
+export async function runOpenLoop(input: ServerRoundsInput): Promise<OpenLoopResult> {
+  const { config, kinds, log } = input;
   const { clients, ratePerSecond, durationMs, rounds } = config.openLoop;
   const payload = signalPayloads()[0]!;
   const runs: OpenLoopRun[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const order = kinds.map((_, index) => kinds[(index + round) % kinds.length]!);
-    for (const kind of order) {
-      const otherLoad = await waitForQuiet(config.quietWaitMs);
-      if (otherLoad >= 0.2) log(`other processes are using ${Math.round(otherLoad * 100)}% of a core; measuring anyway`);
-      const server = await group.start(kind, input.spawnOptions?.(kind) ?? {});
-      try {
-        const client = protocolClients[kind];
-        const pairs = await inBatches(clients / 2, 50, (index) => client.connectPair(server.port, index));
-        // Two routes per pair, a→b and b→a, interleaved so both ends send at half the pair's rate.
-        const routes = pairs.flatMap((pair): Route[] => {
-          const frames = pair.frames(payload);
-          return [
-            { from: pair.a, to: pair.b, frame: frames.ab, planned: [], head: 0 },
-            { from: pair.b, to: pair.a, frame: frames.ba, planned: [], head: 0 },
-          ];
-        });
-        const result = await measure({ routes, minFrameBytes: payload.bytes, ratePerSecond, durationMs, serverCpu: () => server.cpuSeconds() });
-        runs.push({ kind, round, ...result });
-        log(
-          `open-loop round ${round + 1}/${rounds} ${kind.padEnd(6)} ${ratePerSecond} msg/s: p50 ${result.p50Ms.toFixed(3)} ms, ` +
-            `p99 ${result.p99Ms.toFixed(3)} ms, max ${result.maxMs.toFixed(1)} ms, lost ${result.lost}, ` +
-            `${result.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg (generator lag p99 ${result.generatorLagP99Ms.toFixed(1)} ms)`,
-        );
-        await closeSockets(pairs.flatMap((pair) => [pair.a, pair.b]));
-      } finally {
-        await server.stop();
-      }
-    }
-  }
+  await forEachServerRound(input, rounds, async (kind, round, server) => {
+    const client = protocolClients[kind];
+    const pairs = await inBatches(clients / 2, 50, (index) => client.connectPair(server.port, index));
+    // Two routes per pair, a→b and b→a, interleaved so both ends send at half the pair's rate.
+    const routes = pairs.flatMap((pair): Route[] => {
+      const frames = pair.frames(payload);
+      return [
+        { from: pair.a, to: pair.b, frame: frames.ab, planned: [], head: 0 },
+        { from: pair.b, to: pair.a, frame: frames.ba, planned: [], head: 0 },
+      ];
+    });
+    const result = await measure({ routes, minFrameBytes: payload.bytes, ratePerSecond, durationMs, serverCpu: () => server.cpuSeconds() });
+    runs.push({ kind, round, ...result });
+    log(
+      `open-loop round ${round + 1}/${rounds} ${kind.padEnd(6)} ${ratePerSecond} msg/s: p50 ${result.p50Ms.toFixed(3)} ms, ` +
+        `p99 ${result.p99Ms.toFixed(3)} ms, max ${result.maxMs.toFixed(1)} ms, lost ${result.lost}, ` +
+        `${result.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg (generator lag p99 ${result.generatorLagP99Ms.toFixed(1)} ms)`,
+    );
+    await closeSockets(pairs.flatMap((pair) => [pair.a, pair.b]));
+  });
   const rows = kinds
     .map((kind) => runs.filter((run) => run.kind === kind))
     .filter((mine) => mine.length > 0)

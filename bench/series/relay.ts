@@ -3,11 +3,11 @@
  * server in turn; servers run one at a time, pinned to their own core, in an order that
  * rotates every round so that no server always goes first (warm caches, thermal state).
  */
-import type { BenchConfig } from '../cli.ts';
 import { protocolClients } from '../clients/protocol-clients.ts';
 import { closeSockets, inBatches } from '../clients/socket.ts';
 import { signalPayloads } from '../payloads.ts';
-import { waitForQuiet, type ProcessGroup, type ServerKind, type SpawnOptions } from '../proc.ts';
+import type { ServerKind } from '../proc.ts';
+import { forEachServerRound, type ServerRoundsInput } from './server-rounds.ts';
 import { median, ratio } from '../stats.ts';
 import { pingPong, type PingPongResult } from './ping-pong.ts';
 
@@ -54,66 +54,50 @@ export interface RelayResult {
 }
 
 /** Runs the relay series over `kinds` (servers that could not start are reported, not fatal). */
-export async function runRelay(input: {
-  group: ProcessGroup;
-  config: BenchConfig;
-  kinds: readonly ServerKind[];
-  log: (line: string) => void;
-  spawnOptions?: (kind: ServerKind) => SpawnOptions;
-}): Promise<RelayResult> {
-  const { group, config, kinds, log } = input;
+export async function runRelay(input: ServerRoundsInput): Promise<RelayResult> {
+  const { config, kinds, log } = input;
   const { pairs: pairCount, rounds, warmupMs, measureMs } = config.relay;
   const payloads = signalPayloads();
   const runs: RelayRun[] = [];
 
-  for (let round = 0; round < rounds; round++) {
-    const order = kinds.map((_, index) => kinds[(index + round) % kinds.length]!);
-    for (const kind of order) {
-      const otherLoad = await waitForQuiet(config.quietWaitMs);
-      if (otherLoad >= 0.2) log(`other processes are using ${Math.round(otherLoad * 100)}% of a core; measuring anyway`);
-      const server = await group.start(kind, input.spawnOptions?.(kind) ?? {});
-      try {
-        const client = protocolClients[kind];
-        const pairs = await inBatches(pairCount, 50, (index) => client.connectPair(server.port, index));
-        for (const payload of payloads) {
-          const result = await pingPong({
-            pairs,
-            frames: pairs.map((pair) => pair.frames(payload)),
-            minFrameBytes: payload.bytes,
-            warmupMs,
-            measureMs,
-            serverCpu: () => server.cpuSeconds(),
-            foreignCpu: () => server.foreignCpuSeconds(),
-          });
-          const run: RelayRun = {
-            kind,
-            payload: payload.name,
-            round,
-            relayed: result.relayed,
-            seconds: result.seconds,
-            errors: result.errors,
-            serverCpuSeconds: result.serverCpuSeconds,
-            foreignCpuSeconds: result.foreignCpuSeconds,
-            messagesPerSecond: result.relayed / result.seconds,
-            oneWayP50Ms: result.oneWay.p50,
-            oneWayP99Ms: result.oneWay.p99,
-            cpuMicrosPerMessage: (result.serverCpuSeconds * 1e6) / result.relayed,
-          };
-          runs.push(run);
-          log(
-            `relay round ${round + 1}/${rounds} ${kind.padEnd(6)} ${payload.name.padEnd(9)} ` +
-              `${Math.round(run.messagesPerSecond)} msg/s, p50 ${run.oneWayP50Ms.toFixed(3)} ms, ` +
-              `${run.cpuMicrosPerMessage.toFixed(2)} µs CPU/msg` +
-              `${run.errors > 0 ? `, ${run.errors} errors` : ''}` +
-              `${run.foreignCpuSeconds / run.seconds > 0.1 ? ` (other processes used ${Math.round((100 * run.foreignCpuSeconds) / run.seconds)}% of a core)` : ''}`,
-          );
-        }
-        await closeSockets(pairs.flatMap((pair) => [pair.a, pair.b]));
-      } finally {
-        await server.stop();
-      }
+  await forEachServerRound(input, rounds, async (kind, round, server) => {
+    const client = protocolClients[kind];
+    const pairs = await inBatches(pairCount, 50, (index) => client.connectPair(server.port, index));
+    for (const payload of payloads) {
+      const result = await pingPong({
+        pairs,
+        frames: pairs.map((pair) => pair.frames(payload)),
+        minFrameBytes: payload.bytes,
+        warmupMs,
+        measureMs,
+        serverCpu: () => server.cpuSeconds(),
+        foreignCpu: () => server.foreignCpuSeconds(),
+      });
+      const run: RelayRun = {
+        kind,
+        payload: payload.name,
+        round,
+        relayed: result.relayed,
+        seconds: result.seconds,
+        errors: result.errors,
+        serverCpuSeconds: result.serverCpuSeconds,
+        foreignCpuSeconds: result.foreignCpuSeconds,
+        messagesPerSecond: result.relayed / result.seconds,
+        oneWayP50Ms: result.oneWay.p50,
+        oneWayP99Ms: result.oneWay.p99,
+        cpuMicrosPerMessage: (result.serverCpuSeconds * 1e6) / result.relayed,
+      };
+      runs.push(run);
+      log(
+        `relay round ${round + 1}/${rounds} ${kind.padEnd(6)} ${payload.name.padEnd(9)} ` +
+          `${Math.round(run.messagesPerSecond)} msg/s, p50 ${run.oneWayP50Ms.toFixed(3)} ms, ` +
+          `${run.cpuMicrosPerMessage.toFixed(2)} µs CPU/msg` +
+          `${run.errors > 0 ? `, ${run.errors} errors` : ''}` +
+          `${run.foreignCpuSeconds / run.seconds > 0.1 ? ` (other processes used ${Math.round((100 * run.foreignCpuSeconds) / run.seconds)}% of a core)` : ''}`,
+      );
     }
-  }
+    await closeSockets(pairs.flatMap((pair) => [pair.a, pair.b]));
+  });
   return { pairs: pairCount, rounds, ...aggregate(runs, kinds, payloads.map((payload) => payload.name)), runs };
 }
 
