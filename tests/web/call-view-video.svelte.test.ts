@@ -1,8 +1,7 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import CallView from '../../web/components/CallView.svelte';
-import { CallPage } from '../../web/lib/call-page.svelte.ts';
-import { startInspectedCall } from './inspector-call.ts';
+import { startInspectedCall, startInspectedPage } from './inspector-call.ts';
 
 let cleanup: Array<() => void> = [];
 
@@ -38,14 +37,7 @@ function renderCall() {
     else delete (HTMLMediaElement.prototype as { srcObject?: unknown }).srcObject;
   });
   const call = startInspectedCall();
-  const page = new CallPage({
-    actor: call.actor,
-    inspection: call.inspection,
-    location: { origin: 'https://parley.example', pathname: '/' },
-    history: { replaceState: () => {} },
-    clipboard: { writeText: async () => {} },
-  });
-  page.start();
+  const page = startInspectedPage(call);
   const target = document.createElement('div');
   document.body.append(target);
   const component = mount(CallView, { target, props: { page } });

@@ -7,6 +7,7 @@ import { createFakeSignaling } from '../support/fakes/fake-signaling-socket.ts';
 import { joined } from '../support/fakes/start-call.ts';
 import { PageInspection } from '../../web/lib/inspector/page-inspection.ts';
 import { InspectorLog } from '../../web/lib/inspector/inspector-log.svelte.ts';
+import { CallPage } from '../../web/lib/call-page.svelte.ts';
 
 /** An SDP of `length` characters with an address in it, as browsers write them. */
 export function fakeSdp(type: 'offer' | 'answer', length: number): string {
@@ -63,4 +64,17 @@ export function startInspectedCall(options: { now?: () => number; capacity?: num
       connection.emit({ type: 'pc.connectionState', state: 'connected' });
     },
   };
+}
+
+/** A started page model over an inspected call, with a fixed origin and no real history or clipboard. */
+export function startInspectedPage(call: ReturnType<typeof startInspectedCall>): CallPage {
+  const page = new CallPage({
+    actor: call.actor,
+    inspection: call.inspection,
+    location: { origin: 'https://parley.example', pathname: '/' },
+    history: { replaceState: () => {} },
+    clipboard: { writeText: async () => {} },
+  });
+  page.start();
+  return page;
 }

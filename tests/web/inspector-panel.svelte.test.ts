@@ -3,10 +3,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { peerMachine } from '../../machines/peer-machine.ts';
 import CallView from '../../web/components/CallView.svelte';
 import Inspector from '../../web/components/Inspector.svelte';
-import { CallPage } from '../../web/lib/call-page.svelte.ts';
 import { isInspectorShortcut } from '../../web/lib/inspector/inspector-shortcut.ts';
 import type { LogExport } from '../../web/lib/inspector/log-export.ts';
-import { fakeSdp, startInspectedCall } from './inspector-call.ts';
+import { fakeSdp, startInspectedCall, startInspectedPage } from './inspector-call.ts';
 
 let cleanup: Array<() => void> = [];
 
@@ -20,14 +19,7 @@ afterEach(() => {
 /** A page over an inspected call with fakes, and the inspector mounted on it. */
 function render(options: { capacity?: number; view?: 'panel' | 'call' } = {}) {
   const call = startInspectedCall({ capacity: options.capacity });
-  const page = new CallPage({
-    actor: call.actor,
-    inspection: call.inspection,
-    location: { origin: 'https://parley.example', pathname: '/' },
-    history: { replaceState: () => {} },
-    clipboard: { writeText: async () => {} },
-  });
-  page.start();
+  const page = startInspectedPage(call);
   const target = document.createElement('div');
   document.body.append(target);
   const component =
