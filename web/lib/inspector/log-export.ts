@@ -1,16 +1,11 @@
 import type { LogEntry } from './inspector-log.svelte.ts';
+import type { EventSummary } from './summarize-event.ts';
 
-/** One exported log line: only fields that cannot carry an address or an SDP body. */
-export interface ExportedEntry {
-  /** Seconds since the call started, to the millisecond. */
-  t: number;
-  type: string;
-  text: string;
-  peerId?: string;
-  bytes?: number;
-  candidateType?: string;
-  protocol?: string;
-}
+/**
+ * One exported log line: the event's summary (which holds no address and no SDP body) and its
+ * time in seconds since the call started, to the millisecond.
+ */
+export type ExportedEntry = { t: number } & EventSummary;
 
 /** The file "Export log" downloads, for a bug report. */
 export interface LogExport {
