@@ -26,21 +26,21 @@
  * send it on `pagehide` too), `ui.toggleMic` / `ui.toggleCamera` (any state, even before
  * media), `ui.receiveOnly`, `ui.backToLobby`.
  *
- * Context (CallContext in call-types.ts): `roomId`, `selfId`, `capacity`, `localStream`,
+ * Context (CallContext in call/types.ts): `roomId`, `selfId`, `capacity`, `localStream`,
  * `micMuted`, `cameraOff`, `error` (`{ code, message?, peerId? }` or `null`; a peer whose
  * handshake failed sets `ice-failed` with its `peerId` while the call goes on), and `peers`:
  * `{ peerId, ref }[]`, oldest first, where `ref` is that peer's machine —
- * `handshakeStateOf(ref.getSnapshot())` (machines/handshake-state.ts) is its `handshake-state`
+ * `handshakeStateOf(ref.getSnapshot())` (machines/peer/handshake-state.ts) is its `handshake-state`
  * text and `ref.getSnapshot().context.remoteStream` its `<video>` stream. A peer that left is
  * removed from `peers`.
  *
  * I/O, all named and provided from outside: `acquireMedia` (promise actor), `signalingSocket`
  * (callback actor, spawned as `socket`), `peerMachine` (one per remote peer), the delays
  * `joinTimeout` / `reconnectDelay`, and the actions `stopLocalMedia` / `applyTrackSwitches`;
- * how each named step is done is in call-setup.ts.
+ * how each named step is done is in call/call-machine.setup.ts.
  */
-import { callSetup, initialCallContext, signalingLost } from './call-setup.ts';
-import type { MediaRequest } from './call-types.ts';
+import { callSetup, initialCallContext, signalingLost } from './call/call-machine.setup.ts';
+import type { MediaRequest } from './call/types.ts';
 
 const lose = { type: 'failWith', params: signalingLost } as const;
 

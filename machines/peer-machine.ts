@@ -13,13 +13,13 @@
  *   failed      final; `context.error.code` is `ice-failed`
  *   closed      final; the remote peer left or we hung up
  *
- * I/O: the `peerConnection` actor (contract in peer-connection-contract.ts), the `sendSignal`
+ * I/O: the `peerConnection` actor (contract in peer/peer-connection-contract.ts), the `sendSignal`
  * action (sends `peer.signal` to the parent call machine, which puts it on the socket) and the
  * delays `iceTimeout` and `reconnectTimeout`.
  */
 import { and, assertEvent } from 'xstate';
-import { peerSetup } from './peer-setup.ts';
-import type { PeerEvent, PeerSignal } from './peer-types.ts';
+import { peerSetup } from './peer/peer-machine.setup.ts';
+import type { PeerEvent, PeerSignal } from './peer/types.ts';
 
 /** The signal carrying our new local description: `{type, sdp}` only, as on the wire. */
 function descriptionSignal({ event }: { event: PeerEvent }): { data: PeerSignal } {

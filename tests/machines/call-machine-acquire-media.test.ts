@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createActor, toPromise } from 'xstate';
-import { MediaAccessError } from '../../machines/media-access-error.ts';
+import { MediaAccessError } from '../../machines/call/media-access-error.ts';
 import { acquireMedia } from '../../web/lib/actors/acquire-media.ts';
 import { createFakeStream } from '../support/fakes/fake-media.ts';
 

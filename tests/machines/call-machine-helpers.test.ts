@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parsePeerSignal } from '../../machines/parse-peer-signal.ts';
-import { planRejoin } from '../../machines/plan-rejoin.ts';
-import { defaultReconnectPolicy, reconnectDelay } from '../../machines/reconnect-policy.ts';
+import { parsePeerSignal } from '../../machines/call/parse-peer-signal.ts';
+import { planRejoin } from '../../machines/call/plan-rejoin.ts';
+import { defaultReconnectPolicy, reconnectDelay } from '../../machines/call/reconnect-policy.ts';
 import { joined } from '../support/fakes/start-call.ts';
 
 describe('reconnectDelay', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { InspectionEvent } from 'xstate';
 import { callMachine } from '../../machines/call-machine.ts';
-import { handshakeStates, type HandshakeState } from '../../machines/handshake-state.ts';
-import { reconnectDelay } from '../../machines/reconnect-policy.ts';
+import { handshakeStates, type HandshakeState } from '../../machines/peer/handshake-state.ts';
+import { reconnectDelay } from '../../machines/call/reconnect-policy.ts';
 import type { ClientMessage } from '../../protocol/messages.ts';
 import { CallReplay, callKey, callPaths, type CallPath } from '../support/call-model.ts';
 import { fakeStreamOf } from '../support/fakes/fake-media.ts';

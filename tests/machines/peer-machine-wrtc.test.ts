@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActor, waitFor, type Actor } from 'xstate';
-import { handshakeStateOf } from '../../machines/handshake-state.ts';
-import { parsePeerSignal } from '../../machines/parse-peer-signal.ts';
+import { handshakeStateOf } from '../../machines/peer/handshake-state.ts';
+import { parsePeerSignal } from '../../machines/call/parse-peer-signal.ts';
 import { peerMachine } from '../../machines/peer-machine.ts';
-import type { PeerRole, PeerSignal } from '../../machines/peer-types.ts';
+import type { PeerRole, PeerSignal } from '../../machines/peer/types.ts';
 import { createPeerConnectionActor } from '../../web/lib/actors/peer-connection.ts';
 import { createWrtcAudioTrack, createWrtcPlatform } from '../support/fakes/wrtc-platform.ts';
 

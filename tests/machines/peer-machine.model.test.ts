@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InspectionEvent } from 'xstate';
-import { handshakeStateOf, handshakeStates } from '../../machines/handshake-state.ts';
+import { handshakeStateOf, handshakeStates } from '../../machines/peer/handshake-state.ts';
 import { peerMachine } from '../../machines/peer-machine.ts';
 import { CoverageRecorder, pathName, runningChildren, statesOf, transitionsOf } from '../support/model-coverage.ts';
 import { PeerReplay, peerKey, peerPaths, peerSetups, type PeerPath } from '../support/peer-model.ts';

@@ -1,10 +1,10 @@
 import { createActor, fromCallback, fromPromise, waitFor, type Actor, type AnyActorRef, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { callMachine } from '../../machines/call-machine.ts';
-import type { CallContext, CallEvent, CallUiEvent, MediaRequest } from '../../machines/call-types.ts';
-import { handshakeStateOf } from '../../machines/handshake-state.ts';
-import { MediaAccessError } from '../../machines/media-access-error.ts';
-import type { PeerConnectionCommand, PeerConnectionInput } from '../../machines/peer-connection-contract.ts';
+import type { CallContext, CallEvent, CallUiEvent, MediaRequest } from '../../machines/call/types.ts';
+import { handshakeStateOf } from '../../machines/peer/handshake-state.ts';
+import { MediaAccessError } from '../../machines/call/media-access-error.ts';
+import type { PeerConnectionCommand, PeerConnectionInput } from '../../machines/peer/peer-connection-contract.ts';
 import { peerMachine } from '../../machines/peer-machine.ts';
 import { closeCodes } from '../../protocol/limits.ts';
 import type { ServerMessage } from '../../protocol/messages.ts';

@@ -1,8 +1,8 @@
 import { createActor, fromCallback, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
-import type { PeerConnectionCommand, PeerConnectionEvent, PeerConnectionInput } from '../../machines/peer-connection-contract.ts';
+import type { PeerConnectionCommand, PeerConnectionEvent, PeerConnectionInput } from '../../machines/peer/peer-connection-contract.ts';
 import { peerMachine } from '../../machines/peer-machine.ts';
-import type { PeerEvent, PeerInput, PeerSignal } from '../../machines/peer-types.ts';
+import type { PeerEvent, PeerInput, PeerSignal } from '../../machines/peer/types.ts';
 import { createFakeStream, type FakeStream } from './fakes/fake-media.ts';
 import { FakePeerConnection } from './fakes/fake-peer-connection.ts';
 import { candidate, remote } from './fakes/start-peer.ts';

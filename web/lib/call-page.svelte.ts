@@ -1,6 +1,6 @@
 import { createActor, type Actor, type ActorRefFrom } from 'xstate';
 import type { callMachine } from '../../machines/call-machine.ts';
-import { handshakeStateOf, type HandshakeState } from '../../machines/handshake-state.ts';
+import { handshakeStateOf, type HandshakeState } from '../../machines/peer/handshake-state.ts';
 import type { peerMachine } from '../../machines/peer-machine.ts';
 import type { ErrorCode } from '../../protocol/error-codes.ts';
 import { ActorState } from './actor-state.svelte.ts';

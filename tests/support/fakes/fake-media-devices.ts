@@ -1,6 +1,6 @@
 import { fromPromise } from 'xstate';
-import type { MediaRequest } from '../../../machines/call-types.ts';
-import { MediaAccessError } from '../../../machines/media-access-error.ts';
+import type { MediaRequest } from '../../../machines/call/types.ts';
+import { MediaAccessError } from '../../../machines/call/media-access-error.ts';
 import { createFakeStream, type FakeStream } from './fake-media.ts';
 
 /** How one device answers: present, absent, or refused by the person. */

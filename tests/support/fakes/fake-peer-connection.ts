@@ -4,7 +4,7 @@ import type {
   PeerConnectionCommand,
   PeerConnectionEvent,
   PeerConnectionInput,
-} from '../../../machines/peer-connection-contract.ts';
+} from '../../../machines/peer/peer-connection-contract.ts';
 import { createFakeStream, type FakeStream } from './fake-media.ts';
 
 type SignalingState = 'stable' | 'have-local-offer' | 'have-remote-offer';

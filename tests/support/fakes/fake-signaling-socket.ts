@@ -1,5 +1,5 @@
 import { fromCallback } from 'xstate';
-import type { SocketCommand, SocketEvent } from '../../../machines/call-types.ts';
+import type { SocketCommand, SocketEvent } from '../../../machines/call/types.ts';
 import type { ClientMessage, ServerMessage } from '../../../protocol/messages.ts';
 
 /** One simulated signaling socket: records what the client sent and plays the server's part. */

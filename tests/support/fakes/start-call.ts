@@ -1,6 +1,6 @@
 import { createActor, SimulatedClock, waitFor } from 'xstate';
 import { callMachine } from '../../../machines/call-machine.ts';
-import { handshakeStateOf } from '../../../machines/handshake-state.ts';
+import { handshakeStateOf } from '../../../machines/peer/handshake-state.ts';
 import { peerMachine } from '../../../machines/peer-machine.ts';
 import type { JoinedMessage } from '../../../protocol/messages.ts';
 import { createFakeMediaDevices, type DeviceState } from './fake-media-devices.ts';

@@ -1,7 +1,7 @@
 import { createActor, SimulatedClock } from 'xstate';
-import { handshakeStateOf } from '../../../machines/handshake-state.ts';
+import { handshakeStateOf } from '../../../machines/peer/handshake-state.ts';
 import { peerMachine } from '../../../machines/peer-machine.ts';
-import type { PeerInput, PeerSignal } from '../../../machines/peer-types.ts';
+import type { PeerInput, PeerSignal } from '../../../machines/peer/types.ts';
 import { createFakeStream, type FakeStream } from './fake-media.ts';
 import { createFakePeerConnections } from './fake-peer-connection.ts';
 

@@ -1,6 +1,6 @@
 import { fromPromise } from 'xstate';
-import type { MediaRequest } from '../../../machines/call-types.ts';
-import { MediaAccessError } from '../../../machines/media-access-error.ts';
+import type { MediaRequest } from '../../../machines/call/types.ts';
+import { MediaAccessError } from '../../../machines/call/media-access-error.ts';
 
 /** getUserMedia errors that mean "no such device (usable)": the call machine then tries less. */
 const unavailableNames: ReadonlySet<string> = new Set([

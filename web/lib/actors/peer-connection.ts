@@ -4,7 +4,7 @@ import type {
   PeerConnectionEvent,
   PeerConnectionInput,
   PeerConnectionOperation,
-} from '../../../machines/peer-connection-contract.ts';
+} from '../../../machines/peer/peer-connection-contract.ts';
 
 /** What the actor needs from the platform; the browser's by default, another WebRTC stack in tests. */
 export interface PeerConnectionPlatform {
@@ -35,7 +35,7 @@ function attachMedia(pc: RTCPeerConnection, command: Extract<PeerConnectionComma
 
 /**
  * Builds the peer machine's `peerConnection` actor: one RTCPeerConnection, driven by commands
- * and reporting back as events (contract: machines/peer-connection-contract.ts). Commands run
+ * and reporting back as events (contract: machines/peer/peer-connection-contract.ts). Commands run
  * one after the other, so each starts once the previous one's promise settled, and every
  * report is sent after the operation it reports resolved (a description is only signalled
  * once setLocalDescription() is done). Decisions (who offers, glare, queues) are the machine's.

@@ -1,5 +1,5 @@
 import { fromCallback } from 'xstate';
-import type { SocketCommand, SocketEvent } from '../../../machines/call-types.ts';
+import type { SocketCommand, SocketEvent } from '../../../machines/call/types.ts';
 import { encode } from '../../../protocol/encode.ts';
 import { parseServerMessage } from '../../../protocol/parse-server-message.ts';
 

@@ -1,4 +1,4 @@
-import type { JoinedMessage } from '../protocol/messages.ts';
+import type { JoinedMessage } from '../../protocol/messages.ts';
 
 /** What to do with the peer machines after a `joined` that answers a resume. */
 export interface RejoinPlan {

@@ -3,10 +3,10 @@
  * events it accepts, and the contracts of its actors (`acquireMedia`, `signalingSocket`).
  */
 import type { ActorRefFrom } from 'xstate';
-import type { ErrorCode } from '../protocol/error-codes.ts';
-import type { ClientMessage, IceServer, ServerMessage } from '../protocol/messages.ts';
-import type { peerMachine } from './peer-machine.ts';
-import type { PeerOutput, PeerSignalEvent } from './peer-types.ts';
+import type { ErrorCode } from '../../protocol/error-codes.ts';
+import type { ClientMessage, IceServer, ServerMessage } from '../../protocol/messages.ts';
+import type { peerMachine } from '../peer-machine.ts';
+import type { PeerOutput, PeerSignalEvent } from '../peer/types.ts';
 
 /** What the person asked for in the lobby. */
 export type JoinIntent = { kind: 'create'; capacity?: number } | { kind: 'join'; roomId: string };

@@ -4,13 +4,13 @@
  * call-machine.ts; this file holds how each named step is done.
  */
 import { assertEvent, assign, enqueueActions, fromCallback, fromPromise, sendTo, setup, spawnChild, stopChild } from 'xstate';
-import type { CallContext, CallEvent, CallFailure, MediaRequest, PeerEntry, SocketCommand } from './call-types.ts';
-import { closeCodes } from '../protocol/limits.ts';
+import type { CallContext, CallEvent, CallFailure, MediaRequest, PeerEntry, SocketCommand } from './types.ts';
+import { closeCodes } from '../../protocol/limits.ts';
 import { MediaAccessError } from './media-access-error.ts';
 import { messageOf } from './message-of.ts';
 import { parsePeerSignal } from './parse-peer-signal.ts';
-import { peerMachine } from './peer-machine.ts';
-import type { PeerOutput, PeerRole } from './peer-types.ts';
+import { peerMachine } from '../peer-machine.ts';
+import type { PeerOutput, PeerRole } from '../peer/types.ts';
 import { planRejoin } from './plan-rejoin.ts';
 import { reconnectDelay } from './reconnect-policy.ts';
 
@@ -202,7 +202,7 @@ export const callSetup = setup({
   delays: {
     /** From opening a socket to `joined`; the server answers in milliseconds when it is up. */
     joinTimeout: 10_000,
-    /** Backoff before the next reconnection attempt (machines/reconnect-policy.ts). */
+    /** Backoff before the next reconnection attempt (machines/call/reconnect-policy.ts). */
     reconnectDelay: ({ context }) => reconnectDelay(context.reconnectAttempt) ?? 0,
   },
 });

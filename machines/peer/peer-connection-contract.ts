@@ -6,7 +6,7 @@
  * peer machine) and reports what the connection did (`pc.*`). The actor runs commands one at
  * a time, in the order received, so a candidate sent after a description is applied after it.
  */
-import type { IceServer } from '../protocol/messages.ts';
+import type { IceServer } from '../../protocol/messages.ts';
 
 /** A kind of media track, as in `MediaStreamTrack.kind`. */
 export type MediaKind = 'audio' | 'video';

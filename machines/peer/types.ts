@@ -2,7 +2,7 @@
  * Types of `peerMachine` (machines/peer-machine.ts): what it is started with, what it holds
  * for the page, and the events it accepts.
  */
-import type { IceServer } from '../protocol/messages.ts';
+import type { IceServer } from '../../protocol/messages.ts';
 import type { PeerConnectionEvent } from './peer-connection-contract.ts';
 
 /** The newcomer offers to every peer already in the room; those peers answer. */

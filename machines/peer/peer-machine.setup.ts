@@ -4,7 +4,7 @@
  */
 import { assign, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
 import type { MediaKind, PeerConnectionCommand, PeerConnectionInput } from './peer-connection-contract.ts';
-import type { PeerContext, PeerError, PeerEvent, PeerInput, PeerOutput, PeerSignal, PeerSignalEvent } from './peer-types.ts';
+import type { PeerContext, PeerError, PeerEvent, PeerInput, PeerOutput, PeerSignal, PeerSignalEvent } from './types.ts';
 
 const mediaKinds: readonly MediaKind[] = ['audio', 'video'];
 

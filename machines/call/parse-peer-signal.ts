@@ -3,8 +3,8 @@
  * The server never looks inside `data`, so a misbehaving peer can send anything: this never
  * throws and returns `null` for anything that is neither a description nor a candidate.
  */
-import type { SignalData } from '../protocol/messages.ts';
-import type { PeerParentEvent } from './peer-types.ts';
+import type { SignalData } from '../../protocol/messages.ts';
+import type { PeerParentEvent } from '../peer/types.ts';
 
 type SignalEvent = Extract<PeerParentEvent, { type: 'signal.description' | 'signal.candidate' }>;
 

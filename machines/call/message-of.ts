@@ -1,4 +1,4 @@
-import type { ServerMessage } from '../protocol/messages.ts';
+import type { ServerMessage } from '../../protocol/messages.ts';
 
 /**
  * The server message an event carries when it is a `socket.message` of the given type, else

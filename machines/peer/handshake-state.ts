@@ -4,7 +4,7 @@
  * negotiation region running beside it (offer/answer rounds) is detail for the inspector.
  */
 import type { SnapshotFrom } from 'xstate';
-import type { peerMachine } from './peer-machine.ts';
+import type { peerMachine } from '../peer-machine.ts';
 
 /** Every value `handshakeStateOf()` can return, in the order a handshake goes through them. */
 export const handshakeStates = [
