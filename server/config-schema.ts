@@ -45,7 +45,7 @@ export const environmentSchema = Type.Partial(Type.Object({
   TURN_SECRET: text('the `static-auth-secret` shared with coturn; browsers get credentials valid for `TURN_TTL_S`'),
   TURN_TTL_S: integer(60, 7 * 86_400, 'lifetime of minted TURN credentials, in seconds'),
   WEB_ROOT: text('the built page to serve'),
-  INSPECT_ROOMS: text('development aid: log every room transition and stream room actors at `/inspect`', { pattern: flag }),
+  INSPECT_ROOMS: text('development aid: log every room transition and stream room actors at `/inspect` (see [Inspecting a call](#inspecting-a-call))', { pattern: flag }),
 }));
 
 /** The names of every variable in `environmentSchema`. */

@@ -127,8 +127,8 @@ export class ConfigError extends Error {
   }
 }
 
-/** Each integer setting read from the environment, by the option it sets. */
-const integerVariables = {
+/** Each integer setting read from the environment, by the option it sets (README's table uses it too). */
+export const integerVariables = {
   port: 'PORT',
   maxPayload: 'MAX_PAYLOAD',
   maxCapacity: 'MAX_CAPACITY',

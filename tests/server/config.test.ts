@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, defaultConfig, loadConfig } from '../../server/config.ts';
 import { buildApp } from '../../server/app.ts';
+import { configurationTable } from '../../server/config-table.ts';
 
 describe('configuration from the environment', () => {
   it('uses the documented defaults when nothing is set', () => {
@@ -117,5 +121,13 @@ describe('configuration from the environment', () => {
   it('checks options given to buildApp as well', async () => {
     await expect(buildApp({ maxCapacity: 1 })).rejects.toThrow(ConfigError);
     await expect(buildApp({ rateLimit: { burst: 0 } })).rejects.toThrow(/rateLimit.burst/);
+  });
+});
+
+describe('configuration documented', () => {
+  it('README\'s table lists every variable the server reads, with its default and meaning', () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(readme).toContain(configurationTable(root));
   });
 });

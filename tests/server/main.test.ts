@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -15,10 +16,14 @@ async function startMain(env: Record<string, string>) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let errors = '';
   child.stdout.on('data', (chunk) => (output += String(chunk)));
-  child.stderr.on('data', (chunk) => (output += String(chunk)));
+  child.stderr.on('data', (chunk) => {
+    output += String(chunk);
+    errors += String(chunk);
+  });
   const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
-  return { child, exited, output: () => output };
+  return { child, exited, output: () => output, errors: () => errors };
 }
 
 describe('server/main.ts', () => {
@@ -45,5 +50,23 @@ describe('server/main.ts', () => {
     expect(code).toBe(1);
     expect(main.output()).toContain('PORT must be a whole number');
     expect(main.output()).toContain('RATE_LIMIT');
+  });
+
+  it('says in one line that the port is in use, and exits 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const main = await startMain({ PORT: String((taken.address() as AddressInfo).port) });
+      expect((await main.exited)[0]).toBe(1);
+      expect(main.errors().trim().split('\n')).toEqual([expect.stringMatching(/^Cannot listen: port \d+ is already in use on 127\.0\.0\.1; .*PORT/)]);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('says in one line that HOST is not an address of this machine, and exits 1', async () => {
+    const main = await startMain({ HOST: 'no-such-host.invalid' });
+    expect((await main.exited)[0]).toBe(1);
+    expect(main.errors().trim().split('\n')).toEqual([expect.stringMatching(/^Cannot listen: HOST "no-such-host\.invalid" is not an address/)]);
   });
 });
