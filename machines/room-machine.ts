@@ -6,6 +6,7 @@ import {
   memberByConnection,
   memberByPeerId,
   memberByToken,
+  namesOf,
   othersOf,
   signalEnds as findSignalEnds,
   withQueued,
@@ -73,12 +74,14 @@ export const roomMachine = setup({
         capacity: context.capacity,
         token: creator.token,
         resumed: false,
+        ...namesOf(context.members),
       };
     }),
     admitMember: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'client.join') return;
-      const member: Member = { peerId: event.peerId, token: event.token, connection: event.connection, queue: [], queuedBytes: 0 };
-      const announcement = encode({ type: 'peer-joined', peerId: member.peerId });
+      const named = event.name === undefined ? {} : { name: event.name };
+      const member: Member = { peerId: event.peerId, token: event.token, connection: event.connection, queue: [], queuedBytes: 0, ...named };
+      const announcement = encode({ type: 'peer-joined', peerId: member.peerId, ...named });
       for (const other of context.members) {
         if (other.connection !== null) enqueue.emit({ type: 'send', connection: other.connection, frame: announcement });
       }
@@ -92,6 +95,7 @@ export const roomMachine = setup({
         capacity: context.capacity,
         token: member.token,
         resumed: false,
+        ...namesOf([...context.members, member]),
       });
     }),
     resumeMember: enqueueActions(({ context, event, enqueue }) => {
@@ -113,6 +117,7 @@ export const roomMachine = setup({
         capacity: context.capacity,
         token: event.token,
         resumed: true,
+        ...namesOf(context.members),
       });
       for (const frame of held.queue) enqueue.emit({ type: 'send', connection: event.connection, frame });
     }),

@@ -7,7 +7,7 @@ export interface RoomInput {
   /** How many members the room holds (2..MAX_CAPACITY, checked by the protocol parser). */
   capacity: number;
   /** The creator's socket, and the peer id and resume token the server drew for it. */
-  creator: { connection: string; peerId: string; token: string };
+  creator: { connection: string; peerId: string; token: string; name?: string };
 }
 
 /** A room's state: its members in join order (oldest first). */
@@ -24,7 +24,7 @@ export interface RoomContext {
  * pure; a successful resume keeps the old peer id and takes the fresh token.
  */
 export type RoomEvent =
-  | { type: 'client.join'; connection: string; peerId: string; token: string; resume?: string }
+  | { type: 'client.join'; connection: string; peerId: string; token: string; resume?: string; name?: string }
   | { type: 'client.signal'; connection: string; to: string; data: SignalData }
   | { type: 'client.leave'; connection: string }
   /** The client closed its socket with a close frame: it leaves at once. */
@@ -53,6 +53,8 @@ export type RoomEmitted =
       capacity: number;
       token: string;
       resumed: boolean;
+      /** Display names of the members who gave one, the newcomer's own included; absent when none did. */
+      names?: Record<string, string>;
     }
   /** `connection` no longer belongs to the room (it left, or was replaced). */
   | { type: 'member.left'; connection: string; peerId: string };

@@ -99,6 +99,7 @@ export const signalingPlugin = fp(
               peers: event.peers,
               capacity: event.capacity,
               resume: event.token,
+              names: event.names ?? {},
               iceServers: iceServersFor(config, event.peerId, Date.now()),
             }),
           );
@@ -142,7 +143,8 @@ export const signalingPlugin = fp(
         case 'create':
           if (room !== undefined) sendError(connection, 'already-in-room', 'create');
           else {
-            const creator = { connection: connection.id, peerId: ids.peer(), token: ids.token() };
+            const named = message.name === undefined ? {} : { name: message.name };
+            const creator = { connection: connection.id, peerId: ids.peer(), token: ids.token(), ...named };
             rooms.create({ capacity: message.capacity ?? limits.defaultCapacity, creator }, sink);
           }
           return;
@@ -150,7 +152,16 @@ export const signalingPlugin = fp(
           if (room !== undefined) return sendError(connection, 'already-in-room', 'join');
           const target = rooms.get(message.roomId);
           if (target === undefined) return sendError(connection, 'room-not-found', 'join');
-          target.send({ type: 'client.join', connection: connection.id, peerId: ids.peer(), token: ids.token(), resume: message.resume });
+          target.send({ type: 'client.join', connection: connection.id, peerId: ids.peer(), token: ids.token(), resume: message.resume, name: message.name });
+          return;
+        }
+        case 'peek': {
+          // Whether a join could succeed now, asked before a page takes the camera; it changes nothing.
+          const target = rooms.get(message.roomId);
+          if (target === undefined) return sendError(connection, 'room-not-found', 'peek');
+          const { capacity, members } = target.getSnapshot().context;
+          if (members.length >= capacity) return sendError(connection, 'room-full', 'peek', 'The room is full.');
+          connection.socket.send(encode({ type: 'room', roomId: message.roomId, capacity, peers: members.length }));
           return;
         }
         case 'leave':
