@@ -62,9 +62,21 @@ export const JoinedMessage = Type.Object({
   peers: Type.Array(PeerId),
   capacity: Type.Integer({ minimum: 2 }),
   resume: Type.String({ minLength: 22 }),
+  /** How long this server holds a lost seat, in ms: the page's reconnection budget. */
+  resumeGraceMs: Type.Optional(Type.Integer({ minimum: 1 })),
+  /**
+   * Set when this server re-established the room from returning seats after losing it (a
+   * restart): peers missing from `peers` may still come back, as `peer-joined` with `resumed`.
+   */
+  restored: Type.Optional(Type.Literal(true)),
   iceServers: Type.Array(IceServer),
 });
-export const PeerJoinedMessage = Type.Object({ type: Type.Literal('peer-joined'), peerId: PeerId });
+export const PeerJoinedMessage = Type.Object({
+  type: Type.Literal('peer-joined'),
+  peerId: PeerId,
+  /** A peer the room had before the server lost it, back with its seat: keep its connection. */
+  resumed: Type.Optional(Type.Literal(true)),
+});
 export const PeerLeftMessage = Type.Object({ type: Type.Literal('peer-left'), peerId: PeerId });
 export const RelayedSignalMessage = Type.Object({
   type: Type.Literal('signal'),
