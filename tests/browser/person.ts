@@ -99,3 +99,24 @@ export async function shownError(page: Page): Promise<{ code: string | null; tex
   await alert.waitFor();
   return { code: await alert.getAttribute('data-code'), text: (await alert.innerText()).trim() };
 }
+
+/**
+ * Starts recording every word any `handshake-state` shows from now on, so a test can tell
+ * whether a connection ever left `connected` (say, while the server was away).
+ */
+export async function recordHandshakeWords(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen = new Set<string>();
+    const read = () => {
+      for (const element of document.querySelectorAll('[data-testid="handshake-state"]')) seen.add(element.textContent ?? '');
+    };
+    read();
+    new MutationObserver(read).observe(document.body, { subtree: true, childList: true, characterData: true });
+    (window as unknown as { handshakeWords: Set<string> }).handshakeWords = seen;
+  });
+}
+
+/** Every handshake word shown since `recordHandshakeWords`, sorted. */
+export async function recordedHandshakeWords(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...(window as unknown as { handshakeWords: Set<string> }).handshakeWords].sort());
+}
