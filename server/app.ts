@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { resolveConfig, type ConfigOverrides } from './config.ts';
 import { configPlugin } from './plugins/config.ts';
 import { roomsPlugin } from './plugins/rooms.ts';
+import { seatsPlugin } from './seats/seats-plugin.ts';
 import { signalingPlugin } from './plugins/signaling.ts';
 import { heartbeatPlugin } from './plugins/heartbeat.ts';
 import { healthPlugin } from './plugins/health.ts';
@@ -41,6 +42,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const app = Fastify({ logger: loggerOption(logger) });
   await app.register(configPlugin, { config });
   await app.register(roomsPlugin);
+  await app.register(seatsPlugin);
   await app.register(signalingPlugin);
   await app.register(roomInspectionPlugin);
   await app.register(heartbeatPlugin);

@@ -42,11 +42,19 @@ export interface ServerConfig {
   inspectRooms: boolean;
   /** How long shutdown waits for sockets to finish their close handshake before cutting them. */
   shutdownTimeoutMs: number;
+  /** Signs resume tokens, shared by every instance of a deployment (server/seats/seat-key.ts). */
+  secret: string | undefined;
+  /**
+   * Where a generated seat key is kept when `secret` is unset, so seats outlive a restart;
+   * `loadConfig` defaults it to `.parley`. Unset (tests), the key lives in the process only.
+   */
+  dataDir: string | undefined;
 }
 
 /**
  * Defaults from PROTOCOL.md where it names them. The ping interval and grace period suit
- * mobile networks that drop for a few seconds; TTL 1 day follows the TURN REST API draft.
+ * mobile networks that drop for a few seconds. TURN credentials last an hour: long enough for a
+ * call to connect, short enough that a leaked one is soon useless; a resume brings fresh ones.
  */
 export const defaultConfig: ServerConfig = {
   port: 8080,
@@ -60,11 +68,16 @@ export const defaultConfig: ServerConfig = {
   stunUrls: [],
   turnUrls: [],
   turnSecret: undefined,
-  turnTtlS: 86_400,
+  turnTtlS: 3_600,
   webRoot: new URL('../dist/web', import.meta.url).pathname,
   shutdownTimeoutMs: 2_000,
   inspectRooms: false,
+  secret: undefined,
+  dataDir: undefined,
 };
+
+/** Where `npm start` keeps its seat key unless DATA_DIR says otherwise (git-ignored). */
+export const defaultDataDir = '.parley';
 
 /** Options accepted by `buildApp`: any subset of the config, rate limits field by field. */
 export type ConfigOverrides = Partial<Omit<ServerConfig, 'rateLimit'>> & { rateLimit?: Partial<RateLimitConfig> };
@@ -104,6 +117,7 @@ export function resolveConfig(overrides: ConfigOverrides = {}): ServerConfig {
   integer('rateLimit.calmMs', config.rateLimit.calmMs, 0);
   integer('turnTtlS', config.turnTtlS, 60);
   integer('shutdownTimeoutMs', config.shutdownTimeoutMs, 0);
+  if (config.secret !== undefined && config.secret.length < 16) problems.push('SECRET must be at least 16 characters');
   if (config.turnUrls.length > 0 && !config.turnSecret) problems.push('TURN_URLS needs TURN_SECRET to mint credentials');
   if (config.turnSecret && config.turnUrls.length === 0) problems.push('TURN_SECRET is set but TURN_URLS is empty');
   for (const url of config.stunUrls) if (!/^stuns?:/.test(url)) problems.push(`STUN URL must start with stun: or stuns:, got ${url}`);
@@ -116,7 +130,8 @@ export function resolveConfig(overrides: ConfigOverrides = {}): ServerConfig {
  * Reads the configuration from environment variables: PORT, HOST, MAX_PAYLOAD, MAX_CAPACITY,
  * RESUME_GRACE_MS, PING_INTERVAL_MS, RATE_LIMIT (`<frames per second>:<burst>`, e.g. `50:200`),
  * LOG_LEVEL, STUN_URLS and TURN_URLS (comma-separated), TURN_SECRET, TURN_TTL_S, WEB_ROOT,
- * INSPECT_ROOMS (`1`/`true` or `0`/`false`).
+ * INSPECT_ROOMS (`1`/`true` or `0`/`false`), SECRET (signs resume tokens), DATA_DIR (keeps
+ * a generated seat key when SECRET is unset; `.parley` by default).
  * Unset variables keep their defaults; malformed ones throw a `ConfigError` naming each.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -166,6 +181,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     turnTtlS: number('TURN_TTL_S'),
     webRoot: text('WEB_ROOT'),
     inspectRooms: flag('INSPECT_ROOMS'),
+    secret: text('SECRET'),
+    dataDir: text('DATA_DIR') ?? defaultDataDir,
   };
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (overrides.logLevel !== undefined && !levels.includes(overrides.logLevel)) {

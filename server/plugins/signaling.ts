@@ -11,9 +11,10 @@ import type { ClientMessage } from '../../protocol/messages.ts';
 import { iceServersFor } from '../ice-servers.ts';
 import { ids } from '../ids.ts';
 import { RateLimiter, type RateVerdict } from '../rate-limiter.ts';
-import { signalEnds } from '../../machines/room/members.ts';
+import { memberByToken, signalEnds } from '../../machines/room/members.ts';
 import { signalFrame } from '../../machines/room/frames.ts';
 import type { RoomActor, RoomSink } from './rooms.ts';
+import type { Seat } from '../seats/seat-store.ts';
 
 /** Counts that tell whether anything leaked; tests and benchmarks check them. */
 export interface SignalingStats {
@@ -41,6 +42,11 @@ interface Connection {
   room: RoomActor | undefined;
   /** How the room must treat this socket's end once the server has decided it. */
   ending: 'leave' | 'lost' | undefined;
+  /**
+   * While a seat from before a restart is looked up for this socket's `join`, the messages
+   * that arrive meanwhile, handled in order once it is known; `undefined` otherwise.
+   */
+  backlog: ClientMessage[] | undefined;
 }
 
 /** Frames that never change, encoded once. */
@@ -65,7 +71,7 @@ const errorText: Partial<Record<ProtocolErrorCode, string>> = {
  */
 export const signalingPlugin = fp(
   async (app) => {
-    const { config, rooms } = app;
+    const { config, rooms, seats } = app;
     const connections = new Map<string, Connection>();
     const parse = createClientMessageParser({ maxCapacity: config.maxCapacity });
     let nextConnection = 0;
@@ -89,8 +95,12 @@ export const signalingPlugin = fp(
         case 'send':
           connection.socket.send(event.frame);
           return;
-        case 'member.joined':
+        case 'member.joined': {
           connection.room = room;
+          const now = Date.now();
+          const seat = { roomId: event.roomId, capacity: event.capacity, peerId: event.peerId, nonce: event.token };
+          // Peers missing from `peers` of a re-established room may still come back.
+          const restored = room.getSnapshot().context.restored && seats.isReturnWindow(now);
           connection.socket.send(
             encode({
               type: 'joined',
@@ -98,12 +108,15 @@ export const signalingPlugin = fp(
               peerId: event.peerId,
               peers: event.peers,
               capacity: event.capacity,
-              resume: event.token,
+              resume: seats.issue(seat, now),
+              resumeGraceMs: config.resumeGraceMs,
+              ...(restored ? { restored: true as const } : {}),
               names: event.names ?? {},
-              iceServers: iceServersFor(config, event.peerId, Date.now()),
+              iceServers: iceServersFor(config, event.peerId, now),
             }),
           );
           return;
+        }
         case 'member.left':
           connection.room = undefined;
           return;
@@ -121,6 +134,49 @@ export const signalingPlugin = fp(
         app.log.info({ connection: connection.id }, 'closing a socket still over the rate limit');
         end(connection, closeCodes.policyViolation, 'leave');
       }
+    };
+
+    /**
+     * A `join` with a token from before this server started, for a room it does not hold (or
+     * re-established from such tokens): the seat comes back with its peer id, re-establishing
+     * the room when it is the first (PROTOCOL.md, "The seat outlives the server process").
+     */
+    const recallSeat = async (connection: Connection, roomId: string, token: string, name: string | undefined): Promise<void> => {
+      connection.backlog = [];
+      const seat = await seats.recall(token, roomId, Date.now()).catch(() => null);
+      if (!connections.has(connection.id) || connection.ending !== undefined) return;
+      answerRecall(connection, roomId, token, seat, name);
+      // What the socket sent meanwhile, in order; a `join` among it may start another recall.
+      const backlog = connection.backlog;
+      connection.backlog = undefined;
+      for (const message of backlog) {
+        // A `join` just handled may have started another recall: the rest waits for that one.
+        const later = connection.backlog as ClientMessage[] | undefined;
+        if (later === undefined) handle(connection, message);
+        else later.push(message);
+      }
+    };
+
+    const answerRecall = (connection: Connection, roomId: string, token: string, seat: Seat | null, name: string | undefined): void => {
+      const target = rooms.get(roomId);
+      const fresh = { connection: connection.id, peerId: ids.peer(), token: ids.token(), ...(name === undefined ? {} : { name }) };
+      if (target !== undefined) {
+        target.send({ type: 'client.join', ...fresh, resume: seat?.nonce ?? seats.nonceOf(token), returning: seat?.peerId });
+      } else if (seat === null) {
+        sendError(connection, 'room-not-found', 'join');
+      } else {
+        const capacity = Math.min(Math.max(seat.capacity, limits.defaultCapacity), config.maxCapacity);
+        const creator = { ...fresh, peerId: seat.peerId, previousToken: seat.nonce };
+        rooms.create({ roomId, capacity, restored: true, creator }, sink);
+      }
+    };
+
+    /** Whether `resume` may name a seat from before this server started, for room `target`. */
+    const mayReturn = (target: RoomActor | undefined, nonce: string | undefined): boolean => {
+      if (!seats.isReturnWindow(Date.now())) return false;
+      if (target === undefined) return true;
+      const { restored, members } = target.getSnapshot().context;
+      return restored && (nonce === undefined || memberByToken(members, nonce) === undefined);
     };
 
     const handle = (connection: Connection, message: ClientMessage): void => {
@@ -151,8 +207,10 @@ export const signalingPlugin = fp(
         case 'join': {
           if (room !== undefined) return sendError(connection, 'already-in-room', 'join');
           const target = rooms.get(message.roomId);
+          const nonce = message.resume === undefined ? undefined : seats.nonceOf(message.resume);
+          if (message.resume !== undefined && mayReturn(target, nonce)) return void recallSeat(connection, message.roomId, message.resume, message.name);
           if (target === undefined) return sendError(connection, 'room-not-found', 'join');
-          target.send({ type: 'client.join', connection: connection.id, peerId: ids.peer(), token: ids.token(), resume: message.resume, name: message.name });
+          target.send({ type: 'client.join', connection: connection.id, peerId: ids.peer(), token: ids.token(), resume: nonce, name: message.name });
           return;
         }
         case 'peek': {
@@ -177,8 +235,9 @@ export const signalingPlugin = fp(
       if (verdict !== 'accept') return overLimit(connection, verdict);
       if (isBinary) return end(connection, closeCodes.unsupportedData, 'leave');
       const result = parse(data.toString());
-      if (result.ok) handle(connection, result.message);
-      else sendError(connection, result.error.code, result.error.ref, result.error.message);
+      if (!result.ok) sendError(connection, result.error.code, result.error.ref, result.error.message);
+      else if (connection.backlog !== undefined) connection.backlog.push(result.message);
+      else handle(connection, result.message);
     };
 
     const onClose = (connection: Connection, code: number): void => {
@@ -231,6 +290,7 @@ export const signalingPlugin = fp(
         limiter: new RateLimiter(config.rateLimit, performance.now()),
         room: undefined,
         ending: undefined,
+        backlog: undefined,
       };
       connections.set(connection.id, connection);
       socket.on('message', (data, isBinary) => onMessage(connection, data as Buffer, isBinary));
