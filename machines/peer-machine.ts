@@ -10,6 +10,8 @@
  *   active      a parallel state holding the RTCPeerConnection actor, with two regions:
  *     connection: offering | answering → connected ⇄ reconnecting   (the name shown)
  *     negotiation: stable, makingOffer, awaitingAnswer, applyingAnswer, applyingOffer, makingAnswer
+ *     channel: waiting → open   (the data channel: our mic/camera switches, the peer's in
+ *                               `context.remoteStatus`; protocol/peer-messages.ts)
  *   failed      final; `context.error.code` is `ice-failed`
  *   closed      final; the remote peer left or we hung up
  *
@@ -60,12 +62,17 @@ export const peerMachine = peerSetup.createMachine({
     offerWanted: false,
     remoteStream: null,
     error: null,
+    sendLimit: null,
+    localStatus: input.status ?? { micMuted: false, cameraOff: false },
+    remoteStatus: null,
   }),
   output: ({ context }) => ({ peerId: context.peerId, error: context.error }),
   initial: 'idle',
   on: {
     'peer.close': { target: '.closed' },
     'signal.candidate': { actions: 'queueCandidate' },
+    'media.sendLimit': { actions: 'storeSendLimit' },
+    'status.local': { actions: 'storeLocalStatus' },
   },
   states: {
     idle: {
@@ -92,7 +99,7 @@ export const peerMachine = peerSetup.createMachine({
       invoke: {
         id: 'pc',
         src: 'peerConnection',
-        input: ({ context }) => ({ iceServers: context.iceServers, polite: context.polite }),
+        input: ({ context }) => ({ iceServers: context.iceServers, polite: context.polite, sendLimit: context.sendLimit }),
       },
       on: {
         'signal.candidate': [
@@ -101,8 +108,11 @@ export const peerMachine = peerSetup.createMachine({
         ],
         'pc.candidate': { actions: { type: 'sendSignal', params: candidateSignal } },
         'pc.track': { actions: 'storeRemoteStream' },
+        'media.sendLimit': { actions: ['storeSendLimit', 'applySendLimit'] },
+        'media.replaceTrack': { actions: 'replaceTrack' },
+        'pc.message': { actions: 'receiveMessage' },
         'pc.error': [
-          { guard: 'isCandidateError' },
+          { guard: 'isHarmlessError' },
           { target: 'failed', actions: 'failWithPcError' },
         ],
       },
@@ -126,6 +136,17 @@ export const peerMachine = peerSetup.createMachine({
                   { guard: { type: 'isConnectionState', params: { states: ['failed'] } }, actions: 'restartIce' },
                 ],
               },
+            },
+          },
+        },
+        // The data channel: our switches go out when it opens and on every change.
+        channel: {
+          initial: 'waiting',
+          states: {
+            waiting: { on: { 'pc.channelOpen': 'open' } },
+            open: {
+              entry: 'sendStatus',
+              on: { 'status.local': { actions: ['storeLocalStatus', 'sendStatus'] } },
             },
           },
         },

@@ -8,6 +8,7 @@ import {
   memberByPeerId,
   memberByToken,
   emptyQueue,
+  namesOf,
   othersOf,
   previousAfterResume,
   signalEnds as findSignalEnds,
@@ -79,12 +80,14 @@ export const roomMachine = setup({
         capacity: context.capacity,
         token: creator.token,
         resumed: context.restored,
+        ...namesOf(context.members),
       };
     }),
     admitMember: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'client.join') return;
-      const member: Member = { peerId: event.peerId, token: event.token, previousToken: null, connection: event.connection, ...emptyQueue() };
-      const announcement = encode({ type: 'peer-joined', peerId: member.peerId });
+      const named = event.name === undefined ? {} : { name: event.name };
+      const member: Member = { peerId: event.peerId, token: event.token, previousToken: null, connection: event.connection, ...emptyQueue(), ...named };
+      const announcement = encode({ type: 'peer-joined', peerId: member.peerId, ...named });
       for (const other of context.members) {
         if (other.connection !== null) enqueue.emit({ type: 'send', connection: other.connection, frame: announcement });
       }
@@ -98,6 +101,7 @@ export const roomMachine = setup({
         capacity: context.capacity,
         token: member.token,
         resumed: false,
+        ...namesOf([...context.members, member]),
       });
     }),
     resumeMember: enqueueActions(({ context, event, enqueue }) => {
@@ -120,6 +124,7 @@ export const roomMachine = setup({
         capacity: context.capacity,
         token: event.token,
         resumed: true,
+        ...namesOf(context.members),
       });
       for (const frame of held.queue) enqueue.emit({ type: 'send', connection: event.connection, frame });
     }),
@@ -132,8 +137,9 @@ export const roomMachine = setup({
         previousToken: event.resume ?? null,
         connection: event.connection,
         ...emptyQueue(),
+        ...(event.name === undefined ? {} : { name: event.name }),
       };
-      const announcement = encode({ type: 'peer-joined', peerId: member.peerId, resumed: true });
+      const announcement = encode({ type: 'peer-joined', peerId: member.peerId, ...(member.name === undefined ? {} : { name: member.name }), resumed: true });
       for (const other of context.members) {
         if (other.connection !== null) enqueue.emit({ type: 'send', connection: other.connection, frame: announcement });
       }
@@ -147,6 +153,7 @@ export const roomMachine = setup({
         capacity: context.capacity,
         token: member.token,
         resumed: true,
+        ...namesOf([...context.members, member]),
       });
     }),
     refuseRoomFull: emit(({ event }) => ({
@@ -216,6 +223,7 @@ export const roomMachine = setup({
         previousToken: input.creator.previousToken ?? null,
         connection: input.creator.connection,
         ...emptyQueue(),
+        ...(input.creator.name === undefined ? {} : { name: input.creator.name }),
       },
     ],
     restored: input.restored ?? false,

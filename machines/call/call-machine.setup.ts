@@ -14,6 +14,8 @@ import type { PeerOutput, PeerRole, PeerSignalEvent } from '../peer/types.ts';
 import { planRejoin } from './plan-rejoin.ts';
 import { defaultReconnectPolicy, defaultResumeGraceMs, fullJitter, reconnectDelay } from './reconnect-policy.ts';
 import { carriesDescription, indexToDrop } from '../../protocol/queue-rule.ts';
+import { sendLimitFor } from '../peer/send-limit.ts';
+import type { PeerParentEvent } from '../peer/types.ts';
 
 /** Signals held while the socket is down; the server holds at most 64 frames for us too. */
 export const outboxLimit = 64;
@@ -30,8 +32,13 @@ function withHeld(outbox: readonly PeerSignalEvent[], signal: PeerSignalEvent): 
 export const initialCallContext: CallContext = {
   intent: null, roomId: null, selfId: null, capacity: null, resumeToken: null, iceServers: [],
   peers: [], localStream: null, micMuted: false, cameraOff: false, error: null, outbox: [], reconnectAttempt: 0,
-  peersLeft: 0, resumeGraceMs: null, endedPeers: [],
+  peersLeft: 0, lastLeft: null, name: null, names: {}, resumeGraceMs: null, endedPeers: [],
 };
+
+/** Sends `event` to every peer machine still running (a finished one would only warn). */
+function tellPeers(context: CallContext, enqueue: { sendTo: (ref: PeerEntry['ref'], event: PeerParentEvent) => void }, event: PeerParentEvent): void {
+  for (const peer of context.peers) if (peer.ref.getSnapshot().status === 'active') enqueue.sendTo(peer.ref, event);
+}
 
 /** The failure for a signaling connection that is gone for good. */
 export const signalingLost: CallFailure = { code: 'signaling-lost', message: 'The connection to the server was lost.' };
@@ -43,7 +50,13 @@ function spawnPeer(spawn: Spawn, context: CallContext, peer: { peerId: string; r
   const ref = spawn('peerMachine', {
     // Our own id is part of the child's id: after rejoining as a new peer the ids never clash.
     id: `peer:${peer.selfId}:${peer.peerId}`,
-    input: { peerId: peer.peerId, role: peer.role, iceServers: peer.iceServers, localMedia: { stream: context.localStream } },
+    input: {
+      peerId: peer.peerId,
+      role: peer.role,
+      iceServers: peer.iceServers,
+      localMedia: { stream: context.localStream },
+      status: { micMuted: context.micMuted, cameraOff: context.cameraOff },
+    },
   });
   return { peerId: peer.peerId, ref: ref as PeerEntry['ref'] };
 }
@@ -73,9 +86,48 @@ export const callSetup = setup({
       ...initialCallContext,
       micMuted: context.micMuted,
       cameraOff: context.cameraOff,
-      intent: event.type === 'ui.join' ? { kind: 'join' as const, roomId: event.roomId } : { kind: 'create' as const, capacity: event.type === 'ui.create' ? event.capacity : undefined },
+      name: ('name' in event ? event.name : undefined) ?? context.name,
+      intent:
+        event.type === 'ui.join' || event.type === 'ui.open'
+          ? { kind: 'join' as const, roomId: event.roomId, ...(event.type === 'ui.open' ? { preview: true } : {}) }
+          : { kind: 'create' as const, capacity: event.type === 'ui.create' ? event.capacity : undefined },
     })),
-    resetToLobby: assign(({ context }) => ({ ...initialCallContext, micMuted: context.micMuted, cameraOff: context.cameraOff })),
+    resetToLobby: assign(({ context }) => ({ ...initialCallContext, micMuted: context.micMuted, cameraOff: context.cameraOff, name: context.name })),
+    /** The name typed on the pre-join screen, if any, replaces the one from the lobby. */
+    storeName: assign({ name: ({ context, event }) => (event.type === 'ui.joinCall' && event.name !== undefined ? event.name : context.name) }),
+    /** Tells every peer our switches, after a toggle (each shows them on our tile). */
+    shareStatus: enqueueActions(({ context, enqueue }) => {
+      tellPeers(context, enqueue, { type: 'status.local', status: { micMuted: context.micMuted, cameraOff: context.cameraOff } });
+    }),
+    /** The call grew or shrank: every video sender sends a copy sized for this many people. */
+    scaleSending: enqueueActions(({ context, enqueue }) => {
+      tellPeers(context, enqueue, { type: 'media.sendLimit', limit: sendLimitFor(context.peers.length) });
+    }),
+    /**
+     * A newly picked device's track takes the place of the one of its kind in our stream (the
+     * self-view and any later negotiation see it), and the old device is released. Without a
+     * track of that kind to replace (a receive-only or microphone-only call), it is not used.
+     */
+    swapLocalTrack: ({ context, event }) => {
+      assertEvent(event, 'ui.useTrack');
+      const { track } = event;
+      const stream = context.localStream;
+      const old = stream?.getTracks().find((candidate) => candidate.kind === track.kind);
+      if (old === track) return;
+      if (!stream || !old) {
+        track.stop();
+        return;
+      }
+      stream.removeTrack(old);
+      old.stop();
+      stream.addTrack(track);
+      track.enabled = track.kind === 'audio' ? !context.micMuted : !context.cameraOff;
+    },
+    /** Every connection sends the track now in our stream instead of the old one: no new offer. */
+    replaceTrackInPeers: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'ui.useTrack');
+      if (context.localStream?.getTracks().includes(event.track)) tellPeers(context, enqueue, { type: 'media.replaceTrack', track: event.track });
+    }),
     storeLocalStream: assign({ localStream: ({ event }) => (event as unknown as { output: MediaStream }).output, error: null }),
     storeMediaError: assign({
       error: ({ event }) => {
@@ -90,15 +142,22 @@ export const callSetup = setup({
     closeSocket: stopChild('socket'),
     sendJoinRequest: sendTo('socket', ({ context }): SocketCommand => {
       const intent = context.intent ?? { kind: 'create' };
-      if (intent.kind === 'join') return { type: 'call.send', message: { type: 'join', roomId: intent.roomId } };
-      return { type: 'call.send', message: intent.capacity === undefined ? { type: 'create' } : { type: 'create', capacity: intent.capacity } };
+      const name = context.name === null ? {} : { name: context.name };
+      if (intent.kind === 'join') return { type: 'call.send', message: { type: 'join', roomId: intent.roomId, ...name } };
+      const capacity = intent.capacity === undefined ? {} : { capacity: intent.capacity };
+      return { type: 'call.send', message: { type: 'create', ...capacity, ...name } };
     }),
+    /** Asks whether the room can be joined, before the camera is asked for. */
+    sendPeek: sendTo('socket', ({ context }): SocketCommand => ({
+      type: 'call.send',
+      message: { type: 'peek', roomId: context.intent?.kind === 'join' ? context.intent.roomId : '' },
+    })),
     sendResumeRequest: sendTo('socket', ({ context }): SocketCommand => ({
       type: 'call.send',
       message: { type: 'join', roomId: context.roomId ?? '', resume: context.resumeToken ?? '' },
     })),
     sendLeave: sendTo('socket', { type: 'call.send', message: { type: 'leave' } } satisfies SocketCommand),
-    storeRoom: assign(({ event }) => {
+    storeRoom: assign(({ context, event }) => {
       const joined = messageOf(event, 'joined');
       if (!joined) return {};
       return {
@@ -108,6 +167,7 @@ export const callSetup = setup({
         resumeToken: joined.resume,
         resumeGraceMs: joined.resumeGraceMs ?? null,
         iceServers: joined.iceServers,
+        names: { ...context.names, ...joined.names },
       };
     }),
     failWith: assign({ error: (_, params: CallFailure) => params }),
@@ -134,6 +194,10 @@ export const callSetup = setup({
         const peer = { peerId: arrived.peerId, role: 'answerer' as const, selfId: context.selfId ?? '', iceServers: context.iceServers };
         return [...context.peers, spawnPeer(spawn as Spawn, context, peer)];
       },
+      names: ({ context, event }) => {
+        const arrived = messageOf(event, 'peer-joined');
+        return arrived?.name === undefined ? context.names : { ...context.names, [arrived.peerId]: arrived.name };
+      },
     }),
     /** The peer left: its machine closes its connection and ends `closed`; its entry goes. */
     closePeer: enqueueActions(({ context, event, enqueue }) => {
@@ -146,6 +210,7 @@ export const callSetup = setup({
         endedPeers: context.endedPeers.filter((peerId) => peerId !== entry.peerId),
         error: context.error?.peerId === entry.peerId ? null : context.error,
         peersLeft: context.peersLeft + 1,
+        lastLeft: entry.peerId,
       });
     }),
     /** Stops every peer machine (each closes its RTCPeerConnection) and forgets them. */
@@ -209,6 +274,9 @@ export const callSetup = setup({
     isDeviceMissing: ({ event }) => MediaAccessError.from((event as unknown as { error: unknown }).error).code === 'media-unavailable',
     isWelcome: ({ event }) => messageOf(event, 'welcome') !== null,
     isJoined: ({ event }) => messageOf(event, 'joined') !== null,
+    isRoomOpen: ({ event }) => messageOf(event, 'room') !== null,
+    /** The person opened a room's link: they see themselves and choose before entering. */
+    wantsPreview: ({ context }) => context.intent?.kind === 'join' && context.intent.preview === true,
     isServerError: ({ event }) => messageOf(event, 'error') !== null,
     isPeerJoined: ({ event }) => messageOf(event, 'peer-joined') !== null,
     isPeerLeft: ({ event }) => messageOf(event, 'peer-left') !== null,

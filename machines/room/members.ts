@@ -21,6 +21,8 @@ export interface Member {
   queue: string[];
   /** UTF-8 size of `queue`, so the byte bound is checked without re-measuring. */
   queuedBytes: number;
+  /** The display name the member gave on `create`/`join` (already checked), if any. */
+  name?: string;
   /** Per queued frame, whether it carries a description (an offer or answer) rather than a candidate. */
   queuedDescriptions: boolean[];
 }
@@ -129,4 +131,13 @@ export function othersOf(members: readonly Member[], self: Member): string[] {
   const peers: string[] = [];
   for (const member of members) if (member !== self) peers.push(member.peerId);
   return peers;
+}
+
+/**
+ * `{ names }`: the display names of the members who gave one, by peer id (`joined.names`), or
+ * `{}` when nobody did, so a room of nameless members emits what it emitted before names.
+ */
+export function namesOf(members: readonly Member[]): { names?: Record<string, string> } {
+  const named = members.filter((member) => member.name !== undefined);
+  return named.length === 0 ? {} : { names: Object.fromEntries(named.map((member) => [member.peerId, member.name!])) };
 }

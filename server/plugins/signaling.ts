@@ -111,6 +111,7 @@ export const signalingPlugin = fp(
               resume: seats.issue(seat, now),
               resumeGraceMs: config.resumeGraceMs,
               ...(restored ? { restored: true as const } : {}),
+              names: event.names ?? {},
               iceServers: iceServersFor(config, event.peerId, now),
             }),
           );
@@ -140,11 +141,11 @@ export const signalingPlugin = fp(
      * re-established from such tokens): the seat comes back with its peer id, re-establishing
      * the room when it is the first (PROTOCOL.md, "The seat outlives the server process").
      */
-    const recallSeat = async (connection: Connection, roomId: string, token: string): Promise<void> => {
+    const recallSeat = async (connection: Connection, roomId: string, token: string, name: string | undefined): Promise<void> => {
       connection.backlog = [];
       const seat = await seats.recall(token, roomId, Date.now()).catch(() => null);
       if (!connections.has(connection.id) || connection.ending !== undefined) return;
-      answerRecall(connection, roomId, token, seat);
+      answerRecall(connection, roomId, token, seat, name);
       // What the socket sent meanwhile, in order; a `join` among it may start another recall.
       const backlog = connection.backlog;
       connection.backlog = undefined;
@@ -156,9 +157,9 @@ export const signalingPlugin = fp(
       }
     };
 
-    const answerRecall = (connection: Connection, roomId: string, token: string, seat: Seat | null): void => {
+    const answerRecall = (connection: Connection, roomId: string, token: string, seat: Seat | null, name: string | undefined): void => {
       const target = rooms.get(roomId);
-      const fresh = { connection: connection.id, peerId: ids.peer(), token: ids.token() };
+      const fresh = { connection: connection.id, peerId: ids.peer(), token: ids.token(), ...(name === undefined ? {} : { name }) };
       if (target !== undefined) {
         target.send({ type: 'client.join', ...fresh, resume: seat?.nonce ?? seats.nonceOf(token), returning: seat?.peerId });
       } else if (seat === null) {
@@ -198,7 +199,8 @@ export const signalingPlugin = fp(
         case 'create':
           if (room !== undefined) sendError(connection, 'already-in-room', 'create');
           else {
-            const creator = { connection: connection.id, peerId: ids.peer(), token: ids.token() };
+            const named = message.name === undefined ? {} : { name: message.name };
+            const creator = { connection: connection.id, peerId: ids.peer(), token: ids.token(), ...named };
             rooms.create({ capacity: message.capacity ?? limits.defaultCapacity, creator }, sink);
           }
           return;
@@ -206,9 +208,18 @@ export const signalingPlugin = fp(
           if (room !== undefined) return sendError(connection, 'already-in-room', 'join');
           const target = rooms.get(message.roomId);
           const nonce = message.resume === undefined ? undefined : seats.nonceOf(message.resume);
-          if (message.resume !== undefined && mayReturn(target, nonce)) return void recallSeat(connection, message.roomId, message.resume);
+          if (message.resume !== undefined && mayReturn(target, nonce)) return void recallSeat(connection, message.roomId, message.resume, message.name);
           if (target === undefined) return sendError(connection, 'room-not-found', 'join');
-          target.send({ type: 'client.join', connection: connection.id, peerId: ids.peer(), token: ids.token(), resume: nonce });
+          target.send({ type: 'client.join', connection: connection.id, peerId: ids.peer(), token: ids.token(), resume: nonce, name: message.name });
+          return;
+        }
+        case 'peek': {
+          // Whether a join could succeed now, asked before a page takes the camera; it changes nothing.
+          const target = rooms.get(message.roomId);
+          if (target === undefined) return sendError(connection, 'room-not-found', 'peek');
+          const { capacity, members } = target.getSnapshot().context;
+          if (members.length >= capacity) return sendError(connection, 'room-full', 'peek', 'The room is full.');
+          connection.socket.send(encode({ type: 'room', roomId: message.roomId, capacity, peers: members.length }));
           return;
         }
         case 'leave':

@@ -39,9 +39,9 @@ function check(replay: CallReplay, key: string, camera: boolean) {
   const over = is('ended') || is('failed');
   const running = runningChildren(snapshot);
   const own = new Set(fakeStreamOf(localStream)?.getTracks() ?? []);
-  const tracks = replay.media.streams.flatMap((stream) => stream.getTracks());
+  const tracks = replay.media.tracks;
   const live = tracks.filter((track) => track.readyState === 'live');
-  const socketOpen = is('joining') || is('inCall') || is({ rejoining: 'connecting' }) || is({ rejoining: 'requesting' });
+  const socketOpen = is('checking') || is('joining') || is('inCall') || is({ rejoining: 'connecting' }) || is({ rejoining: 'requesting' });
   const asking = is('media') && !is({ media: 'blocked' }) ? [`0.call.media.${(snapshot.value as { media: string }).media}`] : [];
   const observed = {
     state: callKey(snapshot, words),
@@ -79,6 +79,7 @@ function check(replay: CallReplay, key: string, camera: boolean) {
 /** The request a new socket must carry: the room the person asked for, or our seat back. */
 function requestFor(replay: CallReplay, intent: ClientMessage): ClientMessage {
   const { roomId: joinedRoom, resumeToken } = replay.snapshot.context;
+  if (replay.snapshot.matches('checking')) return { type: 'peek', roomId };
   return replay.snapshot.matches('rejoining') ? { type: 'join', roomId: joinedRoom!, resume: resumeToken! } : intent;
 }
 
@@ -102,12 +103,12 @@ async function replayAndCheck(path: CallPath): Promise<void> {
     const attemptFailed = (move.kind === 'drop' || move.kind === 'timeout') && (before.matches({ rejoining: 'connecting' }) || before.matches({ rejoining: 'requesting' }));
     failedAttempts = replay.snapshot.matches('rejoining') || replay.snapshot.matches('failed') ? failedAttempts + Number(attemptFailed) : 0;
     if (move.kind === 'media-ready') camera = true;
-    if ((['lobby', 'media', 'ended', 'failed'] as const).some((state) => replay.snapshot.matches(state))) camera = false;
+    if ((['lobby', 'checking', 'media', 'ended', 'failed'] as const).some((state) => replay.snapshot.matches(state))) camera = false;
     const { observed, expected } = check(replay, path.keys[index]!, camera);
     expect(observed, step).toEqual(expected);
     const sent = replay.signaling.sockets.at(-1)?.sent ?? [];
     if (move.kind === 'ui' && move.event.type === 'ui.create') intent = { type: 'create' };
-    if (move.kind === 'ui' && move.event.type === 'ui.join') intent = { type: 'join', roomId };
+    if (move.kind === 'ui' && (move.event.type === 'ui.join' || move.event.type === 'ui.open')) intent = { type: 'join', roomId };
     // Each try waits as the reconnect policy says for the tries that failed; past its budget the
     // call goes on trying slowly while a peer's handshake is left, and gives up without one.
     const wait = reconnectDelay(failedAttempts);
