@@ -21,11 +21,14 @@ export interface OpenOptions {
   media?: boolean;
   /** Where to open: `/` (the lobby) or a room link. Default `/`. */
   url?: string;
+  /** Runs in the page before its own scripts, e.g. to watch a browser API. */
+  init?: () => void;
 }
 
 /** Opens the page for a new person and records what the page complains about. */
 export async function openPerson(browser: Browser, origin: string, options: OpenOptions = {}): Promise<Person> {
   const context = await newPerson(browser, { origin, media: options.media ?? true });
+  if (options.init) await context.addInitScript(options.init);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
