@@ -18,8 +18,10 @@
  *                  (`joining.requesting`) until `joined`
  * - `inCall`       in the room; `peers` may be empty (the link stays valid, someone can join)
  * - `rejoining`    the socket was lost: calls with peers keep running while it reconnects
- *                  with backoff and resumes the seat (`rejoining.waiting` / `.connecting` /
- *                  `.requesting`); gives up with `signaling-lost`
+ *                  with backoff and full jitter and resumes the seat (`rejoining.waiting` /
+ *                  `.connecting` / `.requesting`); `network.online` skips the wait. Past the
+ *                  budget `joined.resumeGraceMs` allows it keeps trying more slowly while any
+ *                  peer's handshake is left, and gives up with `signaling-lost` only without one
  * - `ended`        after `ui.hangUp`; tracks stopped, connections closed, `leave` sent
  * - `failed`       `error.code`: `room-full`, `room-not-found`, `signaling-lost`, or another
  *                  protocol code; everything stopped as in `ended`
@@ -44,6 +46,7 @@
  * `joinTimeout` / `reconnectDelay`, and the actions `stopLocalMedia` / `applyTrackSwitches`;
  * how each named step is done is in call/call-machine.setup.ts.
  */
+import { and, not } from 'xstate';
 import { callSetup, initialCallContext, signalingLost } from './call/call-machine.setup.ts';
 import type { MediaRequest } from './call/types.ts';
 
@@ -182,8 +185,10 @@ export const callMachine = callSetup.createMachine({
       },
       states: {
         waiting: {
-          always: { guard: 'isOutOfAttempts', target: '#call.failed', actions: lose },
+          // Past the budget the call goes on, trying more slowly, while a peer is left.
+          always: { guard: and(['isOutOfAttempts', not('hasLivePeer')]), target: '#call.failed', actions: lose },
           after: { reconnectDelay: 'connecting' },
+          on: { 'network.online': 'connecting' },
         },
         connecting: {
           entry: 'openSocket',

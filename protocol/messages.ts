@@ -76,12 +76,21 @@ export const JoinedMessage = Type.Object({
   resume: Type.String({ minLength: 22 }),
   /** Display names of the members who gave one (this member's own too), by peer id. */
   names: Type.Optional(Type.Record(Type.String(), Type.String())),
+  /** How long this server holds a lost seat, in ms: the page's reconnection budget. */
+  resumeGraceMs: Type.Optional(Type.Integer({ minimum: 1 })),
+  /**
+   * Set when this server re-established the room from returning seats after losing it (a
+   * restart): peers missing from `peers` may still come back, as `peer-joined` with `resumed`.
+   */
+  restored: Type.Optional(Type.Literal(true)),
   iceServers: Type.Array(IceServer),
 });
 export const PeerJoinedMessage = Type.Object({
   type: Type.Literal('peer-joined'),
   peerId: PeerId,
   name: Type.Optional(Type.String()),
+  /** A peer the room had before the server lost it, back with its seat: keep its connection. */
+  resumed: Type.Optional(Type.Literal(true)),
 });
 /** Answer to `peek`: the room exists and has a free seat; `peers` is how many are in it. */
 export const RoomMessage = Type.Object({

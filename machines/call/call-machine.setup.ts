@@ -10,21 +10,29 @@ import { MediaAccessError } from './media-access-error.ts';
 import { messageOf } from './message-of.ts';
 import { parsePeerSignal } from './parse-peer-signal.ts';
 import { peerMachine } from '../peer-machine.ts';
-import type { PeerOutput, PeerRole } from '../peer/types.ts';
+import type { PeerOutput, PeerRole, PeerSignalEvent } from '../peer/types.ts';
 import { planRejoin } from './plan-rejoin.ts';
-import { reconnectDelay } from './reconnect-policy.ts';
+import { defaultReconnectPolicy, defaultResumeGraceMs, fullJitter, reconnectDelay } from './reconnect-policy.ts';
+import { carriesDescription, indexToDrop } from '../../protocol/queue-rule.ts';
 import { sendLimitFor } from '../peer/send-limit.ts';
 import type { PeerParentEvent } from '../peer/types.ts';
 
 /** Signals held while the socket is down; the server holds at most 64 frames for us too. */
 export const outboxLimit = 64;
 
+/** The outbox with `signal` added, under the server's queue rule: candidates make way before descriptions. */
+function withHeld(outbox: readonly PeerSignalEvent[], signal: PeerSignalEvent): PeerSignalEvent[] {
+  const held = [...outbox, signal];
+  while (held.length > outboxLimit) held.splice(indexToDrop(held.map((item) => carriesDescription(item.data))), 1);
+  return held;
+}
+
 
 /** A call before anything happened; also what `ui.backToLobby` returns to. */
 export const initialCallContext: CallContext = {
   intent: null, roomId: null, selfId: null, capacity: null, resumeToken: null, iceServers: [],
   peers: [], localStream: null, micMuted: false, cameraOff: false, error: null, outbox: [], reconnectAttempt: 0,
-  peersLeft: 0, lastLeft: null, name: null, names: {},
+  peersLeft: 0, lastLeft: null, name: null, names: {}, resumeGraceMs: null, endedPeers: [],
 };
 
 /** Sends `event` to every peer machine still running (a finished one would only warn). */
@@ -157,6 +165,7 @@ export const callSetup = setup({
         selfId: joined.peerId,
         capacity: joined.capacity,
         resumeToken: joined.resume,
+        resumeGraceMs: joined.resumeGraceMs ?? null,
         iceServers: joined.iceServers,
         names: { ...context.names, ...joined.names },
       };
@@ -198,6 +207,7 @@ export const callSetup = setup({
       if (entry.ref.getSnapshot().status === 'active') enqueue.sendTo(entry.ref, { type: 'peer.close' });
       enqueue.assign({
         peers: context.peers.filter((peer) => peer !== entry),
+        endedPeers: context.endedPeers.filter((peerId) => peerId !== entry.peerId),
         error: context.error?.peerId === entry.peerId ? null : context.error,
         peersLeft: context.peersLeft + 1,
         lastLeft: entry.peerId,
@@ -206,7 +216,7 @@ export const callSetup = setup({
     /** Stops every peer machine (each closes its RTCPeerConnection) and forgets them. */
     stopPeers: enqueueActions(({ context, enqueue }) => {
       for (const peer of context.peers) enqueue.stopChild(peer.ref);
-      enqueue.assign({ peers: [] });
+      enqueue.assign({ peers: [], endedPeers: [] });
     }),
     /** After a resume: close machines of peers that left, answer those that came, send held signals. */
     rejoinRoom: enqueueActions(({ context, event, enqueue }) => {
@@ -222,6 +232,7 @@ export const callSetup = setup({
       enqueue.assign({
         outbox: [],
         reconnectAttempt: 0,
+        endedPeers: ({ context: current }) => current.endedPeers.filter((peerId) => plan.keep.includes(peerId)),
         // A peer's failure is no longer worth showing once that peer is gone.
         error: ({ context: current }) => (current.error?.peerId !== undefined && plan.close.includes(current.error.peerId) ? null : current.error),
         peers: ({ context: current, spawn }) => {
@@ -246,16 +257,17 @@ export const callSetup = setup({
       return { type: 'call.send', message: { type: 'signal', to: event.peerId, data: event.data } };
     }),
     holdSignal: assign({
-      outbox: ({ context, event }) => (event.type === 'peer.signal' ? [...context.outbox, event].slice(-outboxLimit) : context.outbox),
+      outbox: ({ context, event }) => (event.type === 'peer.signal' ? withHeld(context.outbox, event) : context.outbox),
     }),
     countAttempt: assign({ reconnectAttempt: ({ context }) => context.reconnectAttempt + 1 }),
     /** A peer machine finished: a failed handshake is said on the page, the call goes on. */
-    notePeerDone: assign({
-      error: ({ context, event }) => {
-        const output = (event as { output?: PeerOutput }).output;
-        if (!output?.error || !context.peers.some((peer) => peer.peerId === output.peerId)) return context.error;
-        return { code: output.error.code, message: output.error.message, peerId: output.peerId };
-      },
+    notePeerDone: assign(({ context, event }) => {
+      const output = (event as { output?: PeerOutput }).output;
+      if (!output?.error || !context.peers.some((peer) => peer.peerId === output.peerId)) return {};
+      return {
+        error: { code: output.error.code, message: output.error.message, peerId: output.peerId },
+        endedPeers: [...context.endedPeers.filter((peerId) => peerId !== output.peerId), output.peerId],
+      };
     }),
   },
   guards: {
@@ -271,12 +283,21 @@ export const callSetup = setup({
     isSignal: ({ event }) => messageOf(event, 'signal') !== null,
     /** Another connection resumed our seat (close code 4000): coming back would take it again. */
     wasReplaced: ({ event }) => event.type === 'socket.closed' && event.code === closeCodes.replaced,
-    isOutOfAttempts: ({ context }) => reconnectDelay(context.reconnectAttempt) === null,
+    /** The backoff is past the budget the server's grace period allows (call/reconnect-policy.ts). */
+    isOutOfAttempts: ({ context }) => reconnectDelay(context.reconnectAttempt, context.resumeGraceMs ?? defaultResumeGraceMs) === null,
+    /** Some peer's handshake is still going (not ended): its media may still flow without the server. */
+    hasLivePeer: ({ context }) => context.peers.some((peer) => !context.endedPeers.includes(peer.peerId)),
   },
   delays: {
     /** From opening a socket to `joined`; the server answers in milliseconds when it is up. */
     joinTimeout: 10_000,
-    /** Backoff before the next reconnection attempt (machines/call/reconnect-policy.ts). */
-    reconnectDelay: ({ context }) => reconnectDelay(context.reconnectAttempt) ?? 0,
+    /**
+     * Backoff before the next reconnection attempt, with full jitter; past the budget, the slow
+     * ceiling (machines/call/reconnect-policy.ts).
+     */
+    reconnectDelay: ({ context }) => {
+      const ceiling = reconnectDelay(context.reconnectAttempt, context.resumeGraceMs ?? defaultResumeGraceMs);
+      return fullJitter(ceiling ?? defaultReconnectPolicy.slowDelay, Math.random());
+    },
   },
 });

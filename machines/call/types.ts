@@ -51,6 +51,10 @@ export interface CallContext {
   outbox: PeerSignalEvent[];
   /** Reconnection attempts since the socket was lost. */
   reconnectAttempt: number;
+  /** How long the server holds our seat after a loss (`joined.resumeGraceMs`); `null` until it said. */
+  resumeGraceMs: number | null;
+  /** Peers whose handshake machine has ended (`failed`): what is left of the call is the others. */
+  endedPeers: string[];
   /** How many peers left this call, so the page can say so while it waits for someone new. */
   peersLeft: number;
   /** The peer who left last, so the page can name them ("Bo left the call"). */
@@ -96,8 +100,11 @@ export type CallUiEvent =
   /** From a media failure, `ended` or `failed`: back to the lobby. */
   | { type: 'ui.backToLobby' };
 
+/** The browser is back online (`window`'s `online` event): no need to wait out the backoff. */
+export type NetworkEvent = { type: 'network.online' };
+
 /** A spawned peer machine finished (`failed` or `closed`). */
 export type PeerDoneEvent = { type: `xstate.done.actor.peer:${string}`; output: PeerOutput };
 
 /** Every event the call machine accepts. */
-export type CallEvent = CallUiEvent | SocketEvent | PeerSignalEvent | PeerDoneEvent;
+export type CallEvent = CallUiEvent | NetworkEvent | SocketEvent | PeerSignalEvent | PeerDoneEvent;

@@ -28,11 +28,14 @@ export interface OpenOptions {
   enter?: boolean;
   /** The window size. Default 1280 × 800. */
   viewport?: { width: number; height: number };
+  /** Runs in the page before its own scripts, e.g. to watch a browser API. */
+  init?: () => void;
 }
 
 /** Opens the page for a new person and records what the page complains about. */
 export async function openPerson(browser: Browser, origin: string, options: OpenOptions = {}): Promise<Person> {
   const context = await newPerson(browser, { origin, media: options.media ?? true, viewport: options.viewport });
+  if (options.init) await context.addInitScript(options.init);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
@@ -121,4 +124,25 @@ export async function shownError(page: Page): Promise<{ code: string | null; tex
   const alert = page.getByTestId('error');
   await alert.waitFor();
   return { code: await alert.getAttribute('data-code'), text: (await alert.innerText()).trim() };
+}
+
+/**
+ * Starts recording every word any `handshake-state` shows from now on, so a test can tell
+ * whether a connection ever left `connected` (say, while the server was away).
+ */
+export async function recordHandshakeWords(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen = new Set<string>();
+    const read = () => {
+      for (const element of document.querySelectorAll('[data-testid="handshake-state"]')) seen.add(element.textContent ?? '');
+    };
+    read();
+    new MutationObserver(read).observe(document.body, { subtree: true, childList: true, characterData: true });
+    (window as unknown as { handshakeWords: Set<string> }).handshakeWords = seen;
+  });
+}
+
+/** Every handshake word shown since `recordHandshakeWords`, sorted. */
+export async function recordedHandshakeWords(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...(window as unknown as { handshakeWords: Set<string> }).handshakeWords].sort());
 }

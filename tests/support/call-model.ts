@@ -14,6 +14,7 @@ import { createFakeSignaling } from './fakes/fake-signaling-socket.ts';
 import { joined, roomId } from './fakes/start-call.ts';
 import { candidate } from './fakes/start-peer.ts';
 import { TimerClock } from './timer-clock.ts';
+import { defaultResumeGraceMs, reconnectDelay } from '../../machines/call/reconnect-policy.ts';
 
 /**
  * Paths through `callMachine` for model-based tests, generated with `xstate/graph`, and a
@@ -34,6 +35,7 @@ export type CallMove =
   | { kind: 'welcome' } // the socket opened and the server greeted
   | { kind: 'drop'; code: number } // the socket closed (1006: lost; 4000: our seat was taken)
   | { kind: 'timeout' } // the state's delay ran out
+  | { kind: 'online' } // the browser is back online
   | { kind: 'joined'; peers: number } // the room, with that many peers already in it
   | { kind: 'resumed'; turnover: boolean } // our seat again; with turnover the oldest peer left and one came meanwhile
   | { kind: 'rejoined-as-new' } // the seat was gone: joined again as a newcomer
@@ -74,6 +76,7 @@ export function moveLabel(move: CallMove): string {
     case 'media-failed': return `media(${move.code})`;
     case 'drop': return `socket.closed(${move.code})`;
     case 'timeout': return 'timeout';
+    case 'online': return 'network.online';
     case 'joined': return `socket.message(joined ${move.peers} peers)`;
     case 'resumed': return `socket.message(resumed${move.turnover ? ', oldest peer replaced' : ''})`;
     case 'refused': return `socket.message(${move.code})`;
@@ -115,6 +118,7 @@ function graphEvent(snapshot: CallSnapshot, move: CallMove, stream: MediaStream,
     case 'media-ready': return { type: `xstate.done.actor.${media}`, output: stream } as unknown as CallEvent;
     case 'media-failed': return { type: `xstate.error.actor.${media}`, error: new MediaAccessError(move.code, 'No.') } as unknown as CallEvent;
     case 'drop': return { type: 'socket.closed', code: move.code };
+    case 'online': return { type: 'network.online' };
     case 'timeout': {
       const delayed = value.checking ? 'joinTimeout.call.checking' : value.joining ? 'joinTimeout.call.joining' : value.rejoining === 'waiting' ? 'reconnectDelay.call.rejoining.waiting' : `joinTimeout.call.rejoining.${value.rejoining}`;
       return { type: `xstate.after.${delayed}` } as unknown as CallEvent;
@@ -132,9 +136,13 @@ function graphEvent(snapshot: CallSnapshot, move: CallMove, stream: MediaStream,
  * whether signals are held for later. Whether it holds a camera is left out: the replay checks it.
  */
 export function callKey(snapshot: CallSnapshot, words: readonly string[]): string {
-  const { error, peers, reconnectAttempt, outbox, intent } = snapshot.context;
-  // After a failed attempt only more attempts can fail (see `callMoves`): who is in the call no longer matters.
-  if (reconnectAttempt > 0 && snapshot.matches('rejoining')) return `${JSON.stringify(snapshot.value)} attempt:${reconnectAttempt}`;
+  const { error, peers, reconnectAttempt, outbox, intent, resumeGraceMs, endedPeers } = snapshot.context;
+  // After a failed attempt only more attempts can fail (see `callMoves`): who is in the call no longer
+  // matters, only whether a peer is left; past the budget every attempt is alike.
+  if (reconnectAttempt > 0 && snapshot.matches('rejoining')) {
+    const attempt = reconnectDelay(reconnectAttempt, resumeGraceMs ?? defaultResumeGraceMs) === null ? 'slow' : reconnectAttempt;
+    return `${JSON.stringify(snapshot.value)} attempt:${attempt} live:${peers.some((peer) => !endedPeers.includes(peer.peerId))}`;
+  }
   const about = error?.peerId === undefined ? '' : `@${peers.findIndex((peer) => peer.peerId === error.peerId)}`;
   const handshakes = peers.map((peer, rank) => `${peer.ref.getSnapshot().context.role}:${words[rank]}`);
   // Whether the person opened a link matters while media is asked for: it leads to the pre-join screen.
@@ -216,7 +224,7 @@ function callMoves(snapshot: CallSnapshot, words: readonly string[]): CallMove[]
     ...live.map((rank) => ({ kind: 'peer-failed', rank }) as const),
     hangUp,
   ];
-  if (is({ rejoining: 'waiting' })) return [timeout, ...meanwhile];
+  if (is({ rejoining: 'waiting' })) return [timeout, { kind: 'online' }, ...meanwhile];
   if (is({ rejoining: 'connecting' })) return [{ kind: 'welcome' }, lost, timeout, ...meanwhile];
   const answers: CallMove[] = [{ kind: 'resumed', turnover: false }, ...(peers.length > 0 ? [{ kind: 'resumed', turnover: true } as const] : [])];
   return [...answers, { kind: 'rejoined-as-new' }, { kind: 'refused', code: 'room-not-found' }, lost, timeout, ...meanwhile];
@@ -249,7 +257,7 @@ export function callPaths(kind: CallPath['kind']): CallPath[] {
     current = { snapshot, words: wordsAfter(snapshot, event) };
     const key = callKey(snapshot, current.words);
     const move = (event as ModelEvent | undefined)?.move;
-    if (simple) return key.replace(/ attempt:\d+/, '');
+    if (simple) return key.replace(/ attempt:(\d+|slow)/, '');
     return `${key} after ${move ? moveLabel(move) : 'start'} from ${JSON.stringify(previous?.value ?? null)}`;
   };
   const events = (snapshot: CallSnapshot): ModelEvent[] => {
@@ -363,6 +371,7 @@ export class CallReplay {
         return;
       }
       case 'welcome': return this.signaling.last.open();
+      case 'online': return void this.actor.send({ type: 'network.online' });
       case 'new-device': return void this.actor.send({ type: 'ui.useTrack', track: this.media.device() as unknown as MediaStreamTrack });
       case 'drop': return this.signaling.last.drop(move.code);
       case 'timeout': return this.clock.fireNext();

@@ -253,6 +253,11 @@ export class CallPage {
     this.call.send({ type: 'ui.toggleCamera' });
   }
 
+  /** The browser is back online: reconnect at once rather than after the backoff. */
+  online(): void {
+    this.call.send({ type: 'network.online' });
+  }
+
   /** After media was blocked: join anyway, only receiving. */
   receiveOnly(): void {
     this.call.send({ type: 'ui.receiveOnly' });
