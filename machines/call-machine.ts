@@ -6,7 +6,10 @@
  * actors; `createActor(it).start()`, read snapshots, send `ui.*` events.
  *
  * States (`snapshot.value`; test with `snapshot.matches('inCall')`, `matches({ media: 'blocked' })`):
- * - `lobby`        nothing yet; accepts `ui.create` / `ui.join`
+ * - `lobby`        nothing yet; accepts `ui.create` / `ui.join` / `ui.open`
+ * - `checking`     `ui.open` (a room's link): socket open (`checking.connecting`), `peek` sent
+ *                  (`checking.asking`); a full or unknown room fails here, before the camera
+ * - `prejoin`      after `ui.open` and media: the person sees themselves; `ui.joinCall` enters
  * - `media`        asking for camera and microphone: `media.cameraAndMic`, then on a missing
  *                  device `media.micOnly`, then `media.cameraOnly`; `media.blocked` when none
  *                  worked (`error.code` `media-denied` / `media-unavailable`): `ui.receiveOnly`
@@ -15,19 +18,23 @@
  *                  (`joining.requesting`) until `joined`
  * - `inCall`       in the room; `peers` may be empty (the link stays valid, someone can join)
  * - `rejoining`    the socket was lost: calls with peers keep running while it reconnects
- *                  with backoff and resumes the seat (`rejoining.waiting` / `.connecting` /
- *                  `.requesting`); gives up with `signaling-lost`
+ *                  with backoff and full jitter and resumes the seat (`rejoining.waiting` /
+ *                  `.connecting` / `.requesting`); `network.online` skips the wait. Past the
+ *                  budget `joined.resumeGraceMs` allows it keeps trying more slowly while any
+ *                  peer's handshake is left, and gives up with `signaling-lost` only without one
  * - `ended`        after `ui.hangUp`; tracks stopped, connections closed, `leave` sent
  * - `failed`       `error.code`: `room-full`, `room-not-found`, `signaling-lost`, or another
  *                  protocol code; everything stopped as in `ended`
  * From `ended` / `failed`: `ui.create` / `ui.join` start again, `ui.backToLobby` → `lobby`.
  *
- * Events from the page: `ui.create {capacity?}`, `ui.join {roomId}`, `ui.hangUp` (any state;
+ * Events from the page: `ui.create {capacity?, name?}`, `ui.join {roomId, name?}` (enters at once),
+ * `ui.open {roomId, name?}` (checks, then pre-join), `ui.joinCall {name?}`, `ui.useTrack {track}`
+ * (a picked device replaces its kind, any state), `ui.hangUp` (any state;
  * send it on `pagehide` too), `ui.toggleMic` / `ui.toggleCamera` (any state, even before
  * media), `ui.receiveOnly`, `ui.backToLobby`.
  *
  * Context (CallContext in call/types.ts): `roomId`, `selfId`, `capacity`, `localStream`,
- * `micMuted`, `cameraOff`, `error` (`{ code, message?, peerId? }` or `null`; a peer whose
+ * `micMuted`, `cameraOff`, `name`, `names` (display names by peer id), `lastLeft`, `error` (`{ code, message?, peerId? }` or `null`; a peer whose
  * handshake failed sets `ice-failed` with its `peerId` while the call goes on), and `peers`:
  * `{ peerId, ref }[]`, oldest first, where `ref` is that peer's machine —
  * `handshakeStateOf(ref.getSnapshot())` (machines/peer/handshake-state.ts) is its `handshake-state`
@@ -39,6 +46,7 @@
  * `joinTimeout` / `reconnectDelay`, and the actions `stopLocalMedia` / `applyTrackSwitches`;
  * how each named step is done is in call/call-machine.setup.ts.
  */
+import { and, not } from 'xstate';
 import { callSetup, initialCallContext, signalingLost } from './call/call-machine.setup.ts';
 import type { MediaRequest } from './call/types.ts';
 
@@ -50,7 +58,10 @@ function mediaAttempt(request: MediaRequest, next: 'micOnly' | 'cameraOnly' | 'b
     invoke: {
       src: 'acquireMedia' as const,
       input: request,
-      onDone: { target: '#call.joining', actions: ['storeLocalStream', 'applyTrackSwitches'] as const },
+      onDone: [
+        { guard: 'wantsPreview' as const, target: '#call.prejoin', actions: ['storeLocalStream', 'applyTrackSwitches'] as const },
+        { target: '#call.joining', actions: ['storeLocalStream', 'applyTrackSwitches'] as const },
+      ],
       onError: [
         { guard: 'isDeviceMissing' as const, target: next, actions: 'storeMediaError' as const },
         { target: 'blocked', actions: 'storeMediaError' as const },
@@ -63,6 +74,7 @@ function mediaAttempt(request: MediaRequest, next: 'micOnly' | 'cameraOnly' | 'b
 const startAgain = {
   'ui.create': { target: '#call.media', actions: 'startOver' },
   'ui.join': { target: '#call.media', actions: 'startOver' },
+  'ui.open': { target: '#call.checking', actions: 'startOver' },
   'ui.backToLobby': { target: '#call.lobby', actions: 'resetToLobby' },
 } as const;
 
@@ -72,11 +84,37 @@ export const callMachine = callSetup.createMachine({
   context: initialCallContext,
   initial: 'lobby',
   on: {
-    'ui.toggleMic': { actions: ['toggleMic', 'applyTrackSwitches'] },
-    'ui.toggleCamera': { actions: ['toggleCamera', 'applyTrackSwitches'] },
+    'ui.toggleMic': { actions: ['toggleMic', 'applyTrackSwitches', 'shareStatus'] },
+    'ui.toggleCamera': { actions: ['toggleCamera', 'applyTrackSwitches', 'shareStatus'] },
+    'ui.useTrack': { actions: ['swapLocalTrack', 'replaceTrackInPeers'] },
   },
   states: {
-    lobby: { on: { 'ui.create': { target: 'media', actions: 'startOver' }, 'ui.join': { target: 'media', actions: 'startOver' } } },
+    lobby: {
+      on: {
+        'ui.create': { target: 'media', actions: 'startOver' },
+        'ui.join': { target: 'media', actions: 'startOver' },
+        'ui.open': { target: 'checking', actions: 'startOver' },
+      },
+    },
+    // Opening a link: is the room there and not full? Asked before the camera is.
+    checking: {
+      entry: 'openSocket',
+      exit: 'closeSocket',
+      initial: 'connecting',
+      after: { joinTimeout: { target: 'failed', actions: lose } },
+      on: { 'socket.closed': { target: 'failed', actions: lose }, 'ui.hangUp': 'ended' },
+      states: {
+        connecting: { on: { 'socket.message': { guard: 'isWelcome', target: 'asking', actions: 'sendPeek' } } },
+        asking: {
+          on: {
+            'socket.message': [
+              { guard: 'isRoomOpen', target: '#call.media' },
+              { guard: 'isServerError', target: '#call.failed', actions: 'failWithServerError' },
+            ],
+          },
+        },
+      },
+    },
     media: {
       initial: 'cameraAndMic',
       on: { 'ui.hangUp': 'ended' },
@@ -92,6 +130,14 @@ export const callMachine = callSetup.createMachine({
         },
       },
     },
+    // The camera is on and the room was there: the person sees themselves, picks devices and a name.
+    prejoin: {
+      on: {
+        'ui.joinCall': { target: 'joining', actions: 'storeName' },
+        'ui.hangUp': 'ended',
+        'ui.backToLobby': { target: 'lobby', actions: ['stopLocalMedia', 'forgetLocalMedia', 'resetToLobby'] },
+      },
+    },
     joining: {
       entry: 'openSocket',
       initial: 'connecting',
@@ -102,7 +148,7 @@ export const callMachine = callSetup.createMachine({
         requesting: {
           on: {
             'socket.message': [
-              { guard: 'isJoined', target: '#call.inCall', actions: ['storeRoom', 'spawnOfferers'] },
+              { guard: 'isJoined', target: '#call.inCall', actions: ['storeRoom', 'spawnOfferers', 'scaleSending'] },
               { guard: 'isServerError', target: '#call.failed', actions: 'failWithServerError' },
             ],
             // The server may be handling our request already: leaving frees the seat at once.
@@ -114,8 +160,8 @@ export const callMachine = callSetup.createMachine({
     inCall: {
       on: {
         'socket.message': [
-          { guard: 'isPeerJoined', actions: 'spawnAnswerer' },
-          { guard: 'isPeerLeft', actions: 'closePeer' },
+          { guard: 'isPeerJoined', actions: ['spawnAnswerer', 'scaleSending'] },
+          { guard: 'isPeerLeft', actions: ['closePeer', 'scaleSending'] },
           { guard: 'isSignal', actions: 'routeSignal' },
           // Anything else (pong; an error about a signal to a peer that just left) changes nothing.
         ],
@@ -139,8 +185,10 @@ export const callMachine = callSetup.createMachine({
       },
       states: {
         waiting: {
-          always: { guard: 'isOutOfAttempts', target: '#call.failed', actions: lose },
+          // Past the budget the call goes on, trying more slowly, while a peer is left.
+          always: { guard: and(['isOutOfAttempts', not('hasLivePeer')]), target: '#call.failed', actions: lose },
           after: { reconnectDelay: 'connecting' },
+          on: { 'network.online': 'connecting' },
         },
         connecting: {
           entry: 'openSocket',
@@ -151,7 +199,7 @@ export const callMachine = callSetup.createMachine({
           after: { joinTimeout: { target: 'waiting', actions: ['closeSocket', 'countAttempt'] } },
           on: {
             'socket.message': [
-              { guard: 'isJoined', target: '#call.inCall', actions: ['rejoinRoom', 'storeRoom'] },
+              { guard: 'isJoined', target: '#call.inCall', actions: ['rejoinRoom', 'storeRoom', 'scaleSending'] },
               { guard: 'isServerError', target: '#call.failed', actions: 'failWithServerError' },
             ],
             'ui.hangUp': { target: '#call.ended', actions: 'sendLeave' },

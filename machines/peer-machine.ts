@@ -8,14 +8,18 @@
  *   idle        an answerer waits for the remote offer (an offerer passes straight through)
  *   media       waits for local media to be decided (passes straight through when it is)
  *   active      a parallel state holding the RTCPeerConnection actor, with two regions:
- *     connection: offering | answering → connected ⇄ reconnecting   (the name shown)
+ *     connection: offering | answering → connected ⇄ reconnecting   (the name shown);
+ *                 reconnecting restarts ICE at once on `failed`, after `iceRestartDelay` on
+ *                 `disconnected`, and again every `iceRestartRetry`: never final
  *     negotiation: stable, makingOffer, awaitingAnswer, applyingAnswer, applyingOffer, makingAnswer
- *   failed      final; `context.error.code` is `ice-failed`
+ *     channel: waiting → open   (the data channel: our mic/camera switches, the peer's in
+ *                               `context.remoteStatus`; protocol/peer-messages.ts)
+ *   failed      final, only for a first connection that never came; `context.error.code` is `ice-failed`
  *   closed      final; the remote peer left or we hung up
  *
  * I/O: the `peerConnection` actor (contract in peer/peer-connection-contract.ts), the `sendSignal`
  * action (sends `peer.signal` to the parent call machine, which puts it on the socket) and the
- * delays `iceTimeout` and `reconnectTimeout`.
+ * delays `iceTimeout`, `iceRestartDelay` and `iceRestartRetry`.
  */
 import { and, assertEvent } from 'xstate';
 import { peerSetup } from './peer/peer-machine.setup.ts';
@@ -60,12 +64,17 @@ export const peerMachine = peerSetup.createMachine({
     offerWanted: false,
     remoteStream: null,
     error: null,
+    sendLimit: null,
+    localStatus: input.status ?? { micMuted: false, cameraOff: false },
+    remoteStatus: null,
   }),
   output: ({ context }) => ({ peerId: context.peerId, error: context.error }),
   initial: 'idle',
   on: {
     'peer.close': { target: '.closed' },
     'signal.candidate': { actions: 'queueCandidate' },
+    'media.sendLimit': { actions: 'storeSendLimit' },
+    'status.local': { actions: 'storeLocalStatus' },
   },
   states: {
     idle: {
@@ -92,7 +101,7 @@ export const peerMachine = peerSetup.createMachine({
       invoke: {
         id: 'pc',
         src: 'peerConnection',
-        input: ({ context }) => ({ iceServers: context.iceServers, polite: context.polite }),
+        input: ({ context }) => ({ iceServers: context.iceServers, polite: context.polite, sendLimit: context.sendLimit }),
       },
       on: {
         'signal.candidate': [
@@ -101,8 +110,11 @@ export const peerMachine = peerSetup.createMachine({
         ],
         'pc.candidate': { actions: { type: 'sendSignal', params: candidateSignal } },
         'pc.track': { actions: 'storeRemoteStream' },
+        'media.sendLimit': { actions: ['storeSendLimit', 'applySendLimit'] },
+        'media.replaceTrack': { actions: 'replaceTrack' },
+        'pc.message': { actions: 'receiveMessage' },
         'pc.error': [
-          { guard: 'isCandidateError' },
+          { guard: 'isHarmlessError' },
           { target: 'failed', actions: 'failWithPcError' },
         ],
       },
@@ -114,18 +126,38 @@ export const peerMachine = peerSetup.createMachine({
             answering: connecting,
             connected: {
               on: {
-                'pc.connectionState': { guard: { type: 'isConnectionState', params: { states: ['disconnected', 'failed'] } }, target: 'reconnecting' },
+                'pc.connectionState': [
+                  { guard: { type: 'isConnectionState', params: { states: ['failed'] } }, target: 'reconnecting.restarting' },
+                  { guard: { type: 'isConnectionState', params: { states: ['disconnected'] } }, target: 'reconnecting' },
+                ],
               },
             },
+            // A connection that worked is repaired, never given up: ICE restarts (from either side;
+            // perfect negotiation settles colliding offers) until it is back or the peer leaves.
             reconnecting: {
-              entry: 'restartIce',
-              after: { reconnectTimeout: { target: '#peer.failed', actions: { type: 'failWith', params: { message: 'The connection was lost and did not come back.' } } } },
+              initial: 'waiting',
               on: {
                 'pc.connectionState': [
                   { guard: { type: 'isConnectionState', params: { states: ['connected'] } }, target: 'connected' },
-                  { guard: { type: 'isConnectionState', params: { states: ['failed'] } }, actions: 'restartIce' },
+                  { guard: { type: 'isConnectionState', params: { states: ['failed'] } }, target: '.restarting', reenter: true },
                 ],
               },
+              states: {
+                // `disconnected` often heals by itself within a moment: wait before restarting.
+                waiting: { after: { iceRestartDelay: 'restarting' } },
+                restarting: { entry: 'restartIce', after: { iceRestartRetry: { target: 'restarting', reenter: true } } },
+              },
+            },
+          },
+        },
+        // The data channel: our switches go out when it opens and on every change.
+        channel: {
+          initial: 'waiting',
+          states: {
+            waiting: { on: { 'pc.channelOpen': 'open' } },
+            open: {
+              entry: 'sendStatus',
+              on: { 'status.local': { actions: ['storeLocalStatus', 'sendStatus'] } },
             },
           },
         },

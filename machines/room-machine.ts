@@ -2,11 +2,15 @@ import { assign, emit, enqueueActions, setup } from 'xstate';
 import { encode } from '../protocol/encode.ts';
 import { roomFrames as frames, signalFrame } from './room/frames.ts';
 import { closeCodes } from '../protocol/limits.ts';
+import { carriesDescription } from '../protocol/queue-rule.ts';
 import {
   memberByConnection,
   memberByPeerId,
   memberByToken,
+  emptyQueue,
+  namesOf,
   othersOf,
+  previousAfterResume,
   signalEnds as findSignalEnds,
   withQueued,
   type Member,
@@ -55,6 +59,9 @@ export const roomMachine = setup({
       event.type === 'client.join' &&
       event.resume !== undefined &&
       memberByToken(context.members, event.resume) !== undefined,
+    /** A seat from before the server lost the room, verified by the server, not taken again yet. */
+    isReturningSeat: ({ context, event }) =>
+      event.type === 'client.join' && event.returning !== undefined && memberByPeerId(context.members, event.returning) === undefined,
     isFromMember: ({ context, event }) => senderOf(context, event) !== undefined,
     isToConnectedPeer: ({ context, event }) => signalEnds(context, event)?.to.connection != null,
     isToHeldPeer: ({ context, event }) => signalEnds(context, event)?.to.connection === null,
@@ -72,13 +79,15 @@ export const roomMachine = setup({
         peers: [],
         capacity: context.capacity,
         token: creator.token,
-        resumed: false,
+        resumed: context.restored,
+        ...namesOf(context.members),
       };
     }),
     admitMember: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'client.join') return;
-      const member: Member = { peerId: event.peerId, token: event.token, connection: event.connection, queue: [], queuedBytes: 0 };
-      const announcement = encode({ type: 'peer-joined', peerId: member.peerId });
+      const named = event.name === undefined ? {} : { name: event.name };
+      const member: Member = { peerId: event.peerId, token: event.token, previousToken: null, connection: event.connection, ...emptyQueue(), ...named };
+      const announcement = encode({ type: 'peer-joined', peerId: member.peerId, ...named });
       for (const other of context.members) {
         if (other.connection !== null) enqueue.emit({ type: 'send', connection: other.connection, frame: announcement });
       }
@@ -92,6 +101,7 @@ export const roomMachine = setup({
         capacity: context.capacity,
         token: member.token,
         resumed: false,
+        ...namesOf([...context.members, member]),
       });
     }),
     resumeMember: enqueueActions(({ context, event, enqueue }) => {
@@ -102,7 +112,8 @@ export const roomMachine = setup({
         enqueue.emit({ type: 'member.left', connection: held.connection, peerId: held.peerId });
       }
       enqueue.cancel(graceTimerId(held.peerId));
-      const resumed: Member = { ...held, token: event.token, connection: event.connection, queue: [], queuedBytes: 0 };
+      const previousToken = previousAfterResume(held, event.resume);
+      const resumed: Member = { ...held, token: event.token, previousToken, connection: event.connection, ...emptyQueue() };
       enqueue.assign({ members: context.members.map((member) => (member === held ? resumed : member)) });
       enqueue.emit({
         type: 'member.joined',
@@ -113,8 +124,37 @@ export const roomMachine = setup({
         capacity: context.capacity,
         token: event.token,
         resumed: true,
+        ...namesOf(context.members),
       });
       for (const frame of held.queue) enqueue.emit({ type: 'send', connection: event.connection, frame });
+    }),
+    /** A seat the room had before the server lost it comes back: the others keep their connection to it. */
+    returnMember: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'client.join' || event.returning === undefined) return;
+      const member: Member = {
+        peerId: event.returning,
+        token: event.token,
+        previousToken: event.resume ?? null,
+        connection: event.connection,
+        ...emptyQueue(),
+        ...(event.name === undefined ? {} : { name: event.name }),
+      };
+      const announcement = encode({ type: 'peer-joined', peerId: member.peerId, ...(member.name === undefined ? {} : { name: member.name }), resumed: true });
+      for (const other of context.members) {
+        if (other.connection !== null) enqueue.emit({ type: 'send', connection: other.connection, frame: announcement });
+      }
+      enqueue.assign({ members: [...context.members, member] });
+      enqueue.emit({
+        type: 'member.joined',
+        connection: event.connection,
+        roomId: context.roomId,
+        peerId: member.peerId,
+        peers: othersOf(context.members, member),
+        capacity: context.capacity,
+        token: member.token,
+        resumed: true,
+        ...namesOf([...context.members, member]),
+      });
     }),
     refuseRoomFull: emit(({ event }) => ({
       type: 'send' as const,
@@ -130,7 +170,8 @@ export const roomMachine = setup({
       const { from, to } = signalEnds(context, event)!;
       const data = (event as Extract<RoomEvent, { type: 'client.signal' }>).data;
       const frame = signalFrame(from.peerId, data);
-      return { members: context.members.map((member) => (member === to ? withQueued(member, frame) : member)) };
+      const queued = withQueued(to, frame, carriesDescription(data));
+      return { members: context.members.map((member) => (member === to ? queued : member)) };
     }),
     refusePeerNotFound: emit(({ event }) => ({
       type: 'send' as const,
@@ -175,7 +216,17 @@ export const roomMachine = setup({
   context: ({ input }) => ({
     roomId: input.roomId,
     capacity: input.capacity,
-    members: [{ ...input.creator, queue: [], queuedBytes: 0 }],
+    members: [
+      {
+        peerId: input.creator.peerId,
+        token: input.creator.token,
+        previousToken: input.creator.previousToken ?? null,
+        connection: input.creator.connection,
+        ...emptyQueue(),
+        ...(input.creator.name === undefined ? {} : { name: input.creator.name }),
+      },
+    ],
+    restored: input.restored ?? false,
   }),
   entry: 'admitCreator',
   initial: 'open',
@@ -197,7 +248,11 @@ export const roomMachine = setup({
         { guard: 'isAtCapacity', target: 'full' },
       ],
       on: {
-        'client.join': [{ guard: 'holdsResumeToken', actions: 'resumeMember' }, { actions: 'admitMember' }],
+        'client.join': [
+          { guard: 'holdsResumeToken', actions: 'resumeMember' },
+          { guard: 'isReturningSeat', actions: 'returnMember' },
+          { actions: 'admitMember' },
+        ],
       },
     },
     full: {

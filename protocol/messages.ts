@@ -10,23 +10,34 @@ import { protocolErrorCodes } from './error-codes.ts';
 
 const PeerId = Type.String({ minLength: 1 });
 
+/**
+ * A display name as sent by a client: a string, checked further by `displayNameError()`
+ * (protocol/display-name.ts), since "1..64 characters after trimming, no control characters"
+ * is more than a JSON Schema says clearly.
+ */
+const DisplayName = Type.String();
+
 /** Opaque signal payload: an object (never an array or null), relayed as-is. */
 export const SignalData = Type.Record(Type.String(), Type.Unknown());
 
 export const CreateMessage = Type.Object({
   type: Type.Literal('create'),
   capacity: Type.Optional(Type.Integer()),
+  name: Type.Optional(DisplayName),
 });
 export const JoinMessage = Type.Object({
   type: Type.Literal('join'),
   roomId: Type.String(),
   resume: Type.Optional(Type.String()),
+  name: Type.Optional(DisplayName),
 });
 export const SignalMessage = Type.Object({
   type: Type.Literal('signal'),
   to: Type.String(),
   data: SignalData,
 });
+/** Asks whether room `roomId` can be joined, without joining it (before a page takes the camera). */
+export const PeekMessage = Type.Object({ type: Type.Literal('peek'), roomId: Type.String() });
 export const LeaveMessage = Type.Object({ type: Type.Literal('leave') });
 export const PingMessage = Type.Object({ type: Type.Literal('ping') });
 
@@ -34,6 +45,7 @@ export const PingMessage = Type.Object({ type: Type.Literal('ping') });
 export const clientMessageSchemas = {
   create: CreateMessage,
   join: JoinMessage,
+  peek: PeekMessage,
   signal: SignalMessage,
   leave: LeaveMessage,
   ping: PingMessage,
@@ -62,9 +74,31 @@ export const JoinedMessage = Type.Object({
   peers: Type.Array(PeerId),
   capacity: Type.Integer({ minimum: 2 }),
   resume: Type.String({ minLength: 22 }),
+  /** Display names of the members who gave one (this member's own too), by peer id. */
+  names: Type.Optional(Type.Record(Type.String(), Type.String())),
+  /** How long this server holds a lost seat, in ms: the page's reconnection budget. */
+  resumeGraceMs: Type.Optional(Type.Integer({ minimum: 1 })),
+  /**
+   * Set when this server re-established the room from returning seats after losing it (a
+   * restart): peers missing from `peers` may still come back, as `peer-joined` with `resumed`.
+   */
+  restored: Type.Optional(Type.Literal(true)),
   iceServers: Type.Array(IceServer),
 });
-export const PeerJoinedMessage = Type.Object({ type: Type.Literal('peer-joined'), peerId: PeerId });
+export const PeerJoinedMessage = Type.Object({
+  type: Type.Literal('peer-joined'),
+  peerId: PeerId,
+  name: Type.Optional(Type.String()),
+  /** A peer the room had before the server lost it, back with its seat: keep its connection. */
+  resumed: Type.Optional(Type.Literal(true)),
+});
+/** Answer to `peek`: the room exists and has a free seat; `peers` is how many are in it. */
+export const RoomMessage = Type.Object({
+  type: Type.Literal('room'),
+  roomId: Type.String(),
+  capacity: Type.Integer({ minimum: 2 }),
+  peers: Type.Integer({ minimum: 1 }),
+});
 export const PeerLeftMessage = Type.Object({ type: Type.Literal('peer-left'), peerId: PeerId });
 export const RelayedSignalMessage = Type.Object({
   type: Type.Literal('signal'),
@@ -86,6 +120,7 @@ export const serverMessageSchemas = {
   joined: JoinedMessage,
   'peer-joined': PeerJoinedMessage,
   'peer-left': PeerLeftMessage,
+  room: RoomMessage,
   signal: RelayedSignalMessage,
   left: LeftMessage,
   pong: PongMessage,
@@ -95,5 +130,6 @@ export const serverMessageSchemas = {
 export type ServerMessageType = keyof typeof serverMessageSchemas;
 export type ServerMessage = Static<(typeof serverMessageSchemas)[ServerMessageType]>;
 export type JoinedMessage = Static<typeof JoinedMessage>;
+export type PeerJoinedMessage = Static<typeof PeerJoinedMessage>;
 export type RelayedSignalMessage = Static<typeof RelayedSignalMessage>;
 export type ErrorMessage = Static<typeof ErrorMessage>;

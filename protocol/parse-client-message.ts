@@ -1,6 +1,7 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { clientMessageSchemas, type ClientMessage, type ClientMessageType } from './messages.ts';
 import { limits } from './limits.ts';
+import { displayName, maxNameLength } from './display-name.ts';
 
 /** Why a frame was refused, ready to be sent back as an `error` message. */
 export interface ProtocolError {
@@ -20,6 +21,7 @@ export interface ParserOptions {
 const checkers: Record<ClientMessageType, { Check(value: unknown): boolean }> = {
   create: TypeCompiler.Compile(clientMessageSchemas.create),
   join: TypeCompiler.Compile(clientMessageSchemas.join),
+  peek: TypeCompiler.Compile(clientMessageSchemas.peek),
   signal: TypeCompiler.Compile(clientMessageSchemas.signal),
   leave: TypeCompiler.Compile(clientMessageSchemas.leave),
   ping: TypeCompiler.Compile(clientMessageSchemas.ping),
@@ -73,24 +75,34 @@ export function createClientMessageParser(options: ParserOptions = {}): (text: s
   };
 }
 
+/** The `name` field as kept (trimmed), absent, or a refusal. */
+function pickName(raw: string | undefined, type: ClientMessageType): { name?: string } | ParseResult {
+  if (raw === undefined) return {};
+  const name = displayName(raw);
+  if (name === null) return badMessage(`"name" must be 1 to ${maxNameLength} characters, without control characters.`, type);
+  return { name };
+}
+
 /** Copies the known fields of a checked message and applies the rules a schema cannot hold. */
 function pick(type: ClientMessageType, value: ClientMessage, maxCapacity: number): ParseResult {
   switch (value.type) {
     case 'create': {
-      if (value.capacity === undefined) return { ok: true, message: { type: 'create' } };
+      const name = pickName(value.name, type);
+      if ('ok' in name) return name;
+      if (value.capacity === undefined) return { ok: true, message: { type: 'create', ...name } };
       if (value.capacity < 2 || value.capacity > maxCapacity) {
         return badMessage(`"capacity" must be an integer from 2 to ${maxCapacity}.`, type);
       }
-      return { ok: true, message: { type: 'create', capacity: value.capacity } };
+      return { ok: true, message: { type: 'create', capacity: value.capacity, ...name } };
     }
-    case 'join':
-      return {
-        ok: true,
-        message:
-          value.resume === undefined
-            ? { type: 'join', roomId: value.roomId }
-            : { type: 'join', roomId: value.roomId, resume: value.resume },
-      };
+    case 'join': {
+      const name = pickName(value.name, type);
+      if ('ok' in name) return name;
+      const resume = value.resume === undefined ? {} : { resume: value.resume };
+      return { ok: true, message: { type: 'join', roomId: value.roomId, ...resume, ...name } };
+    }
+    case 'peek':
+      return { ok: true, message: { type: 'peek', roomId: value.roomId } };
     case 'signal':
       if (!nestsWithin(value.data, limits.maxDataDepth)) {
         return badMessage(`"data" nests deeper than ${limits.maxDataDepth} levels.`, type);

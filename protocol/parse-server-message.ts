@@ -1,7 +1,7 @@
 import type { ServerMessage, ServerMessageType } from './messages.ts';
 
 const serverTypes: ReadonlySet<string> = new Set<ServerMessageType>([
-  'welcome', 'joined', 'peer-joined', 'peer-left', 'signal', 'left', 'pong', 'error',
+  'welcome', 'joined', 'peer-joined', 'peer-left', 'room', 'signal', 'left', 'pong', 'error',
 ]);
 
 /**

@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { resolveConfig, type ConfigOverrides, type ServerConfig } from './config.ts';
 import { configPlugin } from './plugins/config.ts';
 import { roomsPlugin } from './plugins/rooms.ts';
+import { seatsPlugin } from './seats/seats-plugin.ts';
 import { signalingPlugin } from './plugins/signaling.ts';
 import { heartbeatPlugin } from './plugins/heartbeat.ts';
 import { healthPlugin } from './plugins/health.ts';
@@ -57,6 +58,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(configPlugin, { config });
   await app.register(securityHeadersPlugin);
   await app.register(roomsPlugin);
+  await app.register(seatsPlugin);
   await app.register(edgeLimitsPlugin);
   await app.register(signalingPlugin);
   await app.register(roomInspectionPlugin);

@@ -45,6 +45,8 @@ export const environmentSchema = Type.Partial(Type.Object({
   TURN_SECRET: text('the `static-auth-secret` shared with coturn; browsers get credentials valid for `TURN_TTL_S`'),
   TURN_TTL_S: integer(60, 7 * 86_400, 'lifetime of minted TURN credentials, in seconds'),
   WEB_ROOT: text('the built page to serve'),
+  SECRET: text('signs resume tokens so seats outlive a restart; give every instance of a deployment the same one (16+ characters)'),
+  DATA_DIR: text('without `SECRET`, a seat key is generated here once and reused by every restart (see [docs/seats.md](docs/seats.md))'),
   INSPECT_ROOMS: text('development aid: log every room transition and stream room actors at `/inspect` (see [Inspecting a call](#inspecting-a-call))', { pattern: flag }),
 }));
 

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { defaultConfig, integerVariables, type ServerConfig } from './config.ts';
+import { defaultConfig, defaultDataDir, integerVariables, type ServerConfig } from './config.ts';
 import { environmentSchema, type EnvironmentName } from './config-schema.ts';
 
 /** How README shows a variable's default; `undefined` when it has none. */
@@ -28,6 +28,8 @@ function defaultText(name: EnvironmentName, config: ServerConfig, root: string):
       return config.turnSecret;
     case 'WEB_ROOT':
       return relative(root, config.webRoot);
+    case 'DATA_DIR':
+      return defaultDataDir;
     case 'INSPECT_ROOMS':
       return config.inspectRooms ? '1' : '0';
     default:

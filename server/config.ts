@@ -70,6 +70,13 @@ export interface ServerConfig {
   inspectRooms: boolean;
   /** How long shutdown waits for sockets to finish their close handshake before cutting them. */
   shutdownTimeoutMs: number;
+  /** Signs resume tokens, shared by every instance of a deployment (server/seats/seat-key.ts). */
+  secret: string | undefined;
+  /**
+   * Where a generated seat key is kept when `secret` is unset, so seats outlive a restart;
+   * `loadConfig` defaults it to `.parley`. Unset (tests), the key lives in the process only.
+   */
+  dataDir: string | undefined;
 }
 
 /**
@@ -84,7 +91,8 @@ function packageRoot(): string {
 
 /**
  * Defaults from PROTOCOL.md where it names them. The ping interval and grace period suit
- * mobile networks that drop for a few seconds; TTL 1 day follows the TURN REST API draft.
+ * mobile networks that drop for a few seconds. TURN credentials last an hour: long enough for a
+ * call to connect, short enough that a leaked one is soon useless; a resume brings fresh ones.
  */
 export const defaultConfig: ServerConfig = {
   port: 8080,
@@ -121,11 +129,16 @@ export const defaultConfig: ServerConfig = {
   stunUrls: [],
   turnUrls: [],
   turnSecret: undefined,
-  turnTtlS: 86_400,
+  turnTtlS: 3_600,
   webRoot: join(packageRoot(), 'dist', 'web'),
   shutdownTimeoutMs: 2_000,
   inspectRooms: false,
+  secret: undefined,
+  dataDir: undefined,
 };
+
+/** Where `npm start` keeps its seat key unless DATA_DIR says otherwise (git-ignored). */
+export const defaultDataDir = '.parley';
 
 /** Options accepted by `buildApp`: any subset of the config, rate limits field by field. */
 export type ConfigOverrides = Partial<Omit<ServerConfig, 'rateLimit'>> & { rateLimit?: Partial<RateLimitConfig> };
@@ -190,6 +203,7 @@ export function resolveConfig(overrides: ConfigOverrides = {}): ServerConfig {
   }
   integer('shutdownTimeoutMs', config.shutdownTimeoutMs, 0, maxDelayMs);
   if (config.rateLimit.byteBurst < config.maxPayload) problems.push('RATE_LIMIT_BYTES burst must be at least MAX_PAYLOAD, or no largest frame could pass');
+  if (config.secret !== undefined && config.secret.length < 16) problems.push('SECRET must be at least 16 characters');
   if (config.turnUrls.length > 0 && !config.turnSecret) problems.push('TURN_URLS needs TURN_SECRET to mint credentials');
   if (config.turnSecret && config.turnUrls.length === 0) problems.push('TURN_SECRET is set but TURN_URLS is empty');
   for (const url of config.stunUrls) if (!/^stuns?:/.test(url)) problems.push(`STUN_URLS: a URL must start with stun: or stuns:, got ${url}`);
@@ -274,6 +288,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     inspectRooms: given.INSPECT_ROOMS === undefined ? undefined : ['1', 'true'].includes(given.INSPECT_ROOMS),
     trustProxy: given.TRUST_PROXY === undefined ? undefined : trustProxyOf(given.TRUST_PROXY),
     allowedOrigins: given.ALLOWED_ORIGINS === undefined ? undefined : list(given.ALLOWED_ORIGINS),
+    secret: given.SECRET,
+    dataDir: given.DATA_DIR ?? defaultDataDir,
   });
 }
 

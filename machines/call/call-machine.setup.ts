@@ -10,20 +10,35 @@ import { MediaAccessError } from './media-access-error.ts';
 import { messageOf } from './message-of.ts';
 import { parsePeerSignal } from './parse-peer-signal.ts';
 import { peerMachine } from '../peer-machine.ts';
-import type { PeerOutput, PeerRole } from '../peer/types.ts';
+import type { PeerOutput, PeerRole, PeerSignalEvent } from '../peer/types.ts';
 import { planRejoin } from './plan-rejoin.ts';
-import { reconnectDelay } from './reconnect-policy.ts';
+import { defaultReconnectPolicy, defaultResumeGraceMs, fullJitter, reconnectDelay } from './reconnect-policy.ts';
+import { carriesDescription, indexToDrop } from '../../protocol/queue-rule.ts';
+import { sendLimitFor } from '../peer/send-limit.ts';
+import type { PeerParentEvent } from '../peer/types.ts';
 
 /** Signals held while the socket is down; the server holds at most 64 frames for us too. */
 export const outboxLimit = 64;
+
+/** The outbox with `signal` added, under the server's queue rule: candidates make way before descriptions. */
+function withHeld(outbox: readonly PeerSignalEvent[], signal: PeerSignalEvent): PeerSignalEvent[] {
+  const held = [...outbox, signal];
+  while (held.length > outboxLimit) held.splice(indexToDrop(held.map((item) => carriesDescription(item.data))), 1);
+  return held;
+}
 
 
 /** A call before anything happened; also what `ui.backToLobby` returns to. */
 export const initialCallContext: CallContext = {
   intent: null, roomId: null, selfId: null, capacity: null, resumeToken: null, iceServers: [],
   peers: [], localStream: null, micMuted: false, cameraOff: false, error: null, outbox: [], reconnectAttempt: 0,
-  peersLeft: 0,
+  peersLeft: 0, lastLeft: null, name: null, names: {}, resumeGraceMs: null, endedPeers: [],
 };
+
+/** Sends `event` to every peer machine still running (a finished one would only warn). */
+function tellPeers(context: CallContext, enqueue: { sendTo: (ref: PeerEntry['ref'], event: PeerParentEvent) => void }, event: PeerParentEvent): void {
+  for (const peer of context.peers) if (peer.ref.getSnapshot().status === 'active') enqueue.sendTo(peer.ref, event);
+}
 
 /** The failure for a signaling connection that is gone for good. */
 export const signalingLost: CallFailure = { code: 'signaling-lost', message: 'The connection to the server was lost.' };
@@ -35,7 +50,13 @@ function spawnPeer(spawn: Spawn, context: CallContext, peer: { peerId: string; r
   const ref = spawn('peerMachine', {
     // Our own id is part of the child's id: after rejoining as a new peer the ids never clash.
     id: `peer:${peer.selfId}:${peer.peerId}`,
-    input: { peerId: peer.peerId, role: peer.role, iceServers: peer.iceServers, localMedia: { stream: context.localStream } },
+    input: {
+      peerId: peer.peerId,
+      role: peer.role,
+      iceServers: peer.iceServers,
+      localMedia: { stream: context.localStream },
+      status: { micMuted: context.micMuted, cameraOff: context.cameraOff },
+    },
   });
   return { peerId: peer.peerId, ref: ref as PeerEntry['ref'] };
 }
@@ -65,9 +86,48 @@ export const callSetup = setup({
       ...initialCallContext,
       micMuted: context.micMuted,
       cameraOff: context.cameraOff,
-      intent: event.type === 'ui.join' ? { kind: 'join' as const, roomId: event.roomId } : { kind: 'create' as const, capacity: event.type === 'ui.create' ? event.capacity : undefined },
+      name: ('name' in event ? event.name : undefined) ?? context.name,
+      intent:
+        event.type === 'ui.join' || event.type === 'ui.open'
+          ? { kind: 'join' as const, roomId: event.roomId, ...(event.type === 'ui.open' ? { preview: true } : {}) }
+          : { kind: 'create' as const, capacity: event.type === 'ui.create' ? event.capacity : undefined },
     })),
-    resetToLobby: assign(({ context }) => ({ ...initialCallContext, micMuted: context.micMuted, cameraOff: context.cameraOff })),
+    resetToLobby: assign(({ context }) => ({ ...initialCallContext, micMuted: context.micMuted, cameraOff: context.cameraOff, name: context.name })),
+    /** The name typed on the pre-join screen, if any, replaces the one from the lobby. */
+    storeName: assign({ name: ({ context, event }) => (event.type === 'ui.joinCall' && event.name !== undefined ? event.name : context.name) }),
+    /** Tells every peer our switches, after a toggle (each shows them on our tile). */
+    shareStatus: enqueueActions(({ context, enqueue }) => {
+      tellPeers(context, enqueue, { type: 'status.local', status: { micMuted: context.micMuted, cameraOff: context.cameraOff } });
+    }),
+    /** The call grew or shrank: every video sender sends a copy sized for this many people. */
+    scaleSending: enqueueActions(({ context, enqueue }) => {
+      tellPeers(context, enqueue, { type: 'media.sendLimit', limit: sendLimitFor(context.peers.length) });
+    }),
+    /**
+     * A newly picked device's track takes the place of the one of its kind in our stream (the
+     * self-view and any later negotiation see it), and the old device is released. Without a
+     * track of that kind to replace (a receive-only or microphone-only call), it is not used.
+     */
+    swapLocalTrack: ({ context, event }) => {
+      assertEvent(event, 'ui.useTrack');
+      const { track } = event;
+      const stream = context.localStream;
+      const old = stream?.getTracks().find((candidate) => candidate.kind === track.kind);
+      if (old === track) return;
+      if (!stream || !old) {
+        track.stop();
+        return;
+      }
+      stream.removeTrack(old);
+      old.stop();
+      stream.addTrack(track);
+      track.enabled = track.kind === 'audio' ? !context.micMuted : !context.cameraOff;
+    },
+    /** Every connection sends the track now in our stream instead of the old one: no new offer. */
+    replaceTrackInPeers: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'ui.useTrack');
+      if (context.localStream?.getTracks().includes(event.track)) tellPeers(context, enqueue, { type: 'media.replaceTrack', track: event.track });
+    }),
     storeLocalStream: assign({ localStream: ({ event }) => (event as unknown as { output: MediaStream }).output, error: null }),
     storeMediaError: assign({
       error: ({ event }) => {
@@ -82,18 +142,33 @@ export const callSetup = setup({
     closeSocket: stopChild('socket'),
     sendJoinRequest: sendTo('socket', ({ context }): SocketCommand => {
       const intent = context.intent ?? { kind: 'create' };
-      if (intent.kind === 'join') return { type: 'call.send', message: { type: 'join', roomId: intent.roomId } };
-      return { type: 'call.send', message: intent.capacity === undefined ? { type: 'create' } : { type: 'create', capacity: intent.capacity } };
+      const name = context.name === null ? {} : { name: context.name };
+      if (intent.kind === 'join') return { type: 'call.send', message: { type: 'join', roomId: intent.roomId, ...name } };
+      const capacity = intent.capacity === undefined ? {} : { capacity: intent.capacity };
+      return { type: 'call.send', message: { type: 'create', ...capacity, ...name } };
     }),
+    /** Asks whether the room can be joined, before the camera is asked for. */
+    sendPeek: sendTo('socket', ({ context }): SocketCommand => ({
+      type: 'call.send',
+      message: { type: 'peek', roomId: context.intent?.kind === 'join' ? context.intent.roomId : '' },
+    })),
     sendResumeRequest: sendTo('socket', ({ context }): SocketCommand => ({
       type: 'call.send',
       message: { type: 'join', roomId: context.roomId ?? '', resume: context.resumeToken ?? '' },
     })),
     sendLeave: sendTo('socket', { type: 'call.send', message: { type: 'leave' } } satisfies SocketCommand),
-    storeRoom: assign(({ event }) => {
+    storeRoom: assign(({ context, event }) => {
       const joined = messageOf(event, 'joined');
       if (!joined) return {};
-      return { roomId: joined.roomId, selfId: joined.peerId, capacity: joined.capacity, resumeToken: joined.resume, iceServers: joined.iceServers };
+      return {
+        roomId: joined.roomId,
+        selfId: joined.peerId,
+        capacity: joined.capacity,
+        resumeToken: joined.resume,
+        resumeGraceMs: joined.resumeGraceMs ?? null,
+        iceServers: joined.iceServers,
+        names: { ...context.names, ...joined.names },
+      };
     }),
     failWith: assign({ error: (_, params: CallFailure) => params }),
     failWithServerError: assign({
@@ -119,6 +194,10 @@ export const callSetup = setup({
         const peer = { peerId: arrived.peerId, role: 'answerer' as const, selfId: context.selfId ?? '', iceServers: context.iceServers };
         return [...context.peers, spawnPeer(spawn as Spawn, context, peer)];
       },
+      names: ({ context, event }) => {
+        const arrived = messageOf(event, 'peer-joined');
+        return arrived?.name === undefined ? context.names : { ...context.names, [arrived.peerId]: arrived.name };
+      },
     }),
     /** The peer left: its machine closes its connection and ends `closed`; its entry goes. */
     closePeer: enqueueActions(({ context, event, enqueue }) => {
@@ -128,14 +207,16 @@ export const callSetup = setup({
       if (entry.ref.getSnapshot().status === 'active') enqueue.sendTo(entry.ref, { type: 'peer.close' });
       enqueue.assign({
         peers: context.peers.filter((peer) => peer !== entry),
+        endedPeers: context.endedPeers.filter((peerId) => peerId !== entry.peerId),
         error: context.error?.peerId === entry.peerId ? null : context.error,
         peersLeft: context.peersLeft + 1,
+        lastLeft: entry.peerId,
       });
     }),
     /** Stops every peer machine (each closes its RTCPeerConnection) and forgets them. */
     stopPeers: enqueueActions(({ context, enqueue }) => {
       for (const peer of context.peers) enqueue.stopChild(peer.ref);
-      enqueue.assign({ peers: [] });
+      enqueue.assign({ peers: [], endedPeers: [] });
     }),
     /** After a resume: close machines of peers that left, answer those that came, send held signals. */
     rejoinRoom: enqueueActions(({ context, event, enqueue }) => {
@@ -151,6 +232,7 @@ export const callSetup = setup({
       enqueue.assign({
         outbox: [],
         reconnectAttempt: 0,
+        endedPeers: ({ context: current }) => current.endedPeers.filter((peerId) => plan.keep.includes(peerId)),
         // A peer's failure is no longer worth showing once that peer is gone.
         error: ({ context: current }) => (current.error?.peerId !== undefined && plan.close.includes(current.error.peerId) ? null : current.error),
         peers: ({ context: current, spawn }) => {
@@ -175,34 +257,47 @@ export const callSetup = setup({
       return { type: 'call.send', message: { type: 'signal', to: event.peerId, data: event.data } };
     }),
     holdSignal: assign({
-      outbox: ({ context, event }) => (event.type === 'peer.signal' ? [...context.outbox, event].slice(-outboxLimit) : context.outbox),
+      outbox: ({ context, event }) => (event.type === 'peer.signal' ? withHeld(context.outbox, event) : context.outbox),
     }),
     countAttempt: assign({ reconnectAttempt: ({ context }) => context.reconnectAttempt + 1 }),
     /** A peer machine finished: a failed handshake is said on the page, the call goes on. */
-    notePeerDone: assign({
-      error: ({ context, event }) => {
-        const output = (event as { output?: PeerOutput }).output;
-        if (!output?.error || !context.peers.some((peer) => peer.peerId === output.peerId)) return context.error;
-        return { code: output.error.code, message: output.error.message, peerId: output.peerId };
-      },
+    notePeerDone: assign(({ context, event }) => {
+      const output = (event as { output?: PeerOutput }).output;
+      if (!output?.error || !context.peers.some((peer) => peer.peerId === output.peerId)) return {};
+      return {
+        error: { code: output.error.code, message: output.error.message, peerId: output.peerId },
+        endedPeers: [...context.endedPeers.filter((peerId) => peerId !== output.peerId), output.peerId],
+      };
     }),
   },
   guards: {
     isDeviceMissing: ({ event }) => MediaAccessError.from((event as unknown as { error: unknown }).error).code === 'media-unavailable',
     isWelcome: ({ event }) => messageOf(event, 'welcome') !== null,
     isJoined: ({ event }) => messageOf(event, 'joined') !== null,
+    isRoomOpen: ({ event }) => messageOf(event, 'room') !== null,
+    /** The person opened a room's link: they see themselves and choose before entering. */
+    wantsPreview: ({ context }) => context.intent?.kind === 'join' && context.intent.preview === true,
     isServerError: ({ event }) => messageOf(event, 'error') !== null,
     isPeerJoined: ({ event }) => messageOf(event, 'peer-joined') !== null,
     isPeerLeft: ({ event }) => messageOf(event, 'peer-left') !== null,
     isSignal: ({ event }) => messageOf(event, 'signal') !== null,
     /** Another connection resumed our seat (close code 4000): coming back would take it again. */
     wasReplaced: ({ event }) => event.type === 'socket.closed' && event.code === closeCodes.replaced,
-    isOutOfAttempts: ({ context }) => reconnectDelay(context.reconnectAttempt) === null,
+    /** The backoff is past the budget the server's grace period allows (call/reconnect-policy.ts). */
+    isOutOfAttempts: ({ context }) => reconnectDelay(context.reconnectAttempt, context.resumeGraceMs ?? defaultResumeGraceMs) === null,
+    /** Some peer's handshake is still going (not ended): its media may still flow without the server. */
+    hasLivePeer: ({ context }) => context.peers.some((peer) => !context.endedPeers.includes(peer.peerId)),
   },
   delays: {
     /** From opening a socket to `joined`; the server answers in milliseconds when it is up. */
     joinTimeout: 10_000,
-    /** Backoff before the next reconnection attempt (machines/call/reconnect-policy.ts). */
-    reconnectDelay: ({ context }) => reconnectDelay(context.reconnectAttempt) ?? 0,
+    /**
+     * Backoff before the next reconnection attempt, with full jitter; past the budget, the slow
+     * ceiling (machines/call/reconnect-policy.ts).
+     */
+    reconnectDelay: ({ context }) => {
+      const ceiling = reconnectDelay(context.reconnectAttempt, context.resumeGraceMs ?? defaultResumeGraceMs);
+      return fullJitter(ceiling ?? defaultReconnectPolicy.slowDelay, Math.random());
+    },
   },
 });

@@ -19,7 +19,8 @@ export interface RejoinPlan {
  * was lost. With the same peer id the seat was kept: peers that left are closed and peers
  * that arrived meanwhile are answered (their offers were queued for us). With a new peer id
  * the grace period had passed and we are a newcomer: every old machine closes and we offer to
- * everyone, as after a first join.
+ * everyone, as after a first join. A room the server re-established after losing it
+ * (`restored`) lists only the peers back so far: the others keep their machines.
  */
 export function planRejoin(known: readonly string[], selfId: string | null, joined: JoinedMessage): RejoinPlan {
   if (joined.peerId !== selfId) {
@@ -27,9 +28,11 @@ export function planRejoin(known: readonly string[], selfId: string | null, join
   }
   const present = new Set(joined.peers);
   const had = new Set(known);
+  // In a room the server re-established, peers not back yet are not gone: they return as `peer-joined` resumed.
+  const stays = (peerId: string) => present.has(peerId) || joined.restored === true;
   return {
-    keep: known.filter((peerId) => present.has(peerId)),
-    close: known.filter((peerId) => !present.has(peerId)),
+    keep: known.filter(stays),
+    close: known.filter((peerId) => !stays(peerId)),
     answer: joined.peers.filter((peerId) => !had.has(peerId)),
     offer: [],
     resumed: true,

@@ -1,32 +1,51 @@
 /**
- * When to try the signaling socket again after it was lost, as a pure function of the attempt
- * number, so the call machine's delay stays testable with a simulated clock.
+ * When to try the signaling socket again after it was lost, as pure functions of the attempt
+ * number and the server's grace period, so the call machine's delay stays testable with a
+ * simulated clock (after livekit's ReconnectPolicy).
  *
- * The waits double from `initialDelay` up to `maxDelay` and stop once they would add up to
- * more than `budget`: the server keeps a lost peer's seat for a grace period (20 s by
- * default, shared/PROTOCOL.md), and a resume after that is an ordinary join anyway.
+ * The ceilings double from `initialDelay` up to `maxDelay`, while they add up to no more than
+ * `budgetShare` of the grace period the server said in `joined.resumeGraceMs`: the seat is
+ * held that long. Each wait is drawn with full jitter below its ceiling, so the pages of a
+ * call (and of every call on a restarted server) do not all come back in the same instant.
+ * Past the budget the call goes on trying every `slowDelay` at most, for as long as a peer is
+ * still connected: a restarted server takes seats back during the grace period after it
+ * started, however long it was away.
  */
 export interface ReconnectPolicy {
-  /** Wait before the first attempt, in ms: short, as most drops are a blip. */
+  /** Ceiling of the wait before the first attempt, in ms: short, as most drops are a blip. */
   initialDelay: number;
-  /** Longest wait between two attempts, in ms. */
+  /** Highest ceiling while within the budget, in ms; a server that is back is found within it. */
   maxDelay: number;
-  /** Most the waits may add up to, in ms; kept under the server's 20 s grace period. */
-  budget: number;
+  /** Share of the grace period the ceilings may add up to, leaving time for the last attempt. */
+  budgetShare: number;
+  /** Ceiling of each wait past the budget, in ms: slower, yet a few tries in any grace period. */
+  slowDelay: number;
 }
 
-/** 250 ms, 0.5 s, 1 s, 2 s, 4 s, 4 s, 4 s: seven attempts, 15.75 s of waiting in all. */
-export const defaultReconnectPolicy: ReconnectPolicy = { initialDelay: 250, maxDelay: 4_000, budget: 18_000 };
+/** 250 ms, 0.5 s, 1 s, 2 s, 4 s, 4 s, 4 s within a 20 s grace period, then every 8 s at most. */
+export const defaultReconnectPolicy: ReconnectPolicy = { initialDelay: 250, maxDelay: 4_000, budgetShare: 0.9, slowDelay: 8_000 };
 
-/** The wait before attempt `attempt` (0 for the first), or `null` when it is time to give up. */
-export function reconnectDelay(attempt: number, policy: ReconnectPolicy = defaultReconnectPolicy): number | null {
+/** The grace period assumed when `joined` does not say it (a first-edition server): PROTOCOL.md's default. */
+export const defaultResumeGraceMs = 20_000;
+
+/**
+ * The ceiling of the wait before attempt `attempt` (0 for the first) with a server holding
+ * seats for `graceMs`, or `null` once the attempts are past the budget.
+ */
+export function reconnectDelay(attempt: number, graceMs = defaultResumeGraceMs, policy: ReconnectPolicy = defaultReconnectPolicy): number | null {
   if (!Number.isInteger(attempt) || attempt < 0) return null;
+  const budget = graceMs * policy.budgetShare;
   let total = 0;
   let delay = 0;
   for (let n = 0; n <= attempt; n += 1) {
     delay = Math.min(policy.maxDelay, policy.initialDelay * 2 ** n);
     total += delay;
-    if (total > policy.budget) return null;
+    if (total > budget) return null;
   }
   return delay;
+}
+
+/** Full jitter: a wait drawn evenly from (0, `ceiling`] with `random` from [0, 1), in whole ms. */
+export function fullJitter(ceiling: number, random: number): number {
+  return Math.max(1, Math.ceil(ceiling * random));
 }

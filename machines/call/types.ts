@@ -8,8 +8,11 @@ import type { ClientMessage, IceServer, ServerMessage } from '../../protocol/mes
 import type { peerMachine } from '../peer-machine.ts';
 import type { PeerOutput, PeerSignalEvent } from '../peer/types.ts';
 
-/** What the person asked for in the lobby. */
-export type JoinIntent = { kind: 'create'; capacity?: number } | { kind: 'join'; roomId: string };
+/**
+ * What the person asked for in the lobby. A join with `preview` (`ui.open`) checks the room
+ * first and shows the pre-join screen once the camera is on; a plain join enters at once.
+ */
+export type JoinIntent = { kind: 'create'; capacity?: number } | { kind: 'join'; roomId: string; preview?: boolean };
 
 /** One remote peer of the call: subscribe to `ref` for its handshake state and remote stream. */
 export interface PeerEntry {
@@ -48,8 +51,18 @@ export interface CallContext {
   outbox: PeerSignalEvent[];
   /** Reconnection attempts since the socket was lost. */
   reconnectAttempt: number;
+  /** How long the server holds our seat after a loss (`joined.resumeGraceMs`); `null` until it said. */
+  resumeGraceMs: number | null;
+  /** Peers whose handshake machine has ended (`failed`): what is left of the call is the others. */
+  endedPeers: string[];
   /** How many peers left this call, so the page can say so while it waits for someone new. */
   peersLeft: number;
+  /** The peer who left last, so the page can name them ("Bo left the call"). */
+  lastLeft: string | null;
+  /** The display name we give the server on `create`/`join`, or `null` for none. */
+  name: string | null;
+  /** Display names of the room's members who gave one (ours too), by peer id; kept after they leave. */
+  names: Record<string, string>;
 }
 
 /** What `acquireMedia` is asked for; it resolves with a stream or rejects with a MediaAccessError. */
@@ -71,8 +84,14 @@ export type SocketEvent =
 
 /** Events from the page. */
 export type CallUiEvent =
-  | { type: 'ui.create'; capacity?: number }
-  | { type: 'ui.join'; roomId: string }
+  | { type: 'ui.create'; capacity?: number; name?: string }
+  | { type: 'ui.join'; roomId: string; name?: string }
+  /** Opening a room's link: check the room, then take the camera and show the pre-join screen. */
+  | { type: 'ui.open'; roomId: string; name?: string }
+  /** On the pre-join screen: enter the call (with the name typed there, if any). */
+  | { type: 'ui.joinCall'; name?: string }
+  /** A device was picked (or replaced an unplugged one): send `track` instead of the one of its kind. */
+  | { type: 'ui.useTrack'; track: MediaStreamTrack }
   | { type: 'ui.hangUp' }
   | { type: 'ui.toggleMic' }
   | { type: 'ui.toggleCamera' }
@@ -81,8 +100,11 @@ export type CallUiEvent =
   /** From a media failure, `ended` or `failed`: back to the lobby. */
   | { type: 'ui.backToLobby' };
 
+/** The browser is back online (`window`'s `online` event): no need to wait out the backoff. */
+export type NetworkEvent = { type: 'network.online' };
+
 /** A spawned peer machine finished (`failed` or `closed`). */
 export type PeerDoneEvent = { type: `xstate.done.actor.peer:${string}`; output: PeerOutput };
 
 /** Every event the call machine accepts. */
-export type CallEvent = CallUiEvent | SocketEvent | PeerSignalEvent | PeerDoneEvent;
+export type CallEvent = CallUiEvent | NetworkEvent | SocketEvent | PeerSignalEvent | PeerDoneEvent;

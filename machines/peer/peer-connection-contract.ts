@@ -7,6 +7,8 @@
  * a time, in the order received, so a candidate sent after a description is applied after it.
  */
 import type { IceServer } from '../../protocol/messages.ts';
+import type { PeerMessage } from '../../protocol/peer-messages.ts';
+import type { SendLimit } from './send-limit.ts';
 
 /** A kind of media track, as in `MediaStreamTrack.kind`. */
 export type MediaKind = 'audio' | 'video';
@@ -17,6 +19,8 @@ export interface PeerConnectionInput {
   iceServers: IceServer[];
   /** The polite side rolls back its own offer when offers collide; the impolite side ignores theirs. */
   polite: boolean;
+  /** How much each video sender may send, applied once there is a sender; `null`: the browser's choice. */
+  sendLimit?: SendLimit | null;
 }
 
 /** Commands the peer machine sends to the connection actor. */
@@ -34,7 +38,13 @@ export type PeerConnectionCommand =
   | { type: 'peer.rollback' }
   /** `null` is the end of the remote side's candidates. */
   | { type: 'peer.addCandidate'; candidate: RTCIceCandidateInit | null }
-  | { type: 'peer.restartIce' };
+  | { type: 'peer.restartIce' }
+  /** Limits every video sender (`setParameters`), now and after each new description. */
+  | { type: 'peer.setSendLimit'; limit: SendLimit }
+  /** Sends `track` instead of the sender's track of the same kind (`replaceTrack`): no renegotiation. */
+  | { type: 'peer.replaceTrack'; track: MediaStreamTrack }
+  /** Sends one message on the data channel; dropped when the channel is not open. */
+  | { type: 'peer.sendMessage'; message: PeerMessage };
 
 /** The operations a `pc.error` can come from. */
 export type PeerConnectionOperation =
@@ -43,7 +53,10 @@ export type PeerConnectionOperation =
   | 'setRemoteDescription'
   | 'rollback'
   | 'addCandidate'
-  | 'restartIce';
+  | 'restartIce'
+  | 'setSendLimit'
+  | 'replaceTrack'
+  | 'sendMessage';
 
 /** Events the connection actor sends back to the peer machine. */
 export type PeerConnectionEvent =
@@ -58,5 +71,9 @@ export type PeerConnectionEvent =
   | { type: 'pc.connectionState'; state: RTCPeerConnectionState }
   /** A remote track arrived; `stream` holds every remote track received so far. */
   | { type: 'pc.track'; stream: MediaStream }
+  /** The data channel (one per peer, negotiated) opened: messages can flow both ways. */
+  | { type: 'pc.channelOpen' }
+  /** A well-formed message arrived on the data channel (others are dropped by the actor). */
+  | { type: 'pc.message'; message: PeerMessage }
   /** A command failed. */
   | { type: 'pc.error'; operation: PeerConnectionOperation; message: string };

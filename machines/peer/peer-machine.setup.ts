@@ -2,7 +2,7 @@
  * The implementation side of peerMachine (machines/peer-machine.ts): the connection actor's
  * placeholder, and the actions, guards and delays the statechart names.
  */
-import { assign, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
+import { assertEvent, assign, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
 import type { MediaKind, PeerConnectionCommand, PeerConnectionInput } from './peer-connection-contract.ts';
 import type { PeerContext, PeerError, PeerEvent, PeerInput, PeerOutput, PeerSignal, PeerSignalEvent } from './types.ts';
 
@@ -81,12 +81,29 @@ export const peerSetup = setup({
     wantOffer: assign({ offerWanted: true }),
     clearOfferWanted: assign({ offerWanted: false }),
     rollback: sendTo('pc', { type: 'peer.rollback' } satisfies PeerConnectionCommand),
-    restartIce: enqueueActions(({ context, enqueue }) => {
-      // Only the impolite side restarts, so both sides never send restart offers at once.
-      if (!context.polite) enqueue.sendTo('pc', { type: 'peer.restartIce' } satisfies PeerConnectionCommand);
-    }),
+    /** Either side restarts: colliding restart offers are settled like any glare (polite rolls back). */
+    restartIce: sendTo('pc', { type: 'peer.restartIce' } satisfies PeerConnectionCommand),
     storeRemoteStream: assign({
       remoteStream: ({ event, context }) => (event.type === 'pc.track' ? event.stream : context.remoteStream),
+    }),
+    storeSendLimit: assign({ sendLimit: ({ event, context }) => (event.type === 'media.sendLimit' ? event.limit : context.sendLimit) }),
+    applySendLimit: sendTo('pc', ({ event }): PeerConnectionCommand => {
+      assertEvent(event, 'media.sendLimit');
+      return { type: 'peer.setSendLimit', limit: event.limit };
+    }),
+    replaceTrack: sendTo('pc', ({ event }): PeerConnectionCommand => {
+      assertEvent(event, 'media.replaceTrack');
+      return { type: 'peer.replaceTrack', track: event.track };
+    }),
+    storeLocalStatus: assign({ localStatus: ({ event, context }) => (event.type === 'status.local' ? event.status : context.localStatus) }),
+    /** Tells the remote peer our switches over the data channel. */
+    sendStatus: sendTo('pc', ({ context }): PeerConnectionCommand => ({ type: 'peer.sendMessage', message: { type: 'status', ...context.localStatus } })),
+    /** A data channel message: the remote peer's switches (the one kind there is so far). */
+    receiveMessage: assign({
+      remoteStatus: ({ event, context }) =>
+        event.type === 'pc.message' && event.message.type === 'status'
+          ? { micMuted: event.message.micMuted, cameraOff: event.message.cameraOff }
+          : context.remoteStatus,
     }),
     failWith: assign({ error: (_, params: { message: string }) => failure(params.message) }),
     failWithPcError: assign({
@@ -108,13 +125,23 @@ export const peerSetup = setup({
     appliedAnswer: ({ event }) => event.type === 'pc.remoteDescription' && event.descriptionType === 'answer',
     isConnectionState: ({ event }, params: { states: readonly RTCPeerConnectionState[] }) =>
       event.type === 'pc.connectionState' && params.states.includes(event.state),
-    /** A candidate the connection refuses (say, one for an offer we ignored) is harmless: ICE fails as a whole if none works. */
-    isCandidateError: ({ event }) => event.type === 'pc.error' && event.operation === 'addCandidate',
+    /**
+     * Failures the call outlives: a refused candidate (say, one for an offer we ignored; ICE
+     * fails as a whole if none works), a send limit or track the browser would not take (the
+     * picture goes on as it was), a message the channel would not send.
+     */
+    isHarmlessError: ({ event }) =>
+      event.type === 'pc.error' && ['addCandidate', 'setSendLimit', 'replaceTrack', 'sendMessage'].includes(event.operation),
   },
   delays: {
     /** How long a first connection may take; Chrome itself gives up on ICE after about 30 s. */
     iceTimeout: 30_000,
-    /** How long a lost connection may take to come back (ICE restart included) before it fails. */
-    reconnectTimeout: 15_000,
+    /**
+     * How long a `disconnected` connection may heal by itself before ICE restarts: Chrome says
+     * `disconnected` after ~5 s without consent answers, and a brief Wi-Fi hiccup heals within that.
+     */
+    iceRestartDelay: 2_000,
+    /** Between ICE restarts while the connection stays down (each is a new offer/answer round). */
+    iceRestartRetry: 10_000,
   },
 });

@@ -4,6 +4,13 @@
  */
 import type { IceServer } from '../../protocol/messages.ts';
 import type { PeerConnectionEvent } from './peer-connection-contract.ts';
+import type { SendLimit } from './send-limit.ts';
+
+/** One side's microphone and camera switches, as the other side's tile shows them. */
+export interface PeerStatus {
+  micMuted: boolean;
+  cameraOff: boolean;
+}
 
 /** The newcomer offers to every peer already in the room; those peers answer. */
 export type PeerRole = 'offerer' | 'answerer';
@@ -32,6 +39,8 @@ export interface PeerInput {
   iceServers: IceServer[];
   /** Omitted while local media is still being decided; the machine then waits in `media`. */
   localMedia?: LocalMedia;
+  /** Our switches when the machine starts; later changes come as `status.local`. */
+  status?: PeerStatus;
 }
 
 /** What the machine holds; the page reads `remoteStream` and `error`. */
@@ -57,6 +66,12 @@ export interface PeerContext {
   /** Every track received from the remote peer, for a `<video>`; `null` until the first one. */
   remoteStream: MediaStream | null;
   error: PeerError | null;
+  /** How much each video sender may send (the call sets it as it grows); `null` until told. */
+  sendLimit: SendLimit | null;
+  /** Our switches, told to the remote peer over the data channel. */
+  localStatus: PeerStatus;
+  /** The remote peer's switches, as it last told us; `null` until it did. */
+  remoteStatus: PeerStatus | null;
 }
 
 /** What a finished peer machine (`failed` or `closed`) outputs to its parent. */
@@ -74,7 +89,13 @@ export type PeerParentEvent =
   /** Local media is decided (only needed when the machine was spawned without it). */
   | { type: 'media.ready'; stream: MediaStream | null }
   /** The remote peer left or we hang up: close the connection. */
-  | { type: 'peer.close' };
+  | { type: 'peer.close' }
+  /** The call grew or shrank: how much each video sender may send now. */
+  | { type: 'media.sendLimit'; limit: SendLimit }
+  /** A device changed: send this track instead of the one of its kind. */
+  | { type: 'media.replaceTrack'; track: MediaStreamTrack }
+  /** Our microphone or camera switch changed. */
+  | { type: 'status.local'; status: PeerStatus };
 
 /** Every event a peer machine accepts. */
 export type PeerEvent = PeerParentEvent | PeerConnectionEvent;

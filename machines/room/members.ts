@@ -1,3 +1,5 @@
+import { indexToDrop } from '../../protocol/queue-rule.ts';
+
 /**
  * Pure helpers over a room's member list. A room holds at most MAX_CAPACITY (8) members, so
  * linear scans are cheaper than keeping an index in step with every change.
@@ -6,14 +8,28 @@
 /** One seat of a room. */
 export interface Member {
   peerId: string;
-  /** The current resume token; a resume must present this exact one. */
+  /** The current resume token, from the seat's latest `joined`. */
   token: string;
+  /**
+   * The token before `token`, still honoured until `token` has been used once, so a resume
+   * whose `joined` was lost on the way can be retried (PROTOCOL.md, Rooms); `null` when none.
+   */
+  previousToken: string | null;
   /** The server's opaque id of the member's socket; `null` while the seat is held after a loss. */
   connection: string | null;
   /** Encoded `signal` frames waiting for a held seat's owner to resume, oldest first. */
   queue: string[];
   /** UTF-8 size of `queue`, so the byte bound is checked without re-measuring. */
   queuedBytes: number;
+  /** The display name the member gave on `create`/`join` (already checked), if any. */
+  name?: string;
+  /** Per queued frame, whether it carries a description (an offer or answer) rather than a candidate. */
+  queuedDescriptions: boolean[];
+}
+
+/** The queue fields of a seat that holds nothing for its owner yet. */
+export function emptyQueue(): Pick<Member, 'queue' | 'queuedBytes' | 'queuedDescriptions'> {
+  return { queue: [], queuedBytes: 0, queuedDescriptions: [] };
 }
 
 /**
@@ -35,13 +51,26 @@ export function memberByPeerId(members: readonly Member[], peerId: string): Memb
 }
 
 /**
- * The member holding resume token `token`, if any. Every token is compared in full, in time
- * independent of where the strings differ, so response timing leaks nothing about a token.
+ * The member holding resume token `token`, its current one or the one before, if any. Every
+ * token is compared in full, in time independent of where the strings differ, so response
+ * timing leaks nothing about a token.
  */
 export function memberByToken(members: readonly Member[], token: string): Member | undefined {
   let found: Member | undefined;
-  for (const member of members) if (sameSecret(member.token, token)) found = member;
+  for (const member of members) {
+    const current = sameSecret(member.token, token);
+    const previous = member.previousToken !== null && sameSecret(member.previousToken, token);
+    if (current || previous) found = member;
+  }
   return found;
+}
+
+/**
+ * The token to keep as `previousToken` once `member` resumed with `used`: using the current
+ * token retires the one before it; using the one before keeps it (the newer was never used).
+ */
+export function previousAfterResume(member: Member, used: string): string | null {
+  return sameSecret(member.token, used) ? member.token : member.previousToken;
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -65,16 +94,21 @@ export function utf8Length(text: string): number {
 }
 
 /**
- * `member` with `frame` appended to its queue, the oldest frames dropped until the queue is
- * within `queueLimits` again.
+ * `member` with `frame` appended to its queue; while the queue is over `queueLimits`, the
+ * oldest candidate goes first and a description only when no candidate is left, so the latest
+ * offer or answer is never lost to candidates (PROTOCOL.md, Rooms).
  */
-export function withQueued(member: Member, frame: string): Member {
+export function withQueued(member: Member, frame: string, isDescription: boolean): Member {
   const queue = [...member.queue, frame];
+  const queuedDescriptions = [...member.queuedDescriptions, isDescription];
   let queuedBytes = member.queuedBytes + utf8Length(frame);
   while (queue.length > queueLimits.frames || queuedBytes > queueLimits.bytes) {
-    queuedBytes -= utf8Length(queue.shift()!);
+    const drop = indexToDrop(queuedDescriptions);
+    queuedBytes -= utf8Length(queue[drop]!);
+    queue.splice(drop, 1);
+    queuedDescriptions.splice(drop, 1);
   }
-  return { ...member, queue, queuedBytes };
+  return { ...member, queue, queuedBytes, queuedDescriptions };
 }
 
 /**
@@ -97,4 +131,13 @@ export function othersOf(members: readonly Member[], self: Member): string[] {
   const peers: string[] = [];
   for (const member of members) if (member !== self) peers.push(member.peerId);
   return peers;
+}
+
+/**
+ * `{ names }`: the display names of the members who gave one, by peer id (`joined.names`), or
+ * `{}` when nobody did, so a room of nameless members emits what it emitted before names.
+ */
+export function namesOf(members: readonly Member[]): { names?: Record<string, string> } {
+  const named = members.filter((member) => member.name !== undefined);
+  return named.length === 0 ? {} : { names: Object.fromEntries(named.map((member) => [member.peerId, member.name!])) };
 }

@@ -7,7 +7,12 @@ export interface RoomInput {
   /** How many members the room holds (2..MAX_CAPACITY, checked by the protocol parser). */
   capacity: number;
   /** The creator's socket, and the peer id and resume token the server drew for it. */
-  creator: { connection: string; peerId: string; token: string };
+  creator: { connection: string; peerId: string; token: string; previousToken?: string; name?: string };
+  /**
+   * The room is re-established after the server lost it (PROTOCOL.md, "The seat outlives the
+   * server process"): its creator is a returning seat, with its old `peerId` and token.
+   */
+  restored?: boolean;
 }
 
 /** A room's state: its members in join order (oldest first). */
@@ -15,6 +20,8 @@ export interface RoomContext {
   roomId: string;
   capacity: number;
   members: Member[];
+  /** Re-established from returning seats after the server lost it; see `RoomInput.restored`. */
+  restored: boolean;
 }
 
 /**
@@ -24,7 +31,20 @@ export interface RoomContext {
  * pure; a successful resume keeps the old peer id and takes the fresh token.
  */
 export type RoomEvent =
-  | { type: 'client.join'; connection: string; peerId: string; token: string; resume?: string }
+  | {
+      type: 'client.join';
+      connection: string;
+      peerId: string;
+      token: string;
+      resume?: string;
+      /**
+       * The seat's `peerId` when the server verified that `resume` names a seat of this room
+       * from before the server lost it: the seat comes back if it is free (`peerId` is then unused).
+       */
+      returning?: string;
+      /** The display name given with `join`, already checked. */
+      name?: string;
+    }
   | { type: 'client.signal'; connection: string; to: string; data: SignalData }
   | { type: 'client.leave'; connection: string }
   /** The client closed its socket with a close frame: it leaves at once. */
@@ -53,6 +73,8 @@ export type RoomEmitted =
       capacity: number;
       token: string;
       resumed: boolean;
+      /** Display names of the members who gave one, the newcomer's own included; absent when none did. */
+      names?: Record<string, string>;
     }
   /** `connection` no longer belongs to the room (it left, or was replaced). */
   | { type: 'member.left'; connection: string; peerId: string };

@@ -36,9 +36,13 @@ export class RoomRegistry {
     this.machine = roomMachine.provide({ delays: { resumeGrace: config.resumeGraceMs } });
   }
 
-  /** Starts a room with its creator; everything the room emits, from its first event on, goes to `sink`. */
-  create(input: Omit<RoomInput, 'roomId'>, sink: RoomSink): RoomActor {
-    const roomId = ids.room();
+  /**
+   * Starts a room with its creator; everything the room emits, from its first event on, goes
+   * to `sink`. A new room gets a fresh id; a room re-established after a restart (`restored`)
+   * keeps the id it had.
+   */
+  create(input: Omit<RoomInput, 'roomId'> & { roomId?: string }, sink: RoomSink): RoomActor {
+    const roomId = input.roomId ?? ids.room();
     const room = createActor(this.machine, { input: { ...input, roomId }, inspect: this.inspect });
     this.rooms.set(roomId, room);
     room.on('*', (event) => sink(event, room));

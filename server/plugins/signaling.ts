@@ -11,9 +11,10 @@ import type { ClientMessage } from '../../protocol/messages.ts';
 import { iceServersFor } from '../ice-servers.ts';
 import { ids } from '../ids.ts';
 import { RateLimiter, type RateVerdict } from '../rate-limiter.ts';
-import { signalEnds } from '../../machines/room/members.ts';
+import { memberByToken, signalEnds } from '../../machines/room/members.ts';
 import { signalFrame } from '../../machines/room/frames.ts';
 import type { RoomActor, RoomSink } from './rooms.ts';
+import type { Seat } from '../seats/seat-store.ts';
 
 /** Counts that tell whether anything leaked; tests and benchmarks check them. */
 export interface SignalingStats {
@@ -45,6 +46,11 @@ interface Connection {
   room: RoomActor | undefined;
   /** How the room must treat this socket's end once the server has decided it. */
   ending: 'leave' | 'lost' | undefined;
+  /**
+   * While a seat from before a restart is looked up for this socket's `join`, the messages
+   * that arrive meanwhile, handled in order once it is known; `undefined` otherwise.
+   */
+  backlog: { message: ClientMessage; size: number }[] | undefined;
 }
 
 /** Frames that never change, encoded once. */
@@ -70,7 +76,7 @@ const errorText: Partial<Record<ProtocolErrorCode, string>> = {
  */
 export const signalingPlugin = fp(
   async (app) => {
-    const { config, rooms, edge } = app;
+    const { config, rooms, seats, edge } = app;
     const connections = new Map<string, Connection>();
     const parse = createClientMessageParser({ maxCapacity: config.maxCapacity });
     let nextConnection = 0;
@@ -117,9 +123,13 @@ export const signalingPlugin = fp(
         case 'send':
           send(connection, event.frame);
           return;
-        case 'member.joined':
+        case 'member.joined': {
           connection.room = room;
           clearTimeout(connection.idle);
+          const now = Date.now();
+          const seat = { roomId: event.roomId, capacity: event.capacity, peerId: event.peerId, nonce: event.token };
+          // Peers missing from `peers` of a re-established room may still come back.
+          const restored = room.getSnapshot().context.restored && seats.isReturnWindow(now);
           send(
             connection,
             encode({
@@ -128,11 +138,15 @@ export const signalingPlugin = fp(
               peerId: event.peerId,
               peers: event.peers,
               capacity: event.capacity,
-              resume: event.token,
-              iceServers: iceServersFor(config, event.peerId, Date.now()),
+              resume: seats.issue(seat, now),
+              resumeGraceMs: config.resumeGraceMs,
+              ...(restored ? { restored: true as const } : {}),
+              names: event.names ?? {},
+              iceServers: iceServersFor(config, event.peerId, now),
             }),
           );
           return;
+        }
         case 'member.left':
           connection.room = undefined;
           return;
@@ -150,6 +164,49 @@ export const signalingPlugin = fp(
         app.log.info({ connection: connection.id }, 'closing a socket still over the rate limit');
         end(connection, closeCodes.policyViolation, 'leave');
       }
+    };
+
+    /**
+     * A `join` with a token from before this server started, for a room it does not hold (or
+     * re-established from such tokens): the seat comes back with its peer id, re-establishing
+     * the room when it is the first (PROTOCOL.md, "The seat outlives the server process").
+     */
+    const recallSeat = async (connection: Connection, roomId: string, token: string, name: string | undefined): Promise<void> => {
+      connection.backlog = [];
+      const seat = await seats.recall(token, roomId, Date.now()).catch(() => null);
+      if (!connections.has(connection.id) || connection.ending !== undefined) return;
+      answerRecall(connection, roomId, token, seat, name);
+      // What the socket sent meanwhile, in order; a `join` among it may start another recall.
+      const backlog = connection.backlog;
+      connection.backlog = undefined;
+      for (const entry of backlog) {
+        // A `join` just handled may have started another recall: the rest waits for that one.
+        const later = connection.backlog as Connection['backlog'];
+        if (later === undefined) handle(connection, entry.message, entry.size);
+        else later.push(entry);
+      }
+    };
+
+    const answerRecall = (connection: Connection, roomId: string, token: string, seat: Seat | null, name: string | undefined): void => {
+      const target = rooms.get(roomId);
+      const fresh = { connection: connection.id, peerId: ids.peer(), token: ids.token(), ...(name === undefined ? {} : { name }) };
+      if (target !== undefined) {
+        target.send({ type: 'client.join', ...fresh, resume: seat?.nonce ?? seats.nonceOf(token), returning: seat?.peerId });
+      } else if (seat === null) {
+        sendError(connection, 'room-not-found', 'join');
+      } else {
+        const capacity = Math.min(Math.max(seat.capacity, limits.defaultCapacity), config.maxCapacity);
+        const creator = { ...fresh, peerId: seat.peerId, previousToken: seat.nonce };
+        rooms.create({ roomId, capacity, restored: true, creator }, sink);
+      }
+    };
+
+    /** Whether `resume` may name a seat from before this server started, for room `target`. */
+    const mayReturn = (target: RoomActor | undefined, nonce: string | undefined): boolean => {
+      if (!seats.isReturnWindow(Date.now())) return false;
+      if (target === undefined) return true;
+      const { restored, members } = target.getSnapshot().context;
+      return restored && (nonce === undefined || memberByToken(members, nonce) === undefined);
     };
 
     const handle = (connection: Connection, message: ClientMessage, size: number): void => {
@@ -174,15 +231,27 @@ export const signalingPlugin = fp(
           if (room !== undefined) sendError(connection, 'already-in-room', 'create');
           else if (!edge.mayCreate(connection.address)) send(connection, frames.createLimited);
           else {
-            const creator = { connection: connection.id, peerId: ids.peer(), token: ids.token() };
+            const named = message.name === undefined ? {} : { name: message.name };
+            const creator = { connection: connection.id, peerId: ids.peer(), token: ids.token(), ...named };
             rooms.create({ capacity: message.capacity ?? limits.defaultCapacity, creator }, sink);
           }
           return;
         case 'join': {
           if (room !== undefined) return sendError(connection, 'already-in-room', 'join');
           const target = rooms.get(message.roomId);
+          const nonce = message.resume === undefined ? undefined : seats.nonceOf(message.resume);
+          if (message.resume !== undefined && mayReturn(target, nonce)) return void recallSeat(connection, message.roomId, message.resume, message.name);
           if (target === undefined) return sendError(connection, 'room-not-found', 'join');
-          target.send({ type: 'client.join', connection: connection.id, peerId: ids.peer(), token: ids.token(), resume: message.resume });
+          target.send({ type: 'client.join', connection: connection.id, peerId: ids.peer(), token: ids.token(), resume: nonce, name: message.name });
+          return;
+        }
+        case 'peek': {
+          // Whether a join could succeed now, asked before a page takes the camera; it changes nothing.
+          const target = rooms.get(message.roomId);
+          if (target === undefined) return sendError(connection, 'room-not-found', 'peek');
+          const { capacity, members } = target.getSnapshot().context;
+          if (members.length >= capacity) return sendError(connection, 'room-full', 'peek', 'The room is full.');
+          send(connection, encode({ type: 'room', roomId: message.roomId, capacity, peers: members.length }));
           return;
         }
         case 'leave':
@@ -198,8 +267,9 @@ export const signalingPlugin = fp(
       if (verdict !== 'accept') return overLimit(connection, verdict);
       if (isBinary) return end(connection, closeCodes.unsupportedData, 'leave');
       const result = parse(data.toString());
-      if (result.ok) handle(connection, result.message, data.length);
-      else sendError(connection, result.error.code, result.error.ref, result.error.message);
+      if (!result.ok) sendError(connection, result.error.code, result.error.ref, result.error.message);
+      else if (connection.backlog !== undefined) connection.backlog.push({ message: result.message, size: data.length });
+      else handle(connection, result.message, data.length);
     };
 
     const onClose = (connection: Connection, code: number): void => {
@@ -257,6 +327,7 @@ export const signalingPlugin = fp(
         limiter: new RateLimiter(config.rateLimit, performance.now()),
         room: undefined,
         ending: undefined,
+        backlog: undefined,
       };
       connection.idle = setTimeout(() => end(connection, closeCodes.policyViolation, 'leave'), config.idleTimeoutMs);
       connections.set(connection.id, connection);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePeerSignal } from '../../machines/call/parse-peer-signal.ts';
 import { planRejoin } from '../../machines/call/plan-rejoin.ts';
-import { defaultReconnectPolicy, reconnectDelay } from '../../machines/call/reconnect-policy.ts';
+import { defaultReconnectPolicy, fullJitter, reconnectDelay } from '../../machines/call/reconnect-policy.ts';
 import { joined } from '../support/fakes/start-call.ts';
 
 describe('reconnectDelay', () => {
@@ -10,16 +10,24 @@ describe('reconnectDelay', () => {
       expect([0, 1, 2, 3, 4, 5, 6].map((attempt) => reconnectDelay(attempt))).toEqual([250, 500, 1_000, 2_000, 4_000, 4_000, 4_000]);
     });
 
-    it('gives up before the waits outlast the server\'s 20 s grace period', () => {
+    it('stops doubling before the waits outlast the server\'s 20 s grace period', () => {
       expect(reconnectDelay(7)).toBeNull();
       const waited = [0, 1, 2, 3, 4, 5, 6].reduce((sum, attempt) => sum + (reconnectDelay(attempt) ?? 0), 0);
-      expect(waited).toBeLessThanOrEqual(defaultReconnectPolicy.budget);
-      expect(defaultReconnectPolicy.budget).toBeLessThan(20_000);
+      expect(waited).toBeLessThan(20_000);
+    });
+
+    it('takes its budget from the grace period the server announced', () => {
+      expect([0, 1, 2, 3, 4].map((attempt) => reconnectDelay(attempt, 5_000))).toEqual([250, 500, 1_000, 2_000, null]);
+      expect(reconnectDelay(9, 60_000)).toBe(4_000);
     });
 
     it('follows another policy when given one', () => {
-      const policy = { initialDelay: 100, maxDelay: 300, budget: 1_000 };
-      expect([0, 1, 2, 3, 4, 5].map((attempt) => reconnectDelay(attempt, policy))).toEqual([100, 200, 300, 300, null, null]);
+      const policy = { ...defaultReconnectPolicy, initialDelay: 100, maxDelay: 300 };
+      expect([0, 1, 2, 3, 4, 5].map((attempt) => reconnectDelay(attempt, 1_000, policy))).toEqual([100, 200, 300, 300, null, null]);
+    });
+
+    it('draws each wait evenly below its ceiling, never zero', () => {
+      expect([0, 0.25, 0.5, 0.999_999].map((random) => fullJitter(4_000, random))).toEqual([1, 1_000, 2_000, 4_000]);
     });
   });
 
@@ -36,6 +44,11 @@ describe('planRejoin', () => {
     it('keeps peers still there, closes those who left and answers those who came', () => {
       const plan = planRejoin(['alice', 'bob'], 'self-peer', joined(['bob', 'carol']));
       expect(plan).toEqual({ keep: ['bob'], close: ['alice'], answer: ['carol'], offer: [], resumed: true });
+    });
+
+    it('keeps the peers not back yet when the server re-established the room', () => {
+      const plan = planRejoin(['alice', 'bob'], 'self-peer', joined(['bob'], { restored: true }));
+      expect(plan).toEqual({ keep: ['alice', 'bob'], close: [], answer: [], offer: [], resumed: true });
     });
   });
 

@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { joined, roomId, startCall } from '../support/fakes/start-call.ts';
+
+// Full jitter draws each wait below its ceiling: these tests draw the highest, so a wait is its ceiling.
+const highestDraw = 1 - 2 ** -30;
+beforeEach(() => void vi.spyOn(Math, 'random').mockReturnValue(highestDraw));
+afterEach(() => void vi.restoreAllMocks());
 
 const token = 'resume-token-0123456789abcdef';
 
@@ -65,9 +70,10 @@ describe('callMachine: rejoining after the socket was lost', () => {
 
     it('forgets the failure of a peer who left while away', async () => {
       const call = await droppedWithAlice();
-      call.connections.last.emit({ type: 'pc.connectionState', state: 'disconnected' });
-      call.clock.increment(15_000);
+      // Her connection breaks beyond repair (a description it cannot take).
+      call.connections.last.emit({ type: 'pc.error', operation: 'setRemoteDescription', message: 'Bad SDP.' });
       expect(call.context().error).toMatchObject({ code: 'ice-failed', peerId: 'alice-peer' });
+      call.clock.increment(250);
       call.signaling.last.open();
       call.signaling.last.receive(joined(['dave-peer']));
       expect(call.handshakes()).toEqual([['dave-peer', 'idle']]);
@@ -112,8 +118,8 @@ describe('callMachine: rejoining after the socket was lost', () => {
 
     it('says ice-failed for a peer whose connection fails while rejoining', async () => {
       const call = await droppedWithAlice();
-      call.connections.last.emit({ type: 'pc.connectionState', state: 'disconnected' });
-      call.clock.increment(15_000);
+      // Her connection breaks beyond repair (a description it cannot take).
+      call.connections.last.emit({ type: 'pc.error', operation: 'setRemoteDescription', message: 'Bad SDP.' });
       expect(call.context().error).toMatchObject({ code: 'ice-failed', peerId: 'alice-peer' });
       expect(call.actor.getSnapshot().matches('rejoining')).toBe(true);
     });
@@ -129,14 +135,14 @@ describe('callMachine: rejoining after the socket was lost', () => {
   });
 
   describe('failure', () => {
-    it('gives up with signaling-lost after the last attempt, and releases everything', async () => {
+    it('gives up with signaling-lost after the last attempt when no peer is left, and releases everything', async () => {
       const call = await droppedWithAlice();
-      for (const wait of [250, 500, 1_000, 2_000, 4_000, 4_000, 4_000]) {
-        expect(call.actor.getSnapshot().matches('rejoining')).toBe(true);
-        call.clock.increment(wait);
+      call.connections.last.emit({ type: 'pc.error', operation: 'setRemoteDescription', message: 'Bad SDP.' });
+      expect(call.handshakes()).toEqual([['alice-peer', 'failed']]);
+      while (call.actor.getSnapshot().matches('rejoining')) {
+        call.clock.increment(call.actor.getSnapshot().matches({ rejoining: 'waiting' }) ? 4_000 : 0);
         call.signaling.last.drop();
       }
-      expect(call.signaling.sockets).toHaveLength(8);
       expect(call.actor.getSnapshot().value).toBe('failed');
       expect(call.context().error?.code).toBe('signaling-lost');
       for (const pc of call.connections.connections) expect(pc.closed).toBe(true);
@@ -159,6 +165,100 @@ describe('callMachine: rejoining after the socket was lost', () => {
       call.signaling.last.receive({ type: 'error', code: 'room-not-found', message: 'No such room.', ref: 'join' });
       expect(call.actor.getSnapshot().value).toBe('failed');
       expect(call.context().error?.code).toBe('room-not-found');
+    });
+  });
+
+  describe('a call that outlives the server', () => {
+    it('keeps trying, at most every 8 s, past the budget while a peer is still connected', async () => {
+      const call = await droppedWithAlice();
+      for (const wait of [250, 500, 1_000, 2_000, 4_000, 4_000, 4_000]) {
+        call.clock.increment(wait);
+        call.signaling.last.drop();
+      }
+      expect(call.actor.getSnapshot().matches({ rejoining: 'waiting' })).toBe(true);
+      expect(call.handshakes()).toEqual([['alice-peer', 'connected']]);
+      expect(call.localStream()?.getTracks().every((track) => track.readyState === 'live')).toBe(true);
+      call.clock.increment(7_999);
+      expect(call.signaling.sockets).toHaveLength(8);
+      call.clock.increment(1);
+      expect(call.signaling.sockets).toHaveLength(9);
+      call.signaling.last.open();
+      call.signaling.last.receive(joined(['alice-peer']));
+      expect(call.actor.getSnapshot().value).toBe('inCall');
+      expect(call.context().reconnectAttempt).toBe(0);
+    });
+
+    it('takes its budget from the grace period the server announced', async () => {
+      const call = startCall();
+      await call.enter(['alice-peer'], roomId, { resumeGraceMs: 3_000 });
+      expect(call.context().resumeGraceMs).toBe(3_000);
+      call.connections.last.emit({ type: 'pc.connectionState', state: 'failed' });
+      call.signaling.last.drop();
+      // 250 + 500 + 1 000 fit in 90 % of 3 s; a 2 s wait would not.
+      for (const wait of [250, 500, 1_000]) {
+        call.clock.increment(wait);
+        call.signaling.last.drop();
+      }
+      expect(call.actor.getSnapshot().value).toBe('failed');
+      expect(call.signaling.sockets).toHaveLength(4);
+    });
+
+    it('draws each wait below its ceiling (full jitter)', async () => {
+      vi.spyOn(Math, 'random').mockReturnValue(0.5);
+      const call = await droppedWithAlice();
+      call.clock.increment(124);
+      expect(call.signaling.sockets).toHaveLength(1);
+      call.clock.increment(1);
+      expect(call.signaling.sockets).toHaveLength(2);
+    });
+
+    it('tries at once when the browser is back online instead of waiting out the backoff', async () => {
+      const call = await droppedWithAlice();
+      call.actor.send({ type: 'network.online' });
+      expect(call.signaling.sockets).toHaveLength(2);
+      expect(call.actor.getSnapshot().matches({ rejoining: 'connecting' })).toBe(true);
+    });
+
+    it('keeps the connection of a peer not back yet in a re-established room, and of one that comes back resumed', async () => {
+      const call = startCall();
+      await call.enter(['alice-peer', 'bob-peer'], roomId, { capacity: 3 });
+      const [alicePc, bobPc] = call.connections.connections;
+      call.signaling.last.drop();
+      call.clock.increment(250);
+      call.signaling.last.open();
+      call.signaling.last.receive(joined(['bob-peer'], { restored: true, capacity: 3 }));
+      expect(call.handshakes().map(([peerId]) => peerId)).toEqual(['alice-peer', 'bob-peer']);
+      call.signaling.last.receive({ type: 'peer-joined', peerId: 'alice-peer', resumed: true });
+      expect(call.handshakes().map(([peerId]) => peerId)).toEqual(['alice-peer', 'bob-peer']);
+      expect(call.connections.connections).toHaveLength(2);
+      expect([alicePc!.closed, bobPc!.closed]).toEqual([false, false]);
+    });
+
+    it('holds the latest description when the outbox is full of candidates', async () => {
+      const call = await droppedWithAlice();
+      call.actor.send({ type: 'peer.signal', peerId: 'alice-peer', data: { description: { type: 'offer', sdp: 'v=0 restart' } } });
+      for (let n = 0; n < 70; n++) call.actor.send({ type: 'peer.signal', peerId: 'alice-peer', data: { candidate: { candidate: `c${n}` } } });
+      call.clock.increment(250);
+      call.signaling.last.open();
+      call.signaling.last.receive(joined(['alice-peer']));
+      const signals = call.signaling.last.sent.filter((message) => message.type === 'signal');
+      expect(signals).toHaveLength(64);
+      expect(signals[0]).toEqual({ type: 'signal', to: 'alice-peer', data: { description: { type: 'offer', sdp: 'v=0 restart' } } });
+      expect(signals[1]).toEqual({ type: 'signal', to: 'alice-peer', data: { candidate: { candidate: 'c7' } } });
+    });
+
+    it('resumes, loses the server again within the first grace period, and backs off from the start', async () => {
+      const call = await droppedWithAlice();
+      call.clock.increment(250);
+      call.signaling.last.drop();
+      call.clock.increment(500);
+      call.signaling.last.open();
+      call.signaling.last.receive(joined(['alice-peer'], { resume: 'resume-token-second-0123456789' }));
+      call.signaling.last.drop();
+      call.clock.increment(250);
+      expect(call.signaling.sockets).toHaveLength(4);
+      call.signaling.last.open();
+      expect(call.signaling.last.sent).toEqual([{ type: 'join', roomId, resume: 'resume-token-second-0123456789' }]);
     });
   });
 });

@@ -60,6 +60,12 @@ function check(replay: PeerReplay, key: string) {
       : [],
     connected: connected ? { remoteDescription: pc?.remoteDescription != null, remoteTracks: (context.remoteStream?.getTracks().length ?? 0) > 0 } : undefined,
     over: status === 'done' ? { word, error: context.error?.code ?? null } : undefined,
+    // The remote peer hears our switches while the data channel is open, and we show theirs.
+    toldPeer: snapshot.matches({ active: { channel: 'open' } }) ? pc?.sentMessages.at(-1) : undefined,
+    remoteStatus: context.remoteStatus,
+    // Each video sender is limited as the call last said, and sends the track last chosen.
+    sendLimit: active ? pc?.sendLimit : undefined,
+    replacedTracks: active ? pc?.replacedTracks : undefined,
   };
   const over = snapshot.matches('failed') ? 'failed' : snapshot.matches('closed') ? 'closed' : null;
   const expected = {
@@ -80,6 +86,10 @@ function check(replay: PeerReplay, key: string) {
     kindsNeitherSentNorAsked: [],
     connected: connected ? { remoteDescription: true, remoteTracks: true } : undefined,
     over: over === null ? undefined : { word: over, error: over === 'failed' ? 'ice-failed' : null },
+    toldPeer: snapshot.matches({ active: { channel: 'open' } }) ? { type: 'status', ...replay.status } : undefined,
+    remoteStatus: replay.remoteSaid,
+    sendLimit: active ? replay.sendLimit : undefined,
+    replacedTracks: active ? replay.replacedTracks : undefined,
   };
   return { observed, expected };
 }

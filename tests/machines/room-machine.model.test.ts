@@ -89,6 +89,9 @@ function expectedEmissions(before: readonly Member[], capacity: number, move: Ro
         return [{ type: 'close', connection: seat.connection, code: closeCodes.replaced }, { type: 'member.left', connection: seat.connection, peerId: seat.peerId }, joined(seat.peerId, true)];
       }
       if (before.length >= capacity) return [send(event.connection, error('room-full', 'join'))];
+      if (event.returning !== undefined) {
+        return [...toOthers({ type: 'peer-joined', peerId: event.returning, resumed: true }, ''), joined(event.returning, true)];
+      }
       return [...toOthers({ type: 'peer-joined', peerId: event.peerId }, ''), joined(event.peerId, false)];
     }
     case 'client.signal': {
@@ -136,7 +139,7 @@ function expectedSeats(before: readonly Member[], capacity: number, event: RoomE
       const seat = event.resume === undefined ? undefined : seats.find((member) => member.token === event.resume);
       const taken = { connection: event.connection, token: event.token };
       if (seat !== undefined) return seats.map((member) => (member === seat ? { ...seat, ...taken } : member));
-      return seats.length < capacity ? [...seats, { peerId: event.peerId, ...taken }] : seats;
+      return seats.length < capacity ? [...seats, { peerId: event.returning ?? event.peerId, ...taken }] : seats;
     }
     case 'client.signal':
       return seats;

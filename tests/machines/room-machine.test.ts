@@ -198,14 +198,28 @@ describe('room machine: failures', () => {
     expect(take().find((event) => event.type === 'member.joined')).toMatchObject({ peerId: 'p3', resumed: false });
   });
 
-  it('accepts only the latest token of a peer', () => {
+  it('honours the token before the latest joined until the newer one has been used once', () => {
     const { room, take, join } = openRoom();
     join(2);
     join(3, 't2');
     room.send({ type: 'socket.lost', connection: 'c3' });
     take();
+    // The joined carrying t3 was lost on the way: the retry with t2 still gets the seat.
     join(4, 't2');
-    expect(take()).toMatchObject([{ type: 'send', connection: 'c4', frame: expect.stringContaining('room-full') }]);
+    expect(take()).toMatchObject([{ type: 'member.joined', connection: 'c4', peerId: 'p2', token: 't4', resumed: true }]);
+    room.send({ type: 'socket.lost', connection: 'c4' });
+    join(5, 't4');
+    room.send({ type: 'socket.lost', connection: 'c5' });
+    take();
+    // t4 was used: t2 and t3 are spent, t4 (the one before t5) still works.
+    join(6, 't2');
+    join(7, 't3');
+    expect(take()).toMatchObject([
+      { type: 'send', connection: 'c6', frame: expect.stringContaining('room-full') },
+      { type: 'send', connection: 'c7', frame: expect.stringContaining('room-full') },
+    ]);
+    join(8, 't4');
+    expect(take()).toMatchObject([{ type: 'member.joined', connection: 'c8', peerId: 'p2', resumed: true }]);
   });
 
   it('refuses a signal to a peer that is not in the room, or to the sender itself', () => {
@@ -268,5 +282,113 @@ describe('room machine: failures', () => {
     expect(take()).toEqual([
       { type: 'member.joined', connection: 'c4', roomId: 'room-1', peerId: 'p2', peers: ['p3'], capacity: 3, token: 't4', resumed: true },
     ]);
+  });
+
+  it('drops queued candidates before any description when a held seat\'s queue is full', () => {
+    const { room, take, join, signal } = openRoom();
+    join(2);
+    room.send({ type: 'socket.lost', connection: 'c2' });
+    signal(1, 'p2', { description: { type: 'offer', sdp: 'v=0 first' } });
+    for (let n = 1; n <= 70; n++) signal(1, 'p2', { candidate: { candidate: `c${n}` } });
+    take();
+    join(3, 't2');
+    const delivered = take().flatMap((event) => (event.type === 'send' ? [JSON.parse(event.frame).data] : []));
+    expect(delivered).toHaveLength(64);
+    expect(delivered[0]).toEqual({ description: { type: 'offer', sdp: 'v=0 first' } });
+    expect(delivered[1]).toEqual({ candidate: { candidate: 'c8' } });
+  });
+
+  it('replaces the oldest description when only descriptions are queued', () => {
+    const { room, take, join, signal } = openRoom();
+    join(2);
+    room.send({ type: 'socket.lost', connection: 'c2' });
+    const sdp = 'x'.repeat(60 * 1024);
+    for (let n = 1; n <= 5; n++) signal(1, 'p2', { description: { type: 'offer', sdp: `${n}${sdp}` } });
+    signal(1, 'p2', { candidate: { candidate: 'late' } });
+    take();
+    join(3, 't2');
+    const delivered = take().flatMap((event) => (event.type === 'send' ? [JSON.parse(event.frame).data] : []));
+    expect(delivered.map((data) => (data.description ? data.description.sdp[0] : 'candidate'))).toEqual(['2', '3', '4', '5', 'candidate']);
+  });
+});
+
+describe('room machine: lose, resume, lose again', () => {
+  it('holds the seat for a whole second grace period when it is lost again within the first', () => {
+    const { room, clock, take, join, state } = openRoom();
+    join(2);
+    room.send({ type: 'socket.lost', connection: 'c2' });
+    clock.increment(grace - 200);
+    join(3, 't2');
+    clock.increment(100);
+    room.send({ type: 'socket.lost', connection: 'c3' });
+    take();
+    // The first grace period would have ended here; the second has 100 ms to go.
+    clock.increment(grace - 100);
+    expect(take()).toEqual([]);
+    expect(state()).toBe('full');
+    clock.increment(99);
+    expect(take()).toEqual([]);
+    clock.increment(1);
+    expect(take()).toEqual([frame('c1', { type: 'peer-left', peerId: 'p2' })]);
+    expect(state()).toBe('open');
+  });
+});
+
+describe('room machine: seats that outlive the server', () => {
+  /** A room re-established by the returning seat `p1`, which held token `old-1` before the restart. */
+  function restoredRoom(capacity = 2) {
+    const clock = new SimulatedClock();
+    const room = createActor(roomMachine.provide({ delays: { resumeGrace: grace } }), {
+      clock,
+      input: { roomId: 'room-1', capacity, restored: true, creator: { connection: 'c1', peerId: 'p1', token: 't1', previousToken: 'old-1' } },
+    });
+    const emitted: RoomEmitted[] = [];
+    room.on('*', (event) => emitted.push(event));
+    room.start();
+    const take = (): RoomEmitted[] => emitted.splice(0);
+    const returning = (n: number, peerId: string): void =>
+      room.send({ type: 'client.join', connection: `c${n}`, peerId: `p${n}`, token: `t${n}`, resume: `old-${n}`, returning: peerId });
+    return { room, take, returning };
+  }
+
+  it('greets the seat that re-established the room as resumed, with its old peer id', () => {
+    const { room, take } = restoredRoom();
+    expect(take()).toEqual([
+      { type: 'member.joined', connection: 'c1', roomId: 'room-1', peerId: 'p1', peers: [], capacity: 2, token: 't1', resumed: true },
+    ]);
+    expect(room.getSnapshot().context.restored).toBe(true);
+  });
+
+  it('takes back another returning seat under its old peer id and tells the others it resumed', () => {
+    const { take, returning } = restoredRoom();
+    take();
+    returning(2, 'alice');
+    expect(take()).toEqual([
+      frame('c1', { type: 'peer-joined', peerId: 'alice', resumed: true }),
+      { type: 'member.joined', connection: 'c2', roomId: 'room-1', peerId: 'alice', peers: ['p1'], capacity: 2, token: 't2', resumed: true },
+    ]);
+  });
+
+  it('lets the returning creator retry with its old token when the first joined was lost', () => {
+    const { room, take } = restoredRoom();
+    room.send({ type: 'socket.lost', connection: 'c1' });
+    take();
+    room.send({ type: 'client.join', connection: 'c2', peerId: 'p2', token: 't2', resume: 'old-1', returning: 'p1' });
+    expect(take()).toMatchObject([{ type: 'member.joined', connection: 'c2', peerId: 'p1', resumed: true }]);
+  });
+
+  it('admits a returning seat whose peer id is taken as an ordinary newcomer', () => {
+    const { take, returning } = restoredRoom(3);
+    take();
+    returning(2, 'p1');
+    expect(take().find((event) => event.type === 'member.joined')).toMatchObject({ peerId: 'p2', resumed: false });
+  });
+
+  it('refuses a returning seat when the room is full', () => {
+    const { take, returning } = restoredRoom();
+    returning(2, 'alice');
+    take();
+    returning(3, 'bob');
+    expect(take()).toMatchObject([{ type: 'send', connection: 'c3', frame: expect.stringContaining('room-full') }]);
   });
 });

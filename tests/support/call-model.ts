@@ -8,12 +8,13 @@ import type { PeerConnectionCommand, PeerConnectionInput } from '../../machines/
 import { peerMachine } from '../../machines/peer-machine.ts';
 import { closeCodes } from '../../protocol/limits.ts';
 import type { ServerMessage } from '../../protocol/messages.ts';
-import { createFakeStream, type FakeStream } from './fakes/fake-media.ts';
+import { createFakeStream, FakeTrack, type FakeStream } from './fakes/fake-media.ts';
 import { FakePeerConnection } from './fakes/fake-peer-connection.ts';
 import { createFakeSignaling } from './fakes/fake-signaling-socket.ts';
 import { joined, roomId } from './fakes/start-call.ts';
 import { candidate } from './fakes/start-peer.ts';
 import { TimerClock } from './timer-clock.ts';
+import { defaultResumeGraceMs, reconnectDelay } from '../../machines/call/reconnect-policy.ts';
 
 /**
  * Paths through `callMachine` for model-based tests, generated with `xstate/graph`, and a
@@ -34,10 +35,13 @@ export type CallMove =
   | { kind: 'welcome' } // the socket opened and the server greeted
   | { kind: 'drop'; code: number } // the socket closed (1006: lost; 4000: our seat was taken)
   | { kind: 'timeout' } // the state's delay ran out
+  | { kind: 'online' } // the browser is back online
   | { kind: 'joined'; peers: number } // the room, with that many peers already in it
   | { kind: 'resumed'; turnover: boolean } // our seat again; with turnover the oldest peer left and one came meanwhile
   | { kind: 'rejoined-as-new' } // the seat was gone: joined again as a newcomer
   | { kind: 'refused'; code: 'room-full' | 'room-not-found' }
+  | { kind: 'room-open' } // the answer to `peek`: the room has a free seat
+  | { kind: 'new-device' } // the person picked another camera: its track replaces ours
   | { kind: 'peer-joined' } // a newcomer arrives
   | { kind: 'peer-joined-again' } // a duplicate notice about the oldest peer
   | { kind: 'peer-left'; rank: number }
@@ -72,9 +76,12 @@ export function moveLabel(move: CallMove): string {
     case 'media-failed': return `media(${move.code})`;
     case 'drop': return `socket.closed(${move.code})`;
     case 'timeout': return 'timeout';
+    case 'online': return 'network.online';
     case 'joined': return `socket.message(joined ${move.peers} peers)`;
     case 'resumed': return `socket.message(resumed${move.turnover ? ', oldest peer replaced' : ''})`;
     case 'refused': return `socket.message(${move.code})`;
+    case 'room-open': return 'socket.message(room open)';
+    case 'new-device': return 'ui.useTrack';
     case 'peer-signal': case 'peer-failed': return `peer(${move.kind.slice(5)}${rank})`;
     default: return `socket.message(${move.kind}${rank})`;
   }
@@ -90,6 +97,7 @@ function messageFor(context: CallContext, move: CallMove, draw: () => string): S
     case 'resumed': return joined(move.turnover ? [...ids.slice(1), draw()] : ids, { ...room, peerId: context.selfId ?? '' });
     case 'rejoined-as-new': return joined(ids, { ...room, peerId: draw() });
     case 'refused': return { type: 'error', code: move.code, message: 'Refused.', ref: 'join' };
+    case 'room-open': return { type: 'room', roomId, capacity: 3, peers: 1 };
     case 'peer-joined': return { type: 'peer-joined', peerId: draw() };
     case 'peer-joined-again': return { type: 'peer-joined', peerId: ids[0]! };
     case 'peer-left': return { type: 'peer-left', peerId: ids[move.rank]! };
@@ -110,10 +118,12 @@ function graphEvent(snapshot: CallSnapshot, move: CallMove, stream: MediaStream,
     case 'media-ready': return { type: `xstate.done.actor.${media}`, output: stream } as unknown as CallEvent;
     case 'media-failed': return { type: `xstate.error.actor.${media}`, error: new MediaAccessError(move.code, 'No.') } as unknown as CallEvent;
     case 'drop': return { type: 'socket.closed', code: move.code };
+    case 'online': return { type: 'network.online' };
     case 'timeout': {
-      const delayed = value.joining ? 'joinTimeout.call.joining' : value.rejoining === 'waiting' ? 'reconnectDelay.call.rejoining.waiting' : `joinTimeout.call.rejoining.${value.rejoining}`;
+      const delayed = value.checking ? 'joinTimeout.call.checking' : value.joining ? 'joinTimeout.call.joining' : value.rejoining === 'waiting' ? 'reconnectDelay.call.rejoining.waiting' : `joinTimeout.call.rejoining.${value.rejoining}`;
       return { type: `xstate.after.${delayed}` } as unknown as CallEvent;
     }
+    case 'new-device': return { type: 'ui.useTrack', track: new FakeTrack('graph-camera', 'video') as unknown as MediaStreamTrack };
     case 'peer-signal': return { type: 'peer.signal', peerId: entry!.peerId, data: { candidate: candidate(1) } };
     case 'peer-failed': return { type: `xstate.done.actor.${entry!.ref.id}`, output: { peerId: entry!.peerId, error: { code: 'ice-failed', message: 'Failed.' } } } as unknown as CallEvent;
     default: return { type: 'socket.message', message: messageFor(snapshot.context, move, draw) };
@@ -126,12 +136,18 @@ function graphEvent(snapshot: CallSnapshot, move: CallMove, stream: MediaStream,
  * whether signals are held for later. Whether it holds a camera is left out: the replay checks it.
  */
 export function callKey(snapshot: CallSnapshot, words: readonly string[]): string {
-  const { error, peers, reconnectAttempt, outbox } = snapshot.context;
-  // After a failed attempt only more attempts can fail (see `callMoves`): who is in the call no longer matters.
-  if (reconnectAttempt > 0 && snapshot.matches('rejoining')) return `${JSON.stringify(snapshot.value)} attempt:${reconnectAttempt}`;
+  const { error, peers, reconnectAttempt, outbox, intent, resumeGraceMs, endedPeers } = snapshot.context;
+  // After a failed attempt only more attempts can fail (see `callMoves`): who is in the call no longer
+  // matters, only whether a peer is left; past the budget every attempt is alike.
+  if (reconnectAttempt > 0 && snapshot.matches('rejoining')) {
+    const attempt = reconnectDelay(reconnectAttempt, resumeGraceMs ?? defaultResumeGraceMs) === null ? 'slow' : reconnectAttempt;
+    return `${JSON.stringify(snapshot.value)} attempt:${attempt} live:${peers.some((peer) => !endedPeers.includes(peer.peerId))}`;
+  }
   const about = error?.peerId === undefined ? '' : `@${peers.findIndex((peer) => peer.peerId === error.peerId)}`;
   const handshakes = peers.map((peer, rank) => `${peer.ref.getSnapshot().context.role}:${words[rank]}`);
-  return `${JSON.stringify(snapshot.value)} error:${error ? error.code + about : 'none'} peers:[${handshakes.join(',')}] attempt:${reconnectAttempt} held:${outbox.length > 0}`;
+  // Whether the person opened a link matters while media is asked for: it leads to the pre-join screen.
+  const preview = intent?.kind === 'join' && intent.preview ? ' preview' : '';
+  return `${JSON.stringify(snapshot.value)}${preview} error:${error ? error.code + about : 'none'} peers:[${handshakes.join(',')}] attempt:${reconnectAttempt} held:${outbox.length > 0}`;
 }
 
 /**
@@ -162,15 +178,24 @@ function nextWords(words: readonly string[], move: CallMove | undefined, after: 
  */
 function callMoves(snapshot: CallSnapshot, words: readonly string[]): CallMove[] {
   if (snapshot.status !== 'active') return [];
-  const ui = (type: Exclude<CallUiEvent['type'], 'ui.create' | 'ui.join'>): CallMove => ({ kind: 'ui', event: { type } });
-  const start: CallMove[] = [{ kind: 'ui', event: { type: 'ui.create' } }, { kind: 'ui', event: { type: 'ui.join', roomId } }];
+  const ui = (type: Exclude<CallUiEvent['type'], 'ui.create' | 'ui.join' | 'ui.open' | 'ui.useTrack'>): CallMove => ({ kind: 'ui', event: { type } });
+  const start: CallMove[] = [
+    { kind: 'ui', event: { type: 'ui.create' } },
+    { kind: 'ui', event: { type: 'ui.join', roomId } },
+    { kind: 'ui', event: { type: 'ui.open', roomId } },
+  ];
   const [hangUp, lost, timeout] = [ui('ui.hangUp'), { kind: 'drop', code: 1006 }, { kind: 'timeout' }] as const;
   const { peers, reconnectAttempt, outbox } = snapshot.context;
   // With two peers, only the newer one's handshake moves on: enough to see each is routed to its own machine.
   const ranks = (wanted: readonly string[]) => words.flatMap((word, rank) => (wanted.includes(word) && rank === peers.length - 1 ? [rank] : []));
   const live = ranks(['offering', 'answering']);
   const is = (state: Parameters<CallSnapshot['matches']>[0]) => snapshot.matches(state);
-  if (is('lobby')) return [...start, ui('ui.toggleMic'), ui('ui.toggleCamera')];
+  if (is('lobby')) return [...start, ui('ui.toggleMic'), ui('ui.toggleCamera'), { kind: 'new-device' }];
+  if (is({ checking: 'connecting' })) return [{ kind: 'welcome' }, lost, timeout, hangUp];
+  if (is({ checking: 'asking' })) {
+    return [{ kind: 'room-open' }, { kind: 'refused', code: 'room-full' }, { kind: 'refused', code: 'room-not-found' }, lost, timeout, hangUp];
+  }
+  if (is('prejoin')) return [ui('ui.joinCall'), ui('ui.backToLobby'), hangUp, ui('ui.toggleMic'), { kind: 'new-device' }];
   if (is('ended') || is('failed')) return [...start, ui('ui.backToLobby')];
   if (is({ media: 'blocked' })) return [ui('ui.receiveOnly'), ui('ui.backToLobby'), hangUp];
   if (is('media')) {
@@ -199,7 +224,7 @@ function callMoves(snapshot: CallSnapshot, words: readonly string[]): CallMove[]
     ...live.map((rank) => ({ kind: 'peer-failed', rank }) as const),
     hangUp,
   ];
-  if (is({ rejoining: 'waiting' })) return [timeout, ...meanwhile];
+  if (is({ rejoining: 'waiting' })) return [timeout, { kind: 'online' }, ...meanwhile];
   if (is({ rejoining: 'connecting' })) return [{ kind: 'welcome' }, lost, timeout, ...meanwhile];
   const answers: CallMove[] = [{ kind: 'resumed', turnover: false }, ...(peers.length > 0 ? [{ kind: 'resumed', turnover: true } as const] : [])];
   return [...answers, { kind: 'rejoined-as-new' }, { kind: 'refused', code: 'room-not-found' }, lost, timeout, ...meanwhile];
@@ -232,7 +257,7 @@ export function callPaths(kind: CallPath['kind']): CallPath[] {
     current = { snapshot, words: wordsAfter(snapshot, event) };
     const key = callKey(snapshot, current.words);
     const move = (event as ModelEvent | undefined)?.move;
-    if (simple) return key.replace(/ attempt:\d+/, '');
+    if (simple) return key.replace(/ attempt:(\d+|slow)/, '');
     return `${key} after ${move ? moveLabel(move) : 'start'} from ${JSON.stringify(previous?.value ?? null)}`;
   };
   const events = (snapshot: CallSnapshot): ModelEvent[] => {
@@ -262,6 +287,15 @@ export function callPaths(kind: CallPath['kind']): CallPath[] {
 class ScriptedMedia {
   /** Every stream handed out, in order. */
   readonly streams: FakeStream[] = [];
+  /** Every track handed out, in streams or as a picked device, in order. */
+  readonly tracks: FakeTrack[] = [];
+
+  /** A track of a newly picked camera, as the page would get it for `ui.useTrack`. */
+  device(): FakeTrack {
+    const track = new FakeTrack(`device-${this.tracks.length + 1}`, 'video');
+    this.tracks.push(track);
+    return track;
+  }
   private readonly waiting: Array<{ input: MediaRequest; resolve: (stream: MediaStream) => void; reject: (error: unknown) => void }> = [];
   readonly logic = fromPromise<MediaStream, MediaRequest>(({ input }) => new Promise((resolve, reject) => void this.waiting.push({ input, resolve, reject })));
 
@@ -272,6 +306,7 @@ class ScriptedMedia {
     if (move.kind === 'media-failed') return request.reject(new MediaAccessError(move.code, 'Not this time.'));
     const stream = createFakeStream(`local-${this.streams.length + 1}`, request.input);
     this.streams.push(stream);
+    this.tracks.push(...stream.getTracks());
     request.resolve(stream.asMediaStream());
   }
 }
@@ -300,7 +335,7 @@ export class CallReplay {
       receive((command) => connection.handle(command));
       return () => connection.close();
     });
-    const peer = peerMachine.provide({ actors: { peerConnection }, delays: { iceTimeout: neverMs, reconnectTimeout: neverMs } });
+    const peer = peerMachine.provide({ actors: { peerConnection }, delays: { iceTimeout: neverMs, iceRestartDelay: neverMs, iceRestartRetry: neverMs } });
     const machine = callMachine.provide({ actors: { acquireMedia: this.media.logic, signalingSocket: this.signaling.logic, peerMachine: peer } });
     this.actor = createActor(machine, { clock: this.clock, inspect });
     this.actor.start();
@@ -336,6 +371,8 @@ export class CallReplay {
         return;
       }
       case 'welcome': return this.signaling.last.open();
+      case 'online': return void this.actor.send({ type: 'network.online' });
+      case 'new-device': return void this.actor.send({ type: 'ui.useTrack', track: this.media.device() as unknown as MediaStreamTrack });
       case 'drop': return this.signaling.last.drop(move.code);
       case 'timeout': return this.clock.fireNext();
       case 'peer-signal':

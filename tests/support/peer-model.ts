@@ -2,7 +2,8 @@ import { createActor, fromCallback, type Actor, type InspectionEvent, type Snaps
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import type { PeerConnectionCommand, PeerConnectionEvent, PeerConnectionInput } from '../../machines/peer/peer-connection-contract.ts';
 import { peerMachine } from '../../machines/peer-machine.ts';
-import type { PeerEvent, PeerInput, PeerSignal } from '../../machines/peer/types.ts';
+import type { PeerEvent, PeerInput, PeerSignal, PeerStatus } from '../../machines/peer/types.ts';
+import type { SendLimit } from '../../machines/peer/send-limit.ts';
 import { createFakeStream, type FakeStream } from './fakes/fake-media.ts';
 import { FakePeerConnection } from './fakes/fake-peer-connection.ts';
 import { candidate, remote } from './fakes/start-peer.ts';
@@ -27,7 +28,7 @@ export const peerSetups = ['offerer', 'answerer', 'offerer, media pending', 'ans
 export type PeerSetup = (typeof peerSetups)[number];
 
 /** A delayed event of the machine, named as xstate names it. */
-type AfterEvent = { type: `xstate.after.${'iceTimeout' | 'reconnectTimeout'}.peer.active.connection.${string}` };
+type AfterEvent = { type: `xstate.after.${'iceTimeout' | 'iceRestartDelay' | 'iceRestartRetry'}.peer.active.connection.${string}` };
 /** An event of a generated path. */
 export type PeerModelEvent = PeerEvent | AfterEvent;
 type PeerSnapshot = SnapshotFrom<typeof peerMachine>;
@@ -81,12 +82,14 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
   // Their end of candidates, after one of them.
   if (!hasRemoteDescription && pendingCandidates.length === 1) events.push({ type: 'signal.candidate', candidate: null });
   if (!simple) events.push({ type: 'peer.close' });
-  if (snapshot.matches('idle')) return [...events, offer];
+  // The call grows and a switch flips whenever it likes; told before the connection exists, kept for it.
+  const aside: PeerModelEvent[] = simple ? [] : [{ type: 'media.sendLimit', limit: modelLimit }, { type: 'status.local', status: { micMuted: true, cameraOff: false } }];
+  if (snapshot.matches('idle')) return [...events, offer, ...aside];
   if (snapshot.matches('media')) {
     const ready: PeerEvent[] = [{ type: 'media.ready', stream }, ...(simple ? [] : [{ type: 'media.ready' as const, stream: null }])];
-    return [...events, ...ready, ...(remoteOffer || (simple && role === 'offerer') ? [] : [offer])];
+    return [...events, ...ready, ...(remoteOffer || (simple && role === 'offerer') ? [] : [offer]), ...aside];
   }
-  const { connection, negotiation } = (snapshot.value as { active: { connection: string; negotiation: string } }).active;
+  const { connection, negotiation } = (snapshot.value as { active: { connection: string | { reconnecting: string }; negotiation: string } }).active;
   // A remote offer comes to start, to renegotiate, or colliding with ours; never while they await our answer.
   const remoteOffers = simple ? role === 'answerer' && negotiation === 'stable' && !hasRemoteDescription : !['applyingOffer', 'makingAnswer'].includes(negotiation);
   if (remoteOffers) events.push(offer);
@@ -109,13 +112,29 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
     events.push({ type: 'pc.connectionState', state: 'failed' }, { type: `xstate.after.iceTimeout.peer.active.connection.${connection}` });
     if (negotiation === 'awaitingAnswer' || negotiation === 'stable') events.push({ type: 'pc.candidate', candidate: candidate(9) });
   }
-  if (connection === 'connected') events.push({ type: 'pc.connectionState', state: 'disconnected' }, { type: 'pc.error', operation: 'addCandidate', message: 'Unknown ufrag.' });
-  if (connection === 'reconnecting') {
+  if (connection === 'connected') {
+    events.push({ type: 'pc.connectionState', state: 'disconnected' }, { type: 'pc.connectionState', state: 'failed' });
+    events.push({ type: 'pc.error', operation: 'addCandidate', message: 'Unknown ufrag.' });
+  }
+  if (negotiation === 'stable') {
+    // Between rounds: the call grows, a device changes, the remote peer says what it switched.
+    events.push({ type: 'media.sendLimit', limit: modelLimit }, { type: 'media.replaceTrack', track: {} as MediaStreamTrack });
+    events.push({ type: 'pc.message', message: { type: 'status', micMuted: true, cameraOff: true } });
+    const channel = (snapshot.value as { active: { channel: string } }).active.channel;
+    // The data channel opens once the connection is up; then a switch flipped is told at once.
+    if (channel === 'waiting' && connection === 'connected') events.push({ type: 'pc.channelOpen' });
+    if (channel === 'open') events.push({ type: 'status.local', status: { micMuted: true, cameraOff: false } });
+  }
+  if (typeof connection === 'object' && 'reconnecting' in connection) {
     events.push({ type: 'pc.connectionState', state: 'connected' }, { type: 'pc.connectionState', state: 'failed' });
-    events.push({ type: 'xstate.after.reconnectTimeout.peer.active.connection.reconnecting' });
+    const step = connection.reconnecting === 'waiting' ? 'iceRestartDelay' : 'iceRestartRetry';
+    events.push({ type: `xstate.after.${step}.peer.active.connection.reconnecting.${connection.reconnecting}` });
   }
   return events;
 }
+
+/** The send limit the model's call sets. */
+const modelLimit: SendLimit = { maxBitrate: 500_000, scaleResolutionDownBy: 2 };
 
 const stopAtActive = (snapshot: PeerSnapshot) => snapshot.matches('active');
 const reachedConnected = (snapshot: PeerSnapshot) => snapshot.matches({ active: { connection: 'connected' } });
@@ -180,6 +199,12 @@ export class PeerReplay {
   remoteApplied = false;
   /** A remote offer came that must be answered (not one colliding with ours on the impolite side), and no answer went out since. */
   owesAnswer = false;
+  /** What the call last told the machine: our switches, the send limit, tracks that replaced ours. */
+  status: PeerStatus = { micMuted: false, cameraOff: false };
+  sendLimit: SendLimit | null = null;
+  readonly replacedTracks: string[] = [];
+  /** What the remote peer last said of its switches over the data channel, while connected. */
+  remoteSaid: PeerStatus | null = null;
   private readonly replies: PeerConnectionEvent[] = [];
   private deliver: (event: PeerConnectionEvent) => void = () => {};
   private count = 0;
@@ -230,6 +255,26 @@ export class PeerReplay {
         return this.actor.send({ type: event.type, stream: this.localStream?.asMediaStream() ?? null });
       case 'peer.close':
         return this.actor.send(event);
+      case 'media.sendLimit':
+        // A different limit each time, so a stale one would show.
+        this.sendLimit = { maxBitrate: 100_000 * n, scaleResolutionDownBy: 2 };
+        return this.actor.send({ type: event.type, limit: this.sendLimit });
+      case 'status.local':
+        // Each time another switch: the microphone flips.
+        this.status = { micMuted: !this.status.micMuted, cameraOff: this.status.cameraOff };
+        return this.actor.send({ type: event.type, status: this.status });
+      case 'media.replaceTrack': {
+        const [track] = createFakeStream(`device-${n}`, { audio: false, video: true }).getTracks();
+        if (this.snapshot.matches('active')) this.replacedTracks.push(track!.id);
+        return this.actor.send({ type: event.type, track: track as unknown as MediaStreamTrack });
+      }
+      case 'pc.message': {
+        const said = { micMuted: n % 2 === 0, cameraOff: n % 3 === 0 };
+        this.remoteSaid = said;
+        return this.fromNetwork({ type: event.type, message: { type: 'status', ...said } });
+      }
+      case 'pc.channelOpen':
+        return this.fromNetwork(event);
       case 'pc.description':
       case 'pc.remoteDescription':
         return this.reply(event);

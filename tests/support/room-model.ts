@@ -18,6 +18,7 @@ export type MoveKind =
   | 'join-wrong-token' // a new connection joins with a resume token nobody holds
   | 'resume' // a new connection resumes a held seat with its token
   | 'replace' // a new connection resumes a seat whose socket still looks alive
+  | 'return' // a new connection brings back a seat from before the server lost the room
   | 'signal' // a member signals a connected member
   | 'signal-held' // a member signals a member whose seat is held: queued
   | 'signal-held-large' // the same with a 60 KiB payload, to reach the byte bound in a few steps
@@ -123,10 +124,12 @@ export function eventFor(context: RoomContext, notes: WalkNotes, move: RoomMove,
     case 'join':
     case 'join-wrong-token':
     case 'resume':
-    case 'replace': {
+    case 'replace':
+    case 'return': {
       const n = draw();
       const fresh = { type: 'client.join' as const, connection: `c${n}`, peerId: `p${n}`, token: `t${n}` };
       if (move.kind === 'join') return fresh;
+      if (move.kind === 'return') return { ...fresh, resume: `o${n}`, returning: `r${n}` };
       if (move.kind === 'join-wrong-token') return { ...fresh, resume: wrongToken };
       return { ...fresh, resume: pick(move.kind === 'resume' ? held : connected, move.member).token };
     }
@@ -161,7 +164,7 @@ export function eventFor(context: RoomContext, notes: WalkNotes, move: RoomMove,
  */
 export function movesFor(members: readonly Member[], options: { large: boolean; only?: readonly MoveKind[] }): RoomMove[] {
   const { connected, held } = seatsOf(members);
-  const moves: RoomMove[] = [{ kind: 'join' }, { kind: 'join-wrong-token' }];
+  const moves: RoomMove[] = [{ kind: 'join' }, { kind: 'join-wrong-token' }, { kind: 'return' }];
   held.forEach((_, member) => moves.push({ kind: 'resume', member }));
   connected.forEach((_, member) => moves.push({ kind: 'replace', member }));
   connected.forEach((_, member) => {

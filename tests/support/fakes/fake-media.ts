@@ -37,6 +37,15 @@ export class FakeStream {
     return this.tracks.filter((track) => track.kind === 'video');
   }
 
+  addTrack(track: FakeTrack): void {
+    if (!this.tracks.includes(track)) this.tracks.push(track);
+  }
+
+  removeTrack(track: FakeTrack): void {
+    const index = this.tracks.indexOf(track);
+    if (index >= 0) this.tracks.splice(index, 1);
+  }
+
   /** The same object, typed as the browser type the machines expect. */
   asMediaStream(): MediaStream {
     return this as unknown as MediaStream;

@@ -5,6 +5,8 @@ import type {
   PeerConnectionEvent,
   PeerConnectionInput,
 } from '../../../machines/peer/peer-connection-contract.ts';
+import type { SendLimit } from '../../../machines/peer/send-limit.ts';
+import type { PeerMessage } from '../../../protocol/peer-messages.ts';
 import { createFakeStream, type FakeStream } from './fake-media.ts';
 
 type SignalingState = 'stable' | 'have-local-offer' | 'have-remote-offer';
@@ -28,6 +30,12 @@ export class FakePeerConnection {
   localDescription: RTCSessionDescriptionInit | null = null;
   remoteDescription: RTCSessionDescriptionInit | null = null;
   closed = false;
+  /** Messages sent on the data channel, in order. */
+  readonly sentMessages: PeerMessage[] = [];
+  /** Ids of the tracks that replaced a sender's track, in order. */
+  readonly replacedTracks: string[] = [];
+  /** The video senders' current limit: from the input, then from `peer.setSendLimit`. */
+  sendLimit: SendLimit | null;
   /** While true, replies wait in order for `flush()`, as if the browser were slow. */
   paused = false;
   private readonly pending: Array<() => void> = [];
@@ -36,7 +44,9 @@ export class FakePeerConnection {
   constructor(
     readonly input: PeerConnectionInput,
     private readonly sendBack: (event: PeerConnectionEvent) => void,
-  ) {}
+  ) {
+    this.sendLimit = input.sendLimit ?? null;
+  }
 
   /** Sends an event as if the browser fired it. */
   emit(event: PeerConnectionEvent): void {
@@ -121,6 +131,15 @@ export class FakePeerConnection {
         return;
       case 'peer.restartIce':
         if (this.signalingState === 'stable') this.emit({ type: 'pc.negotiationNeeded' });
+        return;
+      case 'peer.setSendLimit':
+        this.sendLimit = command.limit;
+        return;
+      case 'peer.replaceTrack':
+        this.replacedTracks.push(command.track.id);
+        return;
+      case 'peer.sendMessage':
+        this.sentMessages.push(command.message);
         return;
     }
   }

@@ -5,6 +5,8 @@ import type {
   PeerConnectionInput,
   PeerConnectionOperation,
 } from '../../../machines/peer/peer-connection-contract.ts';
+import type { SendLimit } from '../../../machines/peer/send-limit.ts';
+import { encodePeerMessage, parsePeerMessage, peerChannel } from '../../../protocol/peer-messages.ts';
 
 /** What the actor needs from the platform; the browser's by default, another WebRTC stack in tests. */
 export interface PeerConnectionPlatform {
@@ -34,6 +36,32 @@ function attachMedia(pc: RTCPeerConnection, command: Extract<PeerConnectionComma
 }
 
 /**
+ * Limits every video sender to `limit`. A sender has no encodings before its first
+ * negotiation, so this is applied again after every description; unchanged senders are skipped.
+ */
+async function limitSenders(pc: RTCPeerConnection, limit: SendLimit | null): Promise<void> {
+  if (limit === null) return;
+  for (const sender of pc.getSenders()) {
+    if (sender.track?.kind !== 'video') continue;
+    const parameters = sender.getParameters();
+    const encodings = parameters.encodings ?? [];
+    if (encodings.length === 0) continue;
+    if (encodings.every((encoding) => encoding.maxBitrate === limit.maxBitrate && encoding.scaleResolutionDownBy === limit.scaleResolutionDownBy)) continue;
+    for (const encoding of encodings) {
+      encoding.maxBitrate = limit.maxBitrate;
+      encoding.scaleResolutionDownBy = limit.scaleResolutionDownBy;
+    }
+    await sender.setParameters(parameters);
+  }
+}
+
+/** Sends `track` in place of the sending track of its kind, on the same transceiver: no new offer. */
+async function replaceSending(pc: RTCPeerConnection, track: MediaStreamTrack): Promise<void> {
+  const sender = pc.getSenders().find((candidate) => candidate.track?.kind === track.kind);
+  if (sender) await sender.replaceTrack(track);
+}
+
+/**
  * Builds the peer machine's `peerConnection` actor: one RTCPeerConnection, driven by commands
  * and reporting back as events (contract: machines/peer/peer-connection-contract.ts). Commands run
  * one after the other, so each starts once the previous one's promise settled, and every
@@ -44,6 +72,10 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
   return fromCallback<PeerConnectionCommand, PeerConnectionInput>(({ input, sendBack, receive }) => {
     const pc = platform.createPeerConnection({ iceServers: input.iceServers });
     const remoteTracks: MediaStreamTrack[] = [];
+    // One data channel per peer, created by both sides with the same id (negotiated), so neither
+    // waits for the other's `datachannel` event and it travels in the first offer.
+    const channel = pc.createDataChannel(peerChannel.label, { negotiated: true, id: peerChannel.id });
+    let sendLimit = input.sendLimit ?? null;
     let closed = false;
     let queue: Promise<void> = Promise.resolve();
 
@@ -61,9 +93,18 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
       });
     };
 
+    /** After each description the senders may have new encodings: limit them (a refusal is reported, harmless). */
+    const applySendLimit = () =>
+      limitSenders(pc, sendLimit).catch((error: unknown) => report({ type: 'pc.error', operation: 'setSendLimit', message: errorMessage(error) }));
+
     pc.addEventListener('negotiationneeded', () => report({ type: 'pc.negotiationNeeded' }));
     pc.addEventListener('icecandidate', ({ candidate }) => report({ type: 'pc.candidate', candidate: candidate ? candidate.toJSON() : null }));
     pc.addEventListener('connectionstatechange', () => report({ type: 'pc.connectionState', state: pc.connectionState }));
+    channel.addEventListener('open', () => report({ type: 'pc.channelOpen' }));
+    channel.addEventListener('message', ({ data }) => {
+      const message = parsePeerMessage(data);
+      if (message) report({ type: 'pc.message', message });
+    });
     pc.addEventListener('track', ({ track }) => {
       remoteTracks.push(track);
       // A new stream object each time, so a <video> given it picks up the added track.
@@ -79,11 +120,13 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
             await pc.setLocalDescription();
             const description = pc.localDescription;
             if (description) report({ type: 'pc.description', description: { type: description.type, sdp: description.sdp } });
+            await applySendLimit();
           });
         case 'peer.setRemoteDescription':
           return run('setRemoteDescription', async () => {
             await pc.setRemoteDescription(command.description);
             report({ type: 'pc.remoteDescription', descriptionType: command.description.type });
+            await applySendLimit();
           });
         case 'peer.rollback':
           return run('rollback', async () => {
@@ -94,6 +137,15 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
           return run('addCandidate', () => (command.candidate ? pc.addIceCandidate(command.candidate) : pc.addIceCandidate()));
         case 'peer.restartIce':
           return run('restartIce', () => pc.restartIce());
+        case 'peer.setSendLimit':
+          sendLimit = command.limit;
+          return run('setSendLimit', () => limitSenders(pc, command.limit));
+        case 'peer.replaceTrack':
+          return run('replaceTrack', () => replaceSending(pc, command.track));
+        case 'peer.sendMessage':
+          return run('sendMessage', () => {
+            if (channel.readyState === 'open') channel.send(encodePeerMessage(command.message));
+          });
       }
     });
 

@@ -3,10 +3,13 @@ import type { SocketCommand, SocketEvent } from '../../../machines/call/types.ts
 import { encode } from '../../../protocol/encode.ts';
 import { parseServerMessage } from '../../../protocol/parse-server-message.ts';
 
-/** How often the page pings: browsers cannot see the server's WebSocket-level pings. */
-const pingInterval = 10_000;
-/** Silence after which the connection counts as lost: two pings unanswered, and a margin. */
-const silenceLimit = 25_000;
+/**
+ * How often the page pings: browsers cannot see the server's WebSocket-level pings. A ping is
+ * a dozen bytes; once a second lets a silent socket be noticed within about 5 s.
+ */
+const pingInterval = 1_000;
+/** Silence after which the connection counts as lost: three pings unanswered, and a margin. */
+const silenceLimit = 4_000;
 /** Close code the browser reports when a connection ended without a close frame. */
 const abnormalClosure = 1006;
 

@@ -1,0 +1,24 @@
+import fp from 'fastify-plugin';
+import { loadSeatKey } from './seat-key.ts';
+import type { SeatStore } from './seat-store.ts';
+import { SignedSeats } from './signed-seats.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** How this deployment remembers seats beyond the process (server/seats/seat-store.ts). */
+    seats: SeatStore;
+  }
+}
+
+/**
+ * Provides `app.seats`: signed resume tokens under the deployment's seat key (`SECRET`, or a
+ * key generated once into `DATA_DIR`), so seats outlive a restart of this process.
+ */
+export const seatsPlugin = fp(
+  async (app) => {
+    const { config } = app;
+    const key = loadSeatKey({ secret: config.secret, dataDir: config.dataDir });
+    app.decorate('seats', new SignedSeats(key, Date.now(), config.resumeGraceMs));
+  },
+  { name: 'parley-seats', dependencies: ['parley-config'] },
+);

@@ -1,0 +1,94 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.ts';
+import {
+  createRoom,
+  handshakeStates,
+  openPerson,
+  patience,
+  recordedHandshakeWords,
+  recordHandshakeWords,
+  waitForMovingRemoteVideo,
+  waitUntilConnected,
+  type Person,
+} from './person.ts';
+import { RestartableServer } from './restartable-server.ts';
+
+/**
+ * A live two-person call while the signaling server dies (`kill -9`) or is stopped for a deploy
+ * (SIGTERM) and is started again: the media goes on, the pages say `reconnecting` and come back
+ * into the same room. PARLEY_RESTART_RUNS=10 repeats each case and prints the time from
+ * `/healthz` answering to both pages back in the room (a measurement, never asserted).
+ */
+const runs = Number(process.env.PARLEY_RESTART_RUNS ?? 1);
+let browser: Browser;
+let server: RestartableServer;
+const people: Person[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterEach(async () => {
+  await Promise.all(people.splice(0).map((person) => person.context.close()));
+  await server?.stop();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function person(url?: string): Promise<Person> {
+  const opened = await openPerson(browser, server.origin, { url });
+  people.push(opened);
+  return opened;
+}
+
+/** Whether the page shows `reconnecting` as a status (not an alert) and no error. */
+async function saysReconnecting(page: Page): Promise<boolean> {
+  const status = page.getByTestId('reconnecting');
+  return (await status.isVisible()) && (await status.getAttribute('role')) === 'status' && !(await page.getByTestId('error').isVisible());
+}
+
+describe.each(['SIGKILL', 'SIGTERM'] as const)('a call while the server is stopped with %s and started again', (signal) => {
+  for (let run = 1; run <= runs; run++) {
+    it(`keeps the media, says reconnecting, comes back into the same room, and goes on${runs > 1 ? ` (run ${run})` : ''}`, async () => {
+      server = new RestartableServer();
+      await server.start();
+      const alice = await person();
+      const link = await createRoom(alice);
+      const bob = await person(link);
+      await Promise.all([waitUntilConnected(alice.page), waitUntilConnected(bob.page)]);
+      await Promise.all([waitForMovingRemoteVideo(alice.page), waitForMovingRemoteVideo(bob.page)]);
+      const peersBefore = await Promise.all([handshakeStates(alice.page), handshakeStates(bob.page)]);
+      await Promise.all([recordHandshakeWords(alice.page), recordHandshakeWords(bob.page)]);
+
+      await server.kill(signal);
+      await expect.poll(() => saysReconnecting(alice.page), patience).toBe(true);
+      await expect.poll(() => saysReconnecting(bob.page), patience).toBe(true);
+      // With no server at all, the pictures still move both ways.
+      await Promise.all([waitForMovingRemoteVideo(alice.page), waitForMovingRemoteVideo(bob.page)]);
+
+      await server.restart();
+      const healthy = await server.healthy();
+      const back = (page: Page) => page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 30_000 }).then(() => performance.now());
+      const [aliceBack, bobBack] = await Promise.all([back(alice.page), back(bob.page)]);
+      if (runs > 1) console.info(`restart-${signal}: both back ${Math.round(Math.max(aliceBack, bobBack) - healthy)} ms after /healthz answered`);
+
+      // Same room, same peers, the same connections: nobody offered again, nothing left `connected`.
+      expect(await Promise.all([handshakeStates(alice.page), handshakeStates(bob.page)])).toEqual(peersBefore);
+      expect(await recordedHandshakeWords(alice.page)).toEqual(['connected']);
+      expect(await recordedHandshakeWords(bob.page)).toEqual(['connected']);
+      expect(await bob.page.getByTestId('room-link').inputValue()).toBe(link);
+      await Promise.all([waitForMovingRemoteVideo(alice.page), waitForMovingRemoteVideo(bob.page)]);
+
+      // The room works as before: a hang-up reaches the other side, and someone new can join.
+      await bob.page.getByTestId('hang-up').click();
+      await expect.poll(async () => Object.values(await handshakeStates(alice.page)).filter((state) => state !== 'closed'), patience).toEqual([]);
+      const carol = await person(link);
+      await Promise.all([waitUntilConnected(alice.page), waitUntilConnected(carol.page)]);
+      await waitForMovingRemoteVideo(carol.page);
+      // Chromium itself logs each refused reconnection attempt while the server is down; nothing else may complain.
+      const refused = /^WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/ws' failed: .*ERR_CONNECTION_REFUSED$/;
+      for (const opened of [alice, bob, carol]) expect(opened.errors.filter((error) => !refused.test(error))).toEqual([]);
+    }, 120_000);
+  }
+});

@@ -1,0 +1,45 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const repository = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `server/main.ts` running as its own process, as `npm start` runs it (without the page build). */
+export interface MainProcess {
+  child: ChildProcess;
+  /** Resolves with the exit code and signal once the process is gone. */
+  exited: Promise<[number | null, string | null]>;
+  /** Everything it printed so far. */
+  output(): string;
+  /** What it printed on standard error so far. */
+  errors(): string;
+  /** Resolves with the port it listens on, once it says so; rejects if it exits first or takes over 15 s. */
+  port(): Promise<number>;
+}
+
+/** Starts `server/main.ts` with `env` over the test's environment (PORT 0 unless given). */
+export function startMain(env: Record<string, string>): MainProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: repository,
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let errors = '';
+  child.stdout!.on('data', (chunk) => (output += String(chunk)));
+  child.stderr!.on('data', (chunk) => {
+    output += String(chunk);
+    errors += String(chunk);
+  });
+  const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+  const port = async (): Promise<number> => {
+    const deadline = Date.now() + 15_000;
+    let match: RegExpMatchArray | null = null;
+    while (!(match = output.match(/http:\/\/127\.0\.0\.1:(\d+)/))) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the server did not start: ${output}`);
+      await Promise.race([once(child.stdout!, 'data'), exited, new Promise((resolve) => setTimeout(resolve, 250))]);
+    }
+    return Number(match[1]);
+  };
+  return { child, exited, output: () => output, errors: () => errors, port };
+}
