@@ -10,6 +10,7 @@ import { webPlugin } from './plugins/web.ts';
 import { roomInspectionPlugin } from './plugins/room-inspection.ts';
 import { edgeLimitsPlugin } from './plugins/edge-limits.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
 
 /** Options of `buildApp`: any part of the configuration, plus Fastify's logger setting. */
 export type AppOptions = ConfigOverrides & {
@@ -64,6 +65,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(roomInspectionPlugin);
   await app.register(heartbeatPlugin);
   await app.register(healthPlugin);
+  await app.register(metricsPlugin);
   await app.register(webPlugin);
   return app;
 }
