@@ -48,7 +48,7 @@ function next(socket: WebSocket, type: string, timeoutMs = 5_000): Promise<Recor
   });
 }
 
-/** Two sockets in one room, `b` opened with `options`. */
+/** Two sockets in one room, `a` (the creator) and `b` opened with their own client options. */
 interface Pair {
   a: WebSocket;
   b: WebSocket;
@@ -57,8 +57,8 @@ interface Pair {
 }
 
 /** A pair in one room; resolves undefined when the server refuses either. */
-async function pair(options: WebSocket.ClientOptions = {}): Promise<Pair | undefined> {
-  const a = await open();
+async function pair(options: WebSocket.ClientOptions = {}, creator: WebSocket.ClientOptions = {}): Promise<Pair | undefined> {
+  const a = await open(creator);
   if (a === undefined) return undefined;
   a.send(JSON.stringify({ type: 'create' }));
   const joinedA = await next(a, 'joined');
@@ -70,9 +70,12 @@ async function pair(options: WebSocket.ClientOptions = {}): Promise<Pair | undef
   return { a, b, aId: String(joinedA.peerId), bId: String(joinedB.peerId) };
 }
 
-/** The bystander: signals to its peer, which echoes; round trips in ms until `stop`. */
+/**
+ * The bystander: signals to its peer, which echoes; round trips in ms until `stop`. It connects
+ * from 127.0.0.2, another client address than the attacker's (127.0.0.1), as on the internet.
+ */
 async function bystander(stop: Promise<void>): Promise<number[]> {
-  const room = await pair();
+  const room = await pair({ localAddress: '127.0.0.2' }, { localAddress: '127.0.0.2' });
   if (room === undefined) return [];
   const times: number[] = [];
   room.b.on('message', (data) => {
