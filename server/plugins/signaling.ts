@@ -307,7 +307,9 @@ export const signalingPlugin = fp(
 
     // @fastify/websocket upgrades through a ServerResponse bound to the TCP socket and keeps the
     // request and reply in its 'error' listener. Both are released once the socket is upgraded
-    // (our own 'error' listener replaces theirs), which saves about 2 KiB per open socket.
+    // (our own 'error' listener replaces theirs), which saves about 2 KiB per open socket. Both
+    // calls are public APIs (ServerResponse.detachSocket, EventEmitter.removeAllListeners); what
+    // they rely on in @fastify/websocket is checked by tests/server/upgrade-release.test.ts.
     const upgradeResponses = new WeakMap<IncomingMessage, ServerResponse>();
     const keepResponse = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
       upgradeResponses.set(request.raw, reply.raw);
