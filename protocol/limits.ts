@@ -26,4 +26,6 @@ export const closeCodes = {
   serviceRestart: 1012,
   /** Private-use code: a resumed connection took this socket's seat. */
   replaced: 4000,
+  /** Private-use code: the client did not read what it was sent; its seat is held as for a lost connection. */
+  slowReader: 4001,
 } as const;

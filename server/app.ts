@@ -1,5 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { resolveConfig, type ConfigOverrides } from './config.ts';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { resolveConfig, type ConfigOverrides, type ServerConfig } from './config.ts';
 import { configPlugin } from './plugins/config.ts';
 import { roomsPlugin } from './plugins/rooms.ts';
 import { seatsPlugin } from './seats/seats-plugin.ts';
@@ -8,6 +8,7 @@ import { heartbeatPlugin } from './plugins/heartbeat.ts';
 import { healthPlugin } from './plugins/health.ts';
 import { webPlugin } from './plugins/web.ts';
 import { roomInspectionPlugin } from './plugins/room-inspection.ts';
+import { edgeLimitsPlugin } from './plugins/edge-limits.ts';
 
 /** Options of `buildApp`: any part of the configuration, plus Fastify's logger setting. */
 export type AppOptions = ConfigOverrides & {
@@ -31,6 +32,11 @@ function loggerOption(logger: AppOptions['logger']): FastifyServerOptions['logge
   };
 }
 
+/** Fastify's `trustProxy` for TRUST_PROXY; a hop count trusts that many proxies in front. */
+function trustProxyOption(trustProxy: ServerConfig['trustProxy']): FastifyServerOptions['trustProxy'] {
+  return typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy;
+}
+
 /**
  * Builds the Parley server: the signaling endpoint `/ws`, `/healthz` and the call page, one
  * plugin per concern. Used by `server/main.ts` and by every test; listening is the caller's
@@ -39,10 +45,19 @@ function loggerOption(logger: AppOptions['logger']): FastifyServerOptions['logge
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
   const { logger, ...overrides } = options;
   const config = resolveConfig(overrides);
-  const app = Fastify({ logger: loggerOption(logger) });
+  // Requests are not logged one by one: a page load is ~25 of them and a room flood 2 per room.
+  const app = Fastify({
+    logger: loggerOption(logger),
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: trustProxyOption(config.trustProxy),
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: redactUrl(request.url), statusCode: reply.statusCode }, 'request');
+  });
   await app.register(configPlugin, { config });
   await app.register(roomsPlugin);
   await app.register(seatsPlugin);
+  await app.register(edgeLimitsPlugin);
   await app.register(signalingPlugin);
   await app.register(roomInspectionPlugin);
   await app.register(heartbeatPlugin);

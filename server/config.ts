@@ -1,4 +1,10 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import envSchema from 'env-schema';
+import type { ErrorObject } from 'ajv';
 import { limits } from '../protocol/limits.ts';
+import { environmentSchema, maxDelayMs, type EnvironmentName } from './config-schema.ts';
 
 /** Token bucket and abuse rules applied to every socket's incoming frames. */
 export interface RateLimitConfig {
@@ -6,6 +12,10 @@ export interface RateLimitConfig {
   perSecond: number;
   /** Frames a client may send at once after being quiet (the bucket's size). */
   burst: number;
+  /** Bytes per second a client may send sustained, counted beside the frames. */
+  bytesPerSecond: number;
+  /** Bytes a client may send at once after being quiet. */
+  byteBurst: number;
   /** Least time between two `rate-limited` errors to one socket. */
   noticeIntervalMs: number;
   /** A socket still over the limit this long after it first went over is closed with 1008. */
@@ -27,6 +37,24 @@ export interface ServerConfig {
   /** Interval of WebSocket-level pings; a socket silent for two intervals is dropped. */
   pingIntervalMs: number;
   rateLimit: RateLimitConfig;
+  /** Open sockets one client address may hold; more are refused with 429. */
+  maxSocketsPerIp: number;
+  /** Open sockets the whole server holds; more are refused with 503. */
+  maxSockets: number;
+  /** Live rooms the whole server holds; a `create` past it is `rate-limited`. */
+  maxRooms: number;
+  /** Rooms one client address may create per minute. */
+  roomsPerMinute: number;
+  /** A socket with more unsent bytes than this does not read: it is closed with 4001. */
+  sendBufferLimit: number;
+  /** Bytes queued for held seats across the whole server; signals past it are dropped. */
+  heldQueueBytes: number;
+  /** A socket that has neither created nor joined a room this long after connecting is closed. */
+  idleTimeoutMs: number;
+  /** Fastify's `trustProxy`: whose `X-Forwarded-For` names the client (`false`: nobody's). */
+  trustProxy: boolean | number | string[];
+  /** Origins besides the page's own that may open `/ws` and `/inspect`. */
+  allowedOrigins: string[];
   logLevel: string;
   /** STUN server URLs handed to every peer, e.g. `stun:stun.example.org:3478`. */
   stunUrls: string[];
@@ -52,6 +80,16 @@ export interface ServerConfig {
 }
 
 /**
+ * The folder of Parley's package.json: the server runs both from its sources (server/) and
+ * compiled (dist/node/server/), so paths such as the built page are found from there.
+ */
+function packageRoot(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'package.json')) && dirname(folder) !== folder) folder = dirname(folder);
+  return folder;
+}
+
+/**
  * Defaults from PROTOCOL.md where it names them. The ping interval and grace period suit
  * mobile networks that drop for a few seconds. TURN credentials last an hour: long enough for a
  * call to connect, short enough that a leaked one is soon useless; a resume brings fresh ones.
@@ -63,13 +101,36 @@ export const defaultConfig: ServerConfig = {
   maxCapacity: limits.maxCapacity,
   resumeGraceMs: 20_000,
   pingIntervalMs: 15_000,
-  rateLimit: { perSecond: 50, burst: 200, noticeIntervalMs: 1_000, abuseWindowMs: 10_000, calmMs: 2_000 },
+  rateLimit: {
+    perSecond: 50,
+    burst: 200,
+    // An offer with many codecs is ~10 KiB and a call sends a few dozen small candidates:
+    // 64 KiB/s after a 256 KiB burst never slows a call, while 50 frames/s of 60 KiB would.
+    bytesPerSecond: 64 * 1024,
+    byteBurst: 256 * 1024,
+    noticeIntervalMs: 1_000,
+    abuseWindowMs: 10_000,
+    calmMs: 2_000,
+  },
+  // A household behind one NAT opens a socket per tab: 20 covers it, and bounds a flood.
+  maxSocketsPerIp: 20,
+  maxSockets: 10_000,
+  maxRooms: 5_000,
+  roomsPerMinute: 30,
+  // Twice a socket's largest frame in flight many times over; a reader this far behind is gone.
+  sendBufferLimit: 1024 * 1024,
+  // 256 held seats with full queues (256 KiB each).
+  heldQueueBytes: 64 * 1024 * 1024,
+  // The page creates or joins right after `welcome`; 30 s leaves room for a slow phone.
+  idleTimeoutMs: 30_000,
+  trustProxy: false,
+  allowedOrigins: [],
   logLevel: 'info',
   stunUrls: [],
   turnUrls: [],
   turnSecret: undefined,
   turnTtlS: 3_600,
-  webRoot: new URL('../dist/web', import.meta.url).pathname,
+  webRoot: join(packageRoot(), 'dist', 'web'),
   shutdownTimeoutMs: 2_000,
   inspectRooms: false,
   secret: undefined,
@@ -92,7 +153,32 @@ export class ConfigError extends Error {
   }
 }
 
-/** Applies `overrides` over the defaults and checks the result; throws `ConfigError`. */
+/** Each integer setting read from the environment, by the option it sets (README's table uses it too). */
+export const integerVariables = {
+  port: 'PORT',
+  maxPayload: 'MAX_PAYLOAD',
+  maxCapacity: 'MAX_CAPACITY',
+  resumeGraceMs: 'RESUME_GRACE_MS',
+  pingIntervalMs: 'PING_INTERVAL_MS',
+  maxSocketsPerIp: 'MAX_SOCKETS_PER_IP',
+  maxSockets: 'MAX_SOCKETS',
+  maxRooms: 'MAX_ROOMS',
+  roomsPerMinute: 'ROOMS_PER_MINUTE',
+  sendBufferLimit: 'SEND_BUFFER_LIMIT',
+  heldQueueBytes: 'HELD_QUEUE_BYTES',
+  idleTimeoutMs: 'IDLE_TIMEOUT_MS',
+  turnTtlS: 'TURN_TTL_S',
+} as const satisfies Partial<Record<keyof ServerConfig, EnvironmentName>>;
+
+/** The bounds `environmentSchema` gives `name`. */
+function boundsOf(name: EnvironmentName): { minimum: number; maximum: number } {
+  return environmentSchema.properties[name] as unknown as { minimum: number; maximum: number };
+}
+
+/**
+ * Applies `overrides` over the defaults and checks the result against the same bounds as the
+ * environment; throws `ConfigError` naming the option and its variable.
+ */
 export function resolveConfig(overrides: ConfigOverrides = {}): ServerConfig {
   const config: ServerConfig = {
     ...defaultConfig,
@@ -100,96 +186,111 @@ export function resolveConfig(overrides: ConfigOverrides = {}): ServerConfig {
     rateLimit: { ...defaultConfig.rateLimit, ...withoutUndefined(overrides.rateLimit ?? {}) },
   };
   const problems: string[] = [];
-  const integer = (name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void => {
+  const integer = (name: string, value: number, min: number, max: number): void => {
     if (!Number.isInteger(value) || value < min || value > max) {
       problems.push(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
     }
   };
-  integer('port', config.port, 0, 65_535);
-  integer('maxPayload', config.maxPayload, 1_024);
-  integer('maxCapacity', config.maxCapacity, limits.defaultCapacity, 64);
-  integer('resumeGraceMs', config.resumeGraceMs, 1);
-  integer('pingIntervalMs', config.pingIntervalMs, 1);
-  integer('rateLimit.perSecond', config.rateLimit.perSecond, 1);
-  integer('rateLimit.burst', config.rateLimit.burst, 1);
-  integer('rateLimit.noticeIntervalMs', config.rateLimit.noticeIntervalMs, 0);
-  integer('rateLimit.abuseWindowMs', config.rateLimit.abuseWindowMs, 0);
-  integer('rateLimit.calmMs', config.rateLimit.calmMs, 0);
-  integer('turnTtlS', config.turnTtlS, 60);
-  integer('shutdownTimeoutMs', config.shutdownTimeoutMs, 0);
+  for (const [option, variable] of Object.entries(integerVariables)) {
+    const { minimum, maximum } = boundsOf(variable);
+    integer(`${option} (${variable})`, config[option as keyof typeof integerVariables], minimum, maximum);
+  }
+  for (const [field, min] of [['perSecond', 1], ['burst', 1], ['bytesPerSecond', 1], ['byteBurst', 1]] as const) {
+    integer(`rateLimit.${field}`, config.rateLimit[field], min, Number.MAX_SAFE_INTEGER);
+  }
+  for (const field of ['noticeIntervalMs', 'abuseWindowMs', 'calmMs'] as const) {
+    integer(`rateLimit.${field}`, config.rateLimit[field], 0, maxDelayMs);
+  }
+  integer('shutdownTimeoutMs', config.shutdownTimeoutMs, 0, maxDelayMs);
+  if (config.rateLimit.byteBurst < config.maxPayload) problems.push('RATE_LIMIT_BYTES burst must be at least MAX_PAYLOAD, or no largest frame could pass');
   if (config.secret !== undefined && config.secret.length < 16) problems.push('SECRET must be at least 16 characters');
   if (config.turnUrls.length > 0 && !config.turnSecret) problems.push('TURN_URLS needs TURN_SECRET to mint credentials');
   if (config.turnSecret && config.turnUrls.length === 0) problems.push('TURN_SECRET is set but TURN_URLS is empty');
-  for (const url of config.stunUrls) if (!/^stuns?:/.test(url)) problems.push(`STUN URL must start with stun: or stuns:, got ${url}`);
-  for (const url of config.turnUrls) if (!/^turns?:/.test(url)) problems.push(`TURN URL must start with turn: or turns:, got ${url}`);
+  for (const url of config.stunUrls) if (!/^stuns?:/.test(url)) problems.push(`STUN_URLS: a URL must start with stun: or stuns:, got ${url}`);
+  for (const url of config.turnUrls) if (!/^turns?:/.test(url)) problems.push(`TURN_URLS: a URL must start with turn: or turns:, got ${url}`);
+  for (const origin of config.allowedOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`ALLOWED_ORIGINS: an origin is scheme://host[:port] with no path, got ${origin}`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 
+/** One line per schema violation, under the variable's own name, with the value given. */
+function describeProblem(error: ErrorObject, env: Record<string, string>): string {
+  const name = error.instancePath.slice(1);
+  const got = JSON.stringify(env[name]);
+  const schema = environmentSchema.properties[name as EnvironmentName] as { minimum?: number; maximum?: number; pattern?: string; enum?: string[] };
+  switch (error.keyword) {
+    case 'type':
+      return `${name} must be a whole number, got ${got}`;
+    case 'minimum':
+    case 'maximum':
+      return `${name} must be from ${schema.minimum} to ${schema.maximum}, got ${got}`;
+    case 'enum':
+      return `${name} must be one of ${schema.enum!.join(', ')}, got ${got}`;
+    case 'pattern':
+      return `${name} must match ${schema.pattern}, got ${got}`;
+    default:
+      return `${name} ${error.message ?? 'is invalid'}, got ${got}`;
+  }
+}
+
+/** The value of TRUST_PROXY as Fastify's `trustProxy` takes it. */
+function trustProxyOf(raw: string): ServerConfig['trustProxy'] {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return list(raw);
+}
+
+function list(raw: string): string[] {
+  return raw.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function pairOf(raw: string): [number, number] {
+  const [first, second] = raw.split(':').map((part) => Number(part.trim()));
+  return [first!, second!];
+}
+
 /**
- * Reads the configuration from environment variables: PORT, HOST, MAX_PAYLOAD, MAX_CAPACITY,
- * RESUME_GRACE_MS, PING_INTERVAL_MS, RATE_LIMIT (`<frames per second>:<burst>`, e.g. `50:200`),
- * LOG_LEVEL, STUN_URLS and TURN_URLS (comma-separated), TURN_SECRET, TURN_TTL_S, WEB_ROOT,
- * INSPECT_ROOMS (`1`/`true` or `0`/`false`), SECRET (signs resume tokens), DATA_DIR (keeps
- * a generated seat key when SECRET is unset; `.parley` by default).
- * Unset variables keep their defaults; malformed ones throw a `ConfigError` naming each.
+ * Reads the configuration from the environment variables of `environmentSchema` (README's
+ * Configuration table). Unset or empty variables keep their defaults; every malformed one is
+ * reported at once in a `ConfigError`, under its own name.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const problems: string[] = [];
-  const number = (name: string): number | undefined => {
-    const raw = env[name]?.trim();
-    if (raw === undefined || raw === '') return undefined;
-    if (!/^\d+$/.test(raw)) {
-      problems.push(`${name} must be a whole number, got "${raw}"`);
-      return undefined;
-    }
-    return Number(raw);
-  };
-  const list = (name: string): string[] | undefined => {
-    const raw = env[name]?.trim();
-    return raw ? raw.split(',').map((item) => item.trim()).filter(Boolean) : undefined;
-  };
-  const text = (name: string): string | undefined => env[name]?.trim() || undefined;
-  const flag = (name: string): boolean | undefined => {
-    const raw = text(name)?.toLowerCase();
-    if (raw === undefined) return undefined;
-    if (raw === '1' || raw === 'true') return true;
-    if (raw === '0' || raw === 'false') return false;
-    problems.push(`${name} must be 1, true, 0 or false, got "${raw}"`);
-    return undefined;
-  };
-
-  let rateLimit: Partial<RateLimitConfig> | undefined;
-  const rawRate = text('RATE_LIMIT');
-  if (rawRate !== undefined) {
-    const match = /^(\d+)\s*:\s*(\d+)$/.exec(rawRate);
-    if (match) rateLimit = { perSecond: Number(match[1]), burst: Number(match[2]) };
-    else problems.push(`RATE_LIMIT must be "<frames per second>:<burst>", e.g. "50:200", got "${rawRate}"`);
+  const given: Record<string, string> = {};
+  for (const name of Object.keys(environmentSchema.properties)) {
+    const value = env[name]?.trim();
+    if (value) given[name] = name === 'INSPECT_ROOMS' ? value.toLowerCase() : value;
   }
-  const overrides: ConfigOverrides = {
-    port: number('PORT'),
-    host: text('HOST'),
-    maxPayload: number('MAX_PAYLOAD'),
-    maxCapacity: number('MAX_CAPACITY'),
-    resumeGraceMs: number('RESUME_GRACE_MS'),
-    pingIntervalMs: number('PING_INTERVAL_MS'),
+  let values: Record<string, unknown>;
+  try {
+    values = envSchema({ schema: environmentSchema, data: { ...given }, env: false });
+  } catch (error) {
+    const errors = (error as { errors?: ErrorObject[] }).errors ?? [];
+    throw new ConfigError(errors.map((problem) => describeProblem(problem, given)));
+  }
+  const overrides: ConfigOverrides = {};
+  for (const [option, variable] of Object.entries(integerVariables)) {
+    if (values[variable] !== undefined) Object.assign(overrides, { [option]: values[variable] });
+  }
+  const rateLimit: Partial<RateLimitConfig> = {};
+  if (given.RATE_LIMIT) [rateLimit.perSecond, rateLimit.burst] = pairOf(given.RATE_LIMIT);
+  if (given.RATE_LIMIT_BYTES) [rateLimit.bytesPerSecond, rateLimit.byteBurst] = pairOf(given.RATE_LIMIT_BYTES);
+  return resolveConfig({
+    ...overrides,
     rateLimit,
-    logLevel: text('LOG_LEVEL'),
-    stunUrls: list('STUN_URLS'),
-    turnUrls: list('TURN_URLS'),
-    turnSecret: text('TURN_SECRET'),
-    turnTtlS: number('TURN_TTL_S'),
-    webRoot: text('WEB_ROOT'),
-    inspectRooms: flag('INSPECT_ROOMS'),
-    secret: text('SECRET'),
-    dataDir: text('DATA_DIR') ?? defaultDataDir,
-  };
-  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (overrides.logLevel !== undefined && !levels.includes(overrides.logLevel)) {
-    problems.push(`LOG_LEVEL must be one of ${levels.join(', ')}, got "${overrides.logLevel}"`);
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return resolveConfig(overrides);
+    host: given.HOST,
+    logLevel: given.LOG_LEVEL,
+    stunUrls: given.STUN_URLS === undefined ? undefined : list(given.STUN_URLS),
+    turnUrls: given.TURN_URLS === undefined ? undefined : list(given.TURN_URLS),
+    turnSecret: given.TURN_SECRET,
+    webRoot: given.WEB_ROOT,
+    inspectRooms: given.INSPECT_ROOMS === undefined ? undefined : ['1', 'true'].includes(given.INSPECT_ROOMS),
+    trustProxy: given.TRUST_PROXY === undefined ? undefined : trustProxyOf(given.TRUST_PROXY),
+    allowedOrigins: given.ALLOWED_ORIGINS === undefined ? undefined : list(given.ALLOWED_ORIGINS),
+    secret: given.SECRET,
+    dataDir: given.DATA_DIR ?? defaultDataDir,
+  });
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

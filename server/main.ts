@@ -9,6 +9,23 @@ import { ConfigError, loadConfig } from './config.ts';
 /** Longest a shutdown may take before the process exits anyway. */
 const forceExitMs = 5_000;
 
+/** One line saying why the server could not listen, naming the setting to change. */
+function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): string {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `Cannot listen: port ${port} is already in use on ${host}; stop what uses it or set PORT to another.`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+      return `Cannot listen: HOST "${host}" is not an address of this machine; set HOST to one (e.g. 127.0.0.1 or 0.0.0.0).`;
+    case 'EACCES':
+      return `Cannot listen: port ${port} needs privileges on this machine; set PORT to 1024 or above.`;
+    default:
+      return `Cannot listen on ${host}:${port}: ${error.message}`;
+  }
+}
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -37,7 +54,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    console.error(listenProblem(error as NodeJS.ErrnoException, config.host, config.port));
+    process.exit(1);
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

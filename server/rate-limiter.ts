@@ -12,13 +12,15 @@ export type RateVerdict =
   | 'close';
 
 /**
- * A token bucket per socket, plus the episode rules of PROTOCOL.md: frames over the limit
+ * Two token buckets per socket, one for frames and one for their bytes (a frame passes only if
+ * both have room, so 50 frames/s of 60 KiB is over the limit as surely as 500 small ones), plus the episode rules of PROTOCOL.md: frames over the limit
  * are dropped, the client is told at most once per `noticeIntervalMs`, and a client still over
  * the limit `abuseWindowMs` after it first went over is closed. An episode ends once no frame
  * was dropped for `calmMs`. Pure: the caller passes the time, so tests need no clock.
  */
 export class RateLimiter {
   private tokens: number;
+  private bytes: number;
   private updatedAt: number;
   /** When the current episode began; `-1` when the client is within the limit. */
   private episodeStart = -1;
@@ -30,16 +32,20 @@ export class RateLimiter {
     now: number,
   ) {
     this.tokens = config.burst;
+    this.bytes = config.byteBurst;
     this.updatedAt = now;
   }
 
-  /** Takes one frame's token at time `now` (milliseconds, monotonic) and says what to do. */
-  take(now: number): RateVerdict {
-    const { perSecond, burst } = this.config;
-    this.tokens = Math.min(burst, this.tokens + ((now - this.updatedAt) * perSecond) / 1000);
+  /** Takes a frame of `size` bytes at time `now` (milliseconds, monotonic) and says what to do. */
+  take(now: number, size: number): RateVerdict {
+    const { perSecond, burst, bytesPerSecond, byteBurst } = this.config;
+    const elapsed = (now - this.updatedAt) / 1000;
+    this.tokens = Math.min(burst, this.tokens + elapsed * perSecond);
+    this.bytes = Math.min(byteBurst, this.bytes + elapsed * bytesPerSecond);
     this.updatedAt = now;
-    if (this.tokens >= 1) {
+    if (this.tokens >= 1 && this.bytes >= size) {
       this.tokens -= 1;
+      this.bytes -= size;
       if (this.episodeStart >= 0 && now - this.lastDropAt >= this.config.calmMs) this.episodeStart = -1;
       return 'accept';
     }

@@ -5,6 +5,9 @@
  * BENCH_UNLIMITED=1 lifts the per-client rate limit (50 frames/s by default) out of reach: the
  * closed-loop relay drives each client far beyond what a browser sends, and the limiter must
  * then still run on every frame (its cost is measured) without dropping any.
+ *
+ * Every simulated client connects from 127.0.0.1, so the per-address limits (sockets, rooms a
+ * minute) and the whole-server caps are always lifted: they are for many real addresses.
  */
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../server/app.ts';
@@ -20,7 +23,21 @@ const app = await buildApp({
   ...config,
   port: 0,
   host: '127.0.0.1',
-  ...(unlimited ? { rateLimit: { ...config.rateLimit, perSecond: unreachableRate, burst: unreachableRate } } : {}),
+  maxSocketsPerIp: unreachableRate,
+  maxSockets: 1_000_000,
+  maxRooms: 1_000_000,
+  roomsPerMinute: unreachableRate,
+  ...(unlimited
+    ? {
+        rateLimit: {
+          ...config.rateLimit,
+          perSecond: unreachableRate,
+          burst: unreachableRate,
+          bytesPerSecond: unreachableRate,
+          byteBurst: unreachableRate,
+        },
+      }
+    : {}),
   logger: { level: config.logLevel },
 });
 await app.listen({ port: 0, host: '127.0.0.1' });

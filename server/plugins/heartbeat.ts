@@ -1,36 +1,58 @@
+import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
+import { HeartbeatSchedule } from '../heartbeat-schedule.ts';
 
-/** Pings a socket may leave unanswered; the next tick after that many drops it. */
+/** Pings a socket may leave unanswered; its next turn after that many drops it. */
 const allowedMissedPings = 2;
 
+/** Ticks per interval: each pings about 1/20 of the sockets (1,000 of 20,000). */
+const slices = 20;
+
+/** What the heartbeat knows of one socket. */
+interface Beat {
+  missed: number;
+  /** The payload of the latest ping; only a pong echoing it counts as an answer. */
+  payload: Buffer;
+}
+
 /**
- * WebSocket-level heartbeat: one timer pings every socket each PING_INTERVAL_MS, and a socket
- * that has not answered within two intervals is terminated. No close frame is sent, so its
- * room treats it as lost and holds its seat for the grace period.
+ * WebSocket-level heartbeat: each socket is pinged once per PING_INTERVAL_MS, the sockets
+ * spread over the interval in 20 slices, and one that has not answered two pings is
+ * terminated. A ping carries 8 random bytes and only a pong echoing the latest ping's payload
+ * counts, so a client that stopped reading cannot stay alive by sending unprompted pongs. No
+ * close frame is sent, so its room treats it as lost and holds its seat for the grace period.
  */
 export const heartbeatPlugin = fp(
   async (app) => {
     const wss = app.websocketServer;
-    const missed = new WeakMap<WebSocket, number>();
-    function answered(this: WebSocket): void {
-      missed.set(this, 0);
+    const beats = new Map<WebSocket, Beat>();
+    const schedule = new HeartbeatSchedule<WebSocket>(slices);
+    function answered(this: WebSocket, data: Buffer): void {
+      const beat = beats.get(this);
+      if (beat !== undefined && data.equals(beat.payload)) beat.missed = 0;
     }
     wss.on('connection', (socket: WebSocket) => {
-      missed.set(socket, 0);
+      beats.set(socket, { missed: 0, payload: Buffer.alloc(0) });
+      schedule.add(socket);
       socket.on('pong', answered);
+      socket.once('close', () => {
+        beats.delete(socket);
+        schedule.delete(socket);
+      });
     });
     const timer = setInterval(() => {
-      for (const socket of wss.clients) {
-        const count = missed.get(socket) ?? 0;
-        if (count >= allowedMissedPings) {
+      for (const socket of [...schedule.next()]) {
+        const beat = beats.get(socket)!;
+        if (beat.missed >= allowedMissedPings) {
           socket.terminate();
           continue;
         }
-        missed.set(socket, count + 1);
-        socket.ping();
+        beat.missed++;
+        beat.payload = randomBytes(8);
+        socket.ping(beat.payload);
       }
-    }, app.config.pingIntervalMs);
+    }, Math.max(1, Math.floor(app.config.pingIntervalMs / slices)));
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
   },

@@ -16,7 +16,7 @@ export function roomLabel(roomId: string): string {
 }
 
 interface RoomLog {
-  info(object: object, message: string): void;
+  debug(object: object, message: string): void;
 }
 
 /**
@@ -27,6 +27,7 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, RoomActor>();
   private readonly machine: typeof roomMachine;
   private inspect: ((event: InspectionEvent) => void) | undefined;
+  private queued = 0;
 
   constructor(
     config: Pick<ServerConfig, 'resumeGraceMs'>,
@@ -45,13 +46,22 @@ export class RoomRegistry {
     const room = createActor(this.machine, { input: { ...input, roomId }, inspect: this.inspect });
     this.rooms.set(roomId, room);
     room.on('*', (event) => sink(event, room));
+    let queued = 0;
     room.subscribe({
+      next: (snapshot) => {
+        let now = 0;
+        for (const member of snapshot.context.members) now += member.queuedBytes;
+        this.queued += now - queued;
+        queued = now;
+      },
       complete: () => {
+        this.queued -= queued;
+        queued = 0;
         this.rooms.delete(roomId);
-        this.log.info({ room: roomLabel(roomId) }, 'room closed');
+        this.log.debug({ room: roomLabel(roomId) }, 'room closed');
       },
     });
-    this.log.info({ room: roomLabel(roomId), capacity: input.capacity }, 'room created');
+    this.log.debug({ room: roomLabel(roomId), capacity: input.capacity }, 'room created');
     room.start();
     return room;
   }
@@ -69,6 +79,11 @@ export class RoomRegistry {
   /** How many rooms are live. */
   get size(): number {
     return this.rooms.size;
+  }
+
+  /** Bytes queued for held seats across every room (bounded by HELD_QUEUE_BYTES). */
+  get queuedBytes(): number {
+    return this.queued;
   }
 
   /** Seats taken across every room, held seats of lost peers included. */

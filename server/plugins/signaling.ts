@@ -37,6 +37,10 @@ declare module 'fastify' {
 interface Connection {
   readonly id: string;
   readonly socket: WebSocket;
+  /** The client's address (after TRUST_PROXY), for the per-address limits. */
+  readonly address: string;
+  /** Closes the socket if it never creates or joins a room; cleared once it does. */
+  idle: NodeJS.Timeout | undefined;
   readonly limiter: RateLimiter;
   /** The room this socket holds a seat in, if any. */
   room: RoomActor | undefined;
@@ -46,7 +50,7 @@ interface Connection {
    * While a seat from before a restart is looked up for this socket's `join`, the messages
    * that arrive meanwhile, handled in order once it is known; `undefined` otherwise.
    */
-  backlog: ClientMessage[] | undefined;
+  backlog: { message: ClientMessage; size: number }[] | undefined;
 }
 
 /** Frames that never change, encoded once. */
@@ -55,6 +59,7 @@ const frames = {
   pong: encode({ type: 'pong' }),
   shuttingDown: encode({ type: 'error', code: 'shutting-down', message: 'The server is restarting; reconnect and resume.' }),
   rateLimited: encode({ type: 'error', code: 'rate-limited', message: 'Too many messages; some were dropped.' }),
+  createLimited: encode({ type: 'error', code: 'rate-limited', message: 'Too many rooms created; try again in a minute.', ref: 'create' }),
 };
 
 const errorText: Partial<Record<ProtocolErrorCode, string>> = {
@@ -71,16 +76,11 @@ const errorText: Partial<Record<ProtocolErrorCode, string>> = {
  */
 export const signalingPlugin = fp(
   async (app) => {
-    const { config, rooms, seats } = app;
+    const { config, rooms, seats, edge } = app;
     const connections = new Map<string, Connection>();
     const parse = createClientMessageParser({ maxCapacity: config.maxCapacity });
     let nextConnection = 0;
     let drained: (() => void) | undefined;
-
-    /** Sends an `error` frame; `ref` is the offending message's type when known. */
-    const sendError = (connection: Connection, code: ProtocolErrorCode, ref: string | undefined, message = errorText[code] ?? code): void => {
-      connection.socket.send(encode(ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref }));
-    };
 
     /** Closes a socket for a reason the server chose; `ending` says what its room should do. */
     const end = (connection: Connection, code: number, ending: 'leave' | 'lost'): void => {
@@ -88,20 +88,50 @@ export const signalingPlugin = fp(
       connection.socket.close(code);
     };
 
+    /**
+     * Sends a frame, unless the client stopped reading: once more than SEND_BUFFER_LIMIT bytes
+     * wait to be sent, the socket is closed with 4001 and its seat held at once, as for a lost
+     * connection, so what follows for it is queued (bounded) instead of buffered.
+     */
+    const send = (connection: Connection, frame: string): void => {
+      if (connection.ending !== undefined) return;
+      connection.socket.send(frame);
+      if (connection.socket.bufferedAmount <= config.sendBufferLimit) return;
+      app.log.debug({ connection: connection.id }, 'closing a socket that does not read');
+      const { room } = connection;
+      connection.room = undefined;
+      end(connection, closeCodes.slowReader, 'lost');
+      if (room !== undefined && room.getSnapshot().status === 'active') room.send({ type: 'socket.lost', connection: connection.id });
+    };
+
+    /** Sends an `error` frame; `ref` is the offending message's type when known. */
+    const sendError = (connection: Connection, code: ProtocolErrorCode, ref: string | undefined, message = errorText[code] ?? code): void => {
+      send(connection, encode(ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref }));
+    };
+
+    /**
+     * Whether a signal of `size` bytes for a held seat fits in the whole server's budget for
+     * held-seat queues (HELD_QUEUE_BYTES); past it such signals are dropped, which PROTOCOL.md
+     * allows, since peers repair lost signals themselves.
+     */
+    const fitsHeldBudget = (size: number): boolean => rooms.queuedBytes + size <= config.heldQueueBytes;
+
     const sink: RoomSink = (event, room) => {
       const connection = connections.get(event.connection);
       if (connection === undefined) return;
       switch (event.type) {
         case 'send':
-          connection.socket.send(event.frame);
+          send(connection, event.frame);
           return;
         case 'member.joined': {
           connection.room = room;
+          clearTimeout(connection.idle);
           const now = Date.now();
           const seat = { roomId: event.roomId, capacity: event.capacity, peerId: event.peerId, nonce: event.token };
           // Peers missing from `peers` of a re-established room may still come back.
           const restored = room.getSnapshot().context.restored && seats.isReturnWindow(now);
-          connection.socket.send(
+          send(
+            connection,
             encode({
               type: 'joined',
               roomId: event.roomId,
@@ -129,7 +159,7 @@ export const signalingPlugin = fp(
     };
 
     const overLimit = (connection: Connection, verdict: Exclude<RateVerdict, 'accept'>): void => {
-      if (verdict === 'notify') connection.socket.send(frames.rateLimited);
+      if (verdict === 'notify') send(connection, frames.rateLimited);
       else if (verdict === 'close') {
         app.log.info({ connection: connection.id }, 'closing a socket still over the rate limit');
         end(connection, closeCodes.policyViolation, 'leave');
@@ -149,11 +179,11 @@ export const signalingPlugin = fp(
       // What the socket sent meanwhile, in order; a `join` among it may start another recall.
       const backlog = connection.backlog;
       connection.backlog = undefined;
-      for (const message of backlog) {
+      for (const entry of backlog) {
         // A `join` just handled may have started another recall: the rest waits for that one.
-        const later = connection.backlog as ClientMessage[] | undefined;
-        if (later === undefined) handle(connection, message);
-        else later.push(message);
+        const later = connection.backlog as Connection['backlog'];
+        if (later === undefined) handle(connection, entry.message, entry.size);
+        else later.push(entry);
       }
     };
 
@@ -179,7 +209,7 @@ export const signalingPlugin = fp(
       return restored && (nonce === undefined || memberByToken(members, nonce) === undefined);
     };
 
-    const handle = (connection: Connection, message: ClientMessage): void => {
+    const handle = (connection: Connection, message: ClientMessage, size: number): void => {
       const { room } = connection;
       switch (message.type) {
         case 'signal': {
@@ -189,15 +219,17 @@ export const signalingPlugin = fp(
           // without a full transition. Queueing for a held seat and refusals go to the actor.
           const ends = signalEnds(room.getSnapshot().context.members, connection.id, message.to);
           const target = ends?.to.connection == null ? undefined : connections.get(ends.to.connection);
-          if (target !== undefined) target.socket.send(signalFrame(ends!.from.peerId, message.data));
+          if (target !== undefined) send(target, signalFrame(ends!.from.peerId, message.data));
+          else if (ends?.to.connection === null && !fitsHeldBudget(size)) return;
           else room.send({ type: 'client.signal', connection: connection.id, to: message.to, data: message.data });
           return;
         }
         case 'ping':
-          connection.socket.send(frames.pong);
+          send(connection, frames.pong);
           return;
         case 'create':
           if (room !== undefined) sendError(connection, 'already-in-room', 'create');
+          else if (!edge.mayCreate(connection.address)) send(connection, frames.createLimited);
           else {
             const named = message.name === undefined ? {} : { name: message.name };
             const creator = { connection: connection.id, peerId: ids.peer(), token: ids.token(), ...named };
@@ -219,7 +251,7 @@ export const signalingPlugin = fp(
           if (target === undefined) return sendError(connection, 'room-not-found', 'peek');
           const { capacity, members } = target.getSnapshot().context;
           if (members.length >= capacity) return sendError(connection, 'room-full', 'peek', 'The room is full.');
-          connection.socket.send(encode({ type: 'room', roomId: message.roomId, capacity, peers: members.length }));
+          send(connection, encode({ type: 'room', roomId: message.roomId, capacity, peers: members.length }));
           return;
         }
         case 'leave':
@@ -231,17 +263,18 @@ export const signalingPlugin = fp(
 
     const onMessage = (connection: Connection, data: Buffer, isBinary: boolean): void => {
       if (connection.ending !== undefined) return;
-      const verdict = connection.limiter.take(performance.now());
+      const verdict = connection.limiter.take(performance.now(), data.length);
       if (verdict !== 'accept') return overLimit(connection, verdict);
       if (isBinary) return end(connection, closeCodes.unsupportedData, 'leave');
       const result = parse(data.toString());
       if (!result.ok) sendError(connection, result.error.code, result.error.ref, result.error.message);
-      else if (connection.backlog !== undefined) connection.backlog.push(result.message);
-      else handle(connection, result.message);
+      else if (connection.backlog !== undefined) connection.backlog.push({ message: result.message, size: data.length });
+      else handle(connection, result.message, data.length);
     };
 
     const onClose = (connection: Connection, code: number): void => {
       connections.delete(connection.id);
+      clearTimeout(connection.idle);
       if (connections.size === 0) drained?.();
       const { room } = connection;
       connection.room = undefined;
@@ -258,7 +291,7 @@ export const signalingPlugin = fp(
       preClose: async () => {
         for (const connection of connections.values()) {
           if (connection.ending !== undefined) continue;
-          connection.socket.send(frames.shuttingDown);
+          send(connection, frames.shuttingDown);
           end(connection, closeCodes.serviceRestart, 'lost');
         }
         if (connections.size > 0) {
@@ -274,7 +307,9 @@ export const signalingPlugin = fp(
 
     // @fastify/websocket upgrades through a ServerResponse bound to the TCP socket and keeps the
     // request and reply in its 'error' listener. Both are released once the socket is upgraded
-    // (our own 'error' listener replaces theirs), which saves about 2 KiB per open socket.
+    // (our own 'error' listener replaces theirs), which saves about 2 KiB per open socket. Both
+    // calls are public APIs (ServerResponse.detachSocket, EventEmitter.removeAllListeners); what
+    // they rely on in @fastify/websocket is checked by tests/server/upgrade-release.test.ts.
     const upgradeResponses = new WeakMap<IncomingMessage, ServerResponse>();
     const keepResponse = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
       upgradeResponses.set(request.raw, reply.raw);
@@ -287,11 +322,14 @@ export const signalingPlugin = fp(
       const connection: Connection = {
         id: `c${(nextConnection++).toString(36)}`,
         socket,
+        address: request.ip,
+        idle: undefined,
         limiter: new RateLimiter(config.rateLimit, performance.now()),
         room: undefined,
         ending: undefined,
         backlog: undefined,
       };
+      connection.idle = setTimeout(() => end(connection, closeCodes.policyViolation, 'leave'), config.idleTimeoutMs);
       connections.set(connection.id, connection);
       socket.on('message', (data, isBinary) => onMessage(connection, data as Buffer, isBinary));
       socket.on('close', (code) => onClose(connection, code));
@@ -300,12 +338,12 @@ export const signalingPlugin = fp(
         app.log.debug({ err: error, connection: connection.id }, 'websocket protocol error');
         connection.ending ??= 'leave';
       });
-      socket.send(frames.welcome);
+      send(connection, frames.welcome);
     });
 
     app.decorate('signaling', {
       stats: () => ({ rooms: rooms.size, connections: connections.size, members: rooms.memberCount() }),
     });
   },
-  { name: 'parley-signaling', dependencies: ['parley-config', 'parley-rooms'] },
+  { name: 'parley-signaling', dependencies: ['parley-config', 'parley-rooms', 'parley-edge-limits'] },
 );

@@ -165,7 +165,7 @@ describe('state inspector window', () => {
       await waitUntilConnected(a.page);
       const [peerId] = Object.keys(await handshakeStates(a.page));
       const peer = actor(new RegExp(`^peer:.+:${peerId}$`));
-      await expect.poll(() => peer.getByTestId('receiver-actor-state').innerText(), patience).toMatch(/^active\.connection\.connected, active\.negotiation\.stable$/);
+      await expect.poll(() => peer.getByTestId('receiver-actor-state').innerText(), patience).toMatch(/^active\.channel\.open, active\.connection\.connected, active\.negotiation\.stable$/);
       // Its recent events show the handshake as it happened.
       await expect.poll(() => peer.locator('code').allInnerTexts(), patience).toContain('pc.connectionState');
       expect(await actor('socket').count()).toBe(1);

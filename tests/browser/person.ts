@@ -21,13 +21,20 @@ export interface OpenOptions {
   media?: boolean;
   /** Where to open: `/` (the lobby) or a room link. Default `/`. */
   url?: string;
+  /**
+   * For a room link: press `join-call` on the pre-join screen once it can be pressed, as a
+   * person who just wants in would. Default true; false stays on the pre-join screen.
+   */
+  enter?: boolean;
+  /** The window size. Default 1280 × 800. */
+  viewport?: { width: number; height: number };
   /** Runs in the page before its own scripts, e.g. to watch a browser API. */
   init?: () => void;
 }
 
 /** Opens the page for a new person and records what the page complains about. */
 export async function openPerson(browser: Browser, origin: string, options: OpenOptions = {}): Promise<Person> {
-  const context = await newPerson(browser, { origin, media: options.media ?? true });
+  const context = await newPerson(browser, { origin, media: options.media ?? true, viewport: options.viewport });
   if (options.init) await context.addInitScript(options.init);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -36,11 +43,27 @@ export async function openPerson(browser: Browser, origin: string, options: Open
   });
   page.on('pageerror', (error) => errors.push(`${error.name}: ${error.message}`));
   await page.goto(options.url ?? origin);
+  if (options.url?.includes('/r/') && (options.enter ?? true)) await enterCall(page);
   return { context, page, errors };
 }
 
-/** Presses "create" and resolves with the shareable link shown once the room exists. */
-export async function createRoom(person: Person): Promise<string> {
+/**
+ * On the pre-join screen: waits until the camera is on (`join-call` enabled) and presses it.
+ * When the page says instead why it cannot go on (a full room, a blocked camera), it leaves
+ * that on the screen for the test to read.
+ */
+export async function enterCall(page: Page): Promise<void> {
+  const ready = await page.waitForFunction(() => {
+    const button = document.querySelector<HTMLButtonElement>('[data-testid="join-call"]');
+    if (button !== null && !button.disabled) return 'ready';
+    return document.querySelector('[data-testid="error"]') === null ? false : 'refused';
+  });
+  if ((await ready.jsonValue()) === 'ready') await page.getByTestId('join-call').click();
+}
+
+/** Picks the room size (default: the lobby's own), presses "create" and resolves with the shareable link shown once the room exists. */
+export async function createRoom(person: Person, size?: number): Promise<string> {
+  if (size !== undefined) await person.page.getByTestId('room-size').selectOption(String(size));
   await person.page.getByTestId('create-room').click();
   const link = person.page.getByTestId('room-link');
   await link.waitFor();

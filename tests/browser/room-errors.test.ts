@@ -8,9 +8,9 @@ const person = suite.person;
 
 describe('joining a room that cannot be joined', () => {
   describe('failure', () => {
-    it('tells a third person in words that the room is full', async () => {
+    it('tells a third person in words that a room for two is full', async () => {
       const a = await person();
-      const link = await createRoom(a);
+      const link = await createRoom(a, 2);
       const b = await person({ url: link });
       await expect.poll(async () => Object.keys(await handshakeStates(a.page)).length, patience).toBe(1);
 

@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { createConnection, type NetConnectOpts, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import WebSocket from 'ws';
@@ -6,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../server/app.ts';
 import { serverMessageSchemas, type JoinedMessage, type ServerMessage } from '../../protocol/messages.ts';
 import { TestClient } from '../support/test-client.ts';
+import { loopbackLimits } from '../support/loopback-limits.ts';
 
 const checkers = Object.fromEntries(
   Object.entries(serverMessageSchemas).map(([type, schema]) => [type, TypeCompiler.Compile(schema)]),
@@ -63,7 +66,7 @@ afterEach(async () => {
  * grace period unless a test needs it short, so a lost peer never expires by accident).
  */
 export async function startServer(options: AppOptions = {}): Promise<TestServer> {
-  const app = await buildApp({ resumeGraceMs: 60_000, pingIntervalMs: 60_000, ...options });
+  const app = await buildApp({ resumeGraceMs: 60_000, pingIntervalMs: 60_000, ...loopbackLimits, ...options });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const clients: TestClient[] = [];
@@ -116,4 +119,63 @@ export async function silentSocket(url: string): Promise<{ socket: WebSocket; re
     socket.once('error', reject);
   });
   return { socket, received, closed };
+}
+
+/** The outcome of one WebSocket upgrade: the HTTP status, and the open socket on 101. */
+export interface Upgrade {
+  status: number;
+  socket: WebSocket | undefined;
+}
+
+/**
+ * Attempts an upgrade to `url` with extra request `headers` (Origin, X-Forwarded-For) and
+ * resolves with the server's answer; an admitted socket stays open until the test's cleanup.
+ */
+export async function upgrade(url: string, headers: Record<string, string> = {}): Promise<Upgrade> {
+  const socket = new WebSocket(url, { headers });
+  opened.push(socket);
+  return new Promise<Upgrade>((resolve, reject) => {
+    socket.once('open', () => resolve({ status: 101, socket }));
+    socket.once('unexpected-response', (_request, response) => {
+      resolve({ status: response.statusCode ?? 0, socket: undefined });
+      response.resume();
+      socket.terminate();
+    });
+    socket.once('error', reject);
+  });
+}
+
+const opened: WebSocket[] = [];
+afterEach(() => {
+  for (const socket of opened.splice(0)) socket.terminate();
+});
+
+/** A logger destination that keeps every line, parsed, for tests of what the server logs. */
+export function captureLog(): { stream: Writable; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { stream, lines };
+}
+
+/**
+ * A client whose reading can be stopped, as one that stopped reading what it is sent: its
+ * TCP socket (`raw`) is paused while the server keeps sending.
+ */
+export async function pausableClient(url: string): Promise<{ client: TestClient; raw: Socket }> {
+  let raw: Socket | undefined;
+  const client = await TestClient.ready(url, {
+    createConnection: ((options: NetConnectOpts) => (raw = createConnection(options))) as typeof createConnection,
+  });
+  opened.push(client.socket);
+  return { client, raw: raw! };
+}
+
+/** How many seats of room `roomId` are held for a lost peer. */
+export function heldSeats(server: TestServer, roomId: string): number {
+  return server.app.rooms.get(roomId)?.getSnapshot().context.members.filter((member) => member.connection === null).length ?? 0;
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import type { RoomEmitted } from '../../machines/room-machine.ts';
 import { buildApp } from '../../server/app.ts';
+import { loopbackLimits } from '../support/loopback-limits.ts';
 import { serverMessageSchemas, type ServerMessage } from '../../protocol/messages.ts';
 import { pathName } from '../support/model-coverage.ts';
 import { RoomReplay, roomPaths, type RoomPath } from '../support/room-model.ts';
@@ -219,7 +220,7 @@ function serverFor(resumeGraceMs: number): { app: () => FastifyInstance; url: ()
   let app: FastifyInstance | undefined;
   let url = '';
   beforeAll(async () => {
-    app = await buildApp({ resumeGraceMs, pingIntervalMs: 60_000, maxCapacity: 3 });
+    app = await buildApp({ resumeGraceMs, pingIntervalMs: 60_000, maxCapacity: 3, ...loopbackLimits });
     await app.listen({ port: 0, host: '127.0.0.1' });
     url = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/ws`;
   });

@@ -46,6 +46,8 @@ export interface PersonOptions {
   origin: string;
   /** Whether camera and microphone are allowed. Default true. */
   media?: boolean;
+  /** The window size. Default 1280 × 800. */
+  viewport?: { width: number; height: number };
 }
 
 /**
@@ -55,7 +57,7 @@ export interface PersonOptions {
 export async function newPerson(browser: Browser, options: PersonOptions): Promise<BrowserContext> {
   const media = options.media ?? true;
   const permissions = ['clipboard-read', 'clipboard-write', ...(media ? ['camera', 'microphone'] : [])];
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
   await context.grantPermissions(permissions, { origin: options.origin });
   return context;
 }

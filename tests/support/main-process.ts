@@ -11,6 +11,8 @@ export interface MainProcess {
   exited: Promise<[number | null, string | null]>;
   /** Everything it printed so far. */
   output(): string;
+  /** What it printed on standard error so far. */
+  errors(): string;
   /** Resolves with the port it listens on, once it says so; rejects if it exits first or takes over 15 s. */
   port(): Promise<number>;
 }
@@ -23,8 +25,12 @@ export function startMain(env: Record<string, string>): MainProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let errors = '';
   child.stdout!.on('data', (chunk) => (output += String(chunk)));
-  child.stderr!.on('data', (chunk) => (output += String(chunk)));
+  child.stderr!.on('data', (chunk) => {
+    output += String(chunk);
+    errors += String(chunk);
+  });
   const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
   const port = async (): Promise<number> => {
     const deadline = Date.now() + 15_000;
@@ -35,5 +41,5 @@ export function startMain(env: Record<string, string>): MainProcess {
     }
     return Number(match[1]);
   };
-  return { child, exited, output: () => output, port };
+  return { child, exited, output: () => output, errors: () => errors, port };
 }

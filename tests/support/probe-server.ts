@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../server/app.ts';
 import type { JoinedMessage } from '../../protocol/messages.ts';
 import { ProtocolProbe, type ProbeOptions } from './conformance-client.ts';
+import { loopbackLimits } from './loopback-limits.ts';
 
 /** A signaling server on an ephemeral loopback port, with the probes opened against it. */
 export interface ProbeServer {
@@ -38,7 +39,7 @@ export async function until(condition: () => boolean, timeoutMs = 5_000): Promis
  * default to a minute, so nothing expires by accident unless a test asks for it.
  */
 export async function startProbeServer(options: AppOptions = {}): Promise<ProbeServer> {
-  const app = await buildApp({ resumeGraceMs: 60_000, pingIntervalMs: 60_000, ...options });
+  const app = await buildApp({ resumeGraceMs: 60_000, pingIntervalMs: 60_000, ...loopbackLimits, ...options });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const url = `ws://127.0.0.1:${port}/ws`;

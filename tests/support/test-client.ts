@@ -37,8 +37,8 @@ export class TestClient {
   }
 
   /** Opens a socket to `url` (ws://host:port/ws) and resolves once it is open. */
-  static async connect(url: string): Promise<TestClient> {
-    const socket = new WebSocket(url);
+  static async connect(url: string, options?: WebSocket.ClientOptions): Promise<TestClient> {
+    const socket = new WebSocket(url, options);
     const client = new TestClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
@@ -48,8 +48,8 @@ export class TestClient {
   }
 
   /** Connects and consumes the `welcome` frame. */
-  static async ready(url: string): Promise<TestClient> {
-    const client = await TestClient.connect(url);
+  static async ready(url: string, options?: WebSocket.ClientOptions): Promise<TestClient> {
+    const client = await TestClient.connect(url, options);
     await client.next('welcome');
     return client;
   }

@@ -44,11 +44,41 @@ describe('call page', () => {
       expect(call.signaling.last.sentTypes()).toEqual(['create']);
     });
 
-    it('joins the room named by the address it was opened at', async () => {
-      const { call } = track(open({ path: `/r/${roomId}` }));
+    it('opens the room named by the address: checks it, shows the pre-join screen, then joins under the typed name', async () => {
+      const { call, page } = track(open({ path: `/r/${roomId}` }));
+      expect(page.view).toBe('prejoin');
+      call.signaling.last.open();
+      expect(call.signaling.last.sent).toEqual([{ type: 'peek', roomId }]);
+      call.signaling.last.receive({ type: 'room', roomId, capacity: 4, peers: 1 });
+      await call.reach('prejoin');
+      expect(page.readyToJoin).toBe(true);
+      expect(page.localStream).not.toBeNull();
+
+      page.name.set('  Bo ');
+      page.joinCall();
       await call.reach('joining');
       call.signaling.last.open();
-      expect(call.signaling.last.sent).toEqual([{ type: 'join', roomId }]);
+      expect(call.signaling.last.sent).toEqual([{ type: 'join', roomId, name: 'Bo' }]);
+    });
+
+    it('creates a room of the chosen size under the remembered name', async () => {
+      const storage = new Map<string, string>([['parley.name', 'Ana']]);
+      const call = startCall();
+      const page = new CallPage({
+        actor: call.actor,
+        location: { origin, pathname: '/' },
+        storage: { getItem: (key) => storage.get(key) ?? null, setItem: (key, value) => void storage.set(key, value) },
+      });
+      page.start();
+      expect(page.name.value).toBe('Ana');
+      page.roomSize = 5;
+      page.create();
+      await call.reach('joining');
+      call.signaling.last.open();
+      expect(call.signaling.last.sent).toEqual([{ type: 'create', capacity: 5, name: 'Ana' }]);
+      page.name.set('Ana B');
+      expect(storage.get('parley.name')).toBe('Ana B');
+      page.stop();
     });
 
     it('lists a person who arrives with their handshake state and drops them when they leave', async () => {
@@ -105,28 +135,28 @@ describe('call page', () => {
       expect(page.errorCode).toBeNull();
     });
 
-    it('goes back to the lobby with the reason when the room is full, and can try again', async () => {
-      const { call, page } = track(open({ path: `/r/${roomId}` }));
-      await call.reach('joining');
+    it('says a full room before asking for the camera, keeps the room in the address, and can try again', async () => {
+      const { call, page, location } = track(open({ path: `/r/${roomId}` }));
       call.signaling.last.open();
-      call.signaling.last.receive({ type: 'error', code: 'room-full', message: 'full', ref: 'join' });
+      call.signaling.last.receive({ type: 'error', code: 'room-full', message: 'full', ref: 'peek' });
 
       expect(page.view).toBe('lobby');
       expect(page.errorCode).toBe('room-full');
       expect(page.canRetry).toBe(true);
+      expect(call.devices.requests).toEqual([]);
+      expect(location.pathname).toBe(`/r/${roomId}`);
+      expect(page.roomIdAsked).toBe(roomId);
 
       page.retry();
-      await call.reach('joining');
       call.signaling.last.open();
-      expect(call.signaling.last.sent).toEqual([{ type: 'join', roomId }]);
+      expect(call.signaling.last.sent).toEqual([{ type: 'peek', roomId }]);
     });
 
     it('does not offer to try a room that does not exist again', async () => {
       const { call, page } = track(open());
       page.join('no-such-room');
-      await call.reach('joining');
       call.signaling.last.open();
-      call.signaling.last.receive({ type: 'error', code: 'room-not-found', message: 'no room', ref: 'join' });
+      call.signaling.last.receive({ type: 'error', code: 'room-not-found', message: 'no room', ref: 'peek' });
 
       expect(page.errorCode).toBe('room-not-found');
       expect(page.canRetry).toBe(false);

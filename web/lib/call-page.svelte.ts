@@ -1,38 +1,24 @@
-import { createActor, type Actor, type ActorRefFrom } from 'xstate';
+import { createActor, type Actor } from 'xstate';
 import type { callMachine } from '../../machines/call-machine.ts';
-import { handshakeStateOf, type HandshakeState } from '../../machines/peer/handshake-state.ts';
-import type { peerMachine } from '../../machines/peer-machine.ts';
 import type { ErrorCode } from '../../protocol/error-codes.ts';
 import { ActorState } from './actor-state.svelte.ts';
 import { connectionOptionsFrom, createCallMachine } from './call-actors.ts';
 import { PageInspection } from './inspector/page-inspection.ts';
 import { roomIdFromPath, roomLink } from './room-link.ts';
+import { limits } from '../../protocol/limits.ts';
+import { RememberedName } from './remembered-name.svelte.ts';
+import { DeviceChoice, type DeviceChoiceOptions } from './device-choice.svelte.ts';
+import { RemotePeers, type PeerActorState, type RemotePeer } from './remote-peers.svelte.ts';
 
 /** The running call machine, with the page's real browser actors. */
 export type CallActor = Actor<typeof callMachine>;
-/** One remote peer's handshake machine, spawned by the call machine. */
-export type PeerActor = ActorRefFrom<typeof peerMachine>;
-
-/** A remote peer's handshake actor as rune state, for the inspector. */
-export interface PeerActorState {
-  id: string;
-  state: ActorState<PeerActor>;
-}
-
-/** What the page shows of one remote peer. */
-export interface RemotePeer {
-  id: string;
-  handshake: HandshakeState;
-  stream: MediaStream | null;
-  /** Whether they send a picture at all (a receive-only person sends none). */
-  hasVideo: boolean;
-}
+export type { PeerActor, PeerActorState, RemotePeer } from './remote-peers.svelte.ts';
 
 /**
  * Which screen the page shows: the lobby, the call (also while asking for media and joining),
  * the choice offered when media was blocked, or the screen after hanging up.
  */
-export type PageView = 'lobby' | 'call' | 'blocked' | 'ended';
+export type PageView = 'lobby' | 'prejoin' | 'call' | 'blocked' | 'ended';
 
 /** What the page needs from the browser; tests may pass their own. */
 export interface CallPageOptions {
@@ -48,7 +34,14 @@ export interface CallPageOptions {
    * `actor` was created with. By default a new one, reading `?inspect` from the address.
    */
   inspection?: PageInspection;
+  /** The browser's devices, for the selects. */
+  devices?: DeviceChoiceOptions;
+  /** The share sheet (`navigator.share`), where the device has one. */
+  share?: (data: ShareData) => Promise<void>;
+  /** Where the display name is remembered between visits; `localStorage` by default. */
+  storage?: Pick<Storage, 'getItem' | 'setItem'>;
 }
+
 
 /** How long "Copied" stays visible after copying the link: long enough to notice. */
 const copiedForMs = 2_000;
@@ -64,11 +57,18 @@ export class CallPage {
   readonly inspection: PageInspection;
   /** The link copy's outcome, shown next to the button for a moment. */
   copyResult = $state<'copied' | 'failed' | null>(null);
+  /** The display name as typed (lobby or pre-join), remembered as it is typed. */
+  readonly name: RememberedName;
+  /** The camera, microphone and speaker selects; a pick replaces the track in the call. */
+  readonly devices: DeviceChoice;
+  /** How many people a room made from the lobby holds: a group by default. */
+  roomSize = $state<number>(limits.maxCapacity);
 
   readonly #location: Pick<Location, 'origin' | 'pathname'>;
   readonly #history: Pick<History, 'replaceState'> | undefined;
   readonly #clipboard: Pick<Clipboard, 'writeText'> | undefined;
-  readonly #peerStates = new WeakMap<PeerActor, ActorState<PeerActor>>();
+  readonly #share: ((data: ShareData) => Promise<void>) | undefined;
+  readonly #remote: RemotePeers;
   #copyTimer: ReturnType<typeof setTimeout> | undefined;
   #stopAddressSync: (() => void) | undefined;
 
@@ -81,6 +81,10 @@ export class CallPage {
     this.#location = options.location ?? window.location;
     this.#history = options.history ?? window.history;
     this.#clipboard = options.clipboard ?? navigator.clipboard;
+    this.#remote = new RemotePeers(this.call);
+    this.name = new RememberedName(options.storage);
+    this.devices = new DeviceChoice((track) => this.useTrack(track), () => this.localStream, options.devices);
+    this.#share = options.share ?? (typeof navigator.share === 'function' ? (data) => navigator.share(data) : undefined);
   }
 
   /** Starts the call machine; a `/r/<roomId>` address joins that room right away. */
@@ -90,7 +94,7 @@ export class CallPage {
     const subscription = actor.subscribe(() => this.#syncAddress());
     this.#stopAddressSync = () => subscription.unsubscribe();
     const roomId = roomIdFromPath(this.#location.pathname);
-    if (roomId !== null) actor.send({ type: 'ui.join', roomId });
+    if (roomId !== null) this.join(roomId);
   }
 
   /** Hangs up and stops everything; the page is going away. */
@@ -106,7 +110,52 @@ export class CallPage {
     if (snapshot.matches('lobby') || snapshot.matches('failed')) return 'lobby';
     if (snapshot.matches({ media: 'blocked' })) return 'blocked';
     if (snapshot.matches('ended')) return 'ended';
+    if (snapshot.matches('checking') || snapshot.matches('prejoin') || (snapshot.matches('media') && this.#previewing)) return 'prejoin';
     return 'call';
+  }
+
+  /** True on the pre-join screen once the camera is on and the person may enter. */
+  get readyToJoin(): boolean {
+    return this.call.snapshot.matches('prejoin');
+  }
+
+  /** The room id the person is joining or asked for, to keep their place after a failure. */
+  get roomIdAsked(): string | null {
+    const { intent, roomId } = this.call.snapshot.context;
+    return roomId ?? (intent?.kind === 'join' ? intent.roomId : null);
+  }
+
+  /** Display names of the people in the call, by peer id. */
+  get names(): Record<string, string> {
+    return this.call.snapshot.context.names;
+  }
+
+  /** The name of who left last, if they gave one. */
+  get lastLeftName(): string | null {
+    const { lastLeft, names } = this.call.snapshot.context;
+    return lastLeft === null ? null : (names[lastLeft] ?? null);
+  }
+
+  /** Who left last, as the page says it ("Bo left the call"), or `null` if nobody left yet. */
+  get leftNotice(): string | null {
+    if (this.call.snapshot.context.lastLeft === null) return null;
+    return `${this.lastLeftName ?? 'Someone'} left the call`;
+  }
+
+  /** Whether the device can hand the link to its share sheet (phones: `navigator.share`). */
+  get canShare(): boolean {
+    return typeof this.#share === 'function';
+  }
+
+  /** Opens the share sheet with the room link; a person closing it is no error. */
+  async shareLink(): Promise<void> {
+    const link = this.link;
+    if (link !== null) await this.#share?.({ title: 'Join my Parley call', url: link }).catch(() => {});
+  }
+
+  get #previewing(): boolean {
+    const intent = this.call.snapshot.context.intent;
+    return intent?.kind === 'join' && intent.preview === true;
   }
 
   /** True while media is asked for or the room is being joined. */
@@ -150,18 +199,12 @@ export class CallPage {
 
   /** Remote peers' handshake actors, oldest first. */
   get peerActors(): PeerActorState[] {
-    return this.call.snapshot.context.peers.map(({ peerId, ref }) => ({ id: peerId, state: this.#peerState(ref) }));
+    return this.#remote.actors;
   }
 
   /** Remote peers as the page shows them, oldest first. */
   get peers(): RemotePeer[] {
-    return this.peerActors.map(({ id, state }) => {
-      const snapshot = state.snapshot;
-      const stream = snapshot.context.remoteStream;
-      // Read on every snapshot: tracks are added to the same stream object as they arrive.
-      const hasVideo = (stream?.getVideoTracks().length ?? 0) > 0;
-      return { id, handshake: handshakeStateOf(snapshot), stream, hasVideo };
-    });
+    return this.#remote.peers;
   }
 
   /**
@@ -173,12 +216,24 @@ export class CallPage {
     return intent !== null && error?.code !== 'room-not-found';
   }
 
+  /** Starts a room for `roomSize` people, under the typed name. */
   create(): void {
-    this.call.send({ type: 'ui.create' });
+    this.call.send({ type: 'ui.create', capacity: this.roomSize, name: this.name.valid });
   }
 
+  /** Opens room `roomId`: the room is checked, then the pre-join screen shows the camera. */
   join(roomId: string): void {
-    this.call.send({ type: 'ui.join', roomId });
+    this.call.send({ type: 'ui.open', roomId, name: this.name.valid });
+  }
+
+  /** On the pre-join screen: enter the call under the typed name. */
+  joinCall(): void {
+    this.call.send({ type: 'ui.joinCall', name: this.name.valid });
+  }
+
+  /** A picked (or fallback) device's track replaces the one of its kind, in the call too. */
+  useTrack(track: MediaStreamTrack): void {
+    this.call.send({ type: 'ui.useTrack', track });
   }
 
   /** Repeats the last create or join, e.g. after `room-full` or a lost connection. */
@@ -230,21 +285,17 @@ export class CallPage {
     this.#copyTimer = setTimeout(() => (this.copyResult = null), copiedForMs);
   }
 
-  #peerState(ref: PeerActor): ActorState<PeerActor> {
-    let state = this.#peerStates.get(ref);
-    if (!state) {
-      state = new ActorState(ref);
-      this.#peerStates.set(ref, state);
-    }
-    return state;
-  }
-
-  /** The address bar names the room while in it (a reload rejoins), and `/` elsewhere. */
+  /**
+   * The address bar names the room while in it (a reload rejoins) and after failing to get in
+   * (the person keeps their place and may try again), and is `/` elsewhere.
+   */
   #syncAddress(): void {
     const snapshot = this.call.actor.getSnapshot();
-    const roomId = snapshot.context.roomId;
-    const path = snapshot.matches('inCall') && roomId !== null ? new URL(roomLink(this.#location.origin, roomId)).pathname : '/';
-    if (snapshot.matches('media') || snapshot.matches('joining') || snapshot.matches('rejoining')) return;
+    const { roomId, intent } = snapshot.context;
+    const failedJoin = snapshot.matches('failed') && intent?.kind === 'join' ? intent.roomId : null;
+    const shown = snapshot.matches('inCall') ? roomId : failedJoin;
+    const path = shown !== null ? new URL(roomLink(this.#location.origin, shown)).pathname : '/';
+    if ((['checking', 'media', 'prejoin', 'joining', 'rejoining'] as const).some((state) => snapshot.matches(state))) return;
     if (this.#location.pathname !== path) this.#history?.replaceState(null, '', path);
   }
 }

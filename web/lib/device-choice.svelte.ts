@@ -1,0 +1,100 @@
+import { openDevice, type InputKind } from './actors/open-device.ts';
+
+/** What the device selects need from the browser; tests may pass their own. */
+export interface DeviceChoiceOptions {
+  /** `navigator.mediaDevices` by default. */
+  mediaDevices?: Pick<MediaDevices, 'enumerateDevices' | 'addEventListener' | 'removeEventListener'>;
+  /** Opens a device's track; `openDevice` (getUserMedia) by default. */
+  open?: (kind: InputKind, deviceId: string | undefined) => Promise<MediaStreamTrack>;
+  /** Whether media elements can pick their speaker (`setSinkId`); detected by default. */
+  canChooseSpeaker?: boolean;
+}
+
+/** Words for a kind of device, for the notice said when one is unplugged. */
+const deviceWords: Record<InputKind, string> = { videoinput: 'camera', audioinput: 'microphone' };
+
+/**
+ * The camera, microphone and speaker selects (`camera-select`, `mic-select`,
+ * `speaker-select`), before and during a call. A pick opens that device and hands its track to
+ * `use` (the call swaps it in with replaceTrack); an unplugged device is replaced by another
+ * of its kind, and `notice` says so. The speaker is applied by each remote tile (`setSinkId`);
+ * where the browser has no `setSinkId`, `canChooseSpeaker` is false and the select is hidden.
+ */
+export class DeviceChoice {
+  devices = $state<MediaDeviceInfo[]>([]);
+  /** The speaker chosen for every remote tile; `''` is the system's default. */
+  speakerId = $state('');
+  /** Said after a fallback or a failed pick, until the next pick. */
+  notice = $state<string | null>(null);
+  readonly canChooseSpeaker: boolean;
+  readonly #mediaDevices: DeviceChoiceOptions['mediaDevices'];
+  readonly #open: NonNullable<DeviceChoiceOptions['open']>;
+
+  constructor(
+    private readonly use: (track: MediaStreamTrack) => void,
+    private readonly stream: () => MediaStream | null,
+    options: DeviceChoiceOptions = {},
+  ) {
+    this.#mediaDevices = options.mediaDevices ?? (typeof navigator === 'undefined' ? undefined : navigator.mediaDevices);
+    this.#open = options.open ?? openDevice;
+    this.canChooseSpeaker = options.canChooseSpeaker ?? (typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype);
+  }
+
+  /** Devices of one kind, as the select lists them. */
+  of(kind: MediaDeviceKind): MediaDeviceInfo[] {
+    return this.devices.filter((device) => device.kind === kind && device.deviceId !== '');
+  }
+
+  /** The device id of the track of `kind` now in the call's stream, or `''`. */
+  current(kind: InputKind): string {
+    // The list is reassigned after every pick, so reading it re-reads the track then.
+    if (this.devices.length === 0) return '';
+    const track = this.#track(kind);
+    return track?.getSettings().deviceId ?? '';
+  }
+
+  /** Keeps the lists fresh and falls back when a device goes; returns the cleanup. */
+  follow(): () => void {
+    const changed = () => void this.#recheck();
+    void this.refresh();
+    this.#mediaDevices?.addEventListener('devicechange', changed);
+    return () => this.#mediaDevices?.removeEventListener('devicechange', changed);
+  }
+
+  async refresh(): Promise<void> {
+    this.devices = (await this.#mediaDevices?.enumerateDevices()) ?? [];
+  }
+
+  /** The person picked `deviceId` of `kind`: it replaces the current one at once. */
+  async pick(kind: InputKind, deviceId: string): Promise<void> {
+    this.notice = null;
+    try {
+      this.use(await this.#open(kind, deviceId));
+    } catch {
+      this.notice = `That ${deviceWords[kind]} could not be used. Is another app using it?`;
+    }
+    await this.refresh();
+  }
+
+  #track(kind: InputKind): MediaStreamTrack | undefined {
+    return this.stream()?.getTracks().find((track) => track.kind === (kind === 'videoinput' ? 'video' : 'audio'));
+  }
+
+  /** After a device change: a track whose device is gone is replaced by the default one of its kind. */
+  async #recheck(): Promise<void> {
+    await this.refresh();
+    for (const kind of ['videoinput', 'audioinput'] as const) {
+      const track = this.#track(kind);
+      const id = track?.getSettings().deviceId;
+      const gone = track !== undefined && (track.readyState === 'ended' || (id !== undefined && !this.of(kind).some((device) => device.deviceId === id)));
+      if (!gone) continue;
+      const fallback = this.of(kind)[0];
+      try {
+        this.use(await this.#open(kind, fallback?.deviceId));
+        this.notice = `Your ${deviceWords[kind]} was disconnected. Now using ${fallback?.label || 'another one'}.`;
+      } catch {
+        this.notice = `Your ${deviceWords[kind]} was disconnected, and no other one could be used.`;
+      }
+    }
+  }
+}

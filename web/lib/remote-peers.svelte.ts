@@ -1,0 +1,64 @@
+import type { Actor, ActorRefFrom } from 'xstate';
+import type { callMachine } from '../../machines/call-machine.ts';
+import { handshakeStateOf, type HandshakeState } from '../../machines/peer/handshake-state.ts';
+import type { peerMachine } from '../../machines/peer-machine.ts';
+import type { PeerStatus } from '../../machines/peer/types.ts';
+import { ActorState } from './actor-state.svelte.ts';
+
+/** One remote peer's handshake machine, spawned by the call machine. */
+export type PeerActor = ActorRefFrom<typeof peerMachine>;
+
+/** A remote peer's handshake actor as rune state, for the inspector. */
+export interface PeerActorState {
+  id: string;
+  state: ActorState<PeerActor>;
+}
+
+/** What the page shows of one remote peer. */
+export interface RemotePeer {
+  id: string;
+  handshake: HandshakeState;
+  stream: MediaStream | null;
+  /** Whether they send a picture at all (a receive-only person sends none). */
+  hasVideo: boolean;
+  /** Their display name, if they gave one. */
+  name: string | null;
+  /** Their mic and camera switches, as they told us over the data channel; `null` until they did. */
+  status: PeerStatus | null;
+}
+
+/**
+ * The call's remote peers as the page shows them: each peer machine wrapped once as rune
+ * state (so a tile re-renders when that peer's machine moves), with the name the call knows.
+ */
+export class RemotePeers {
+  readonly #states = new WeakMap<PeerActor, ActorState<PeerActor>>();
+
+  constructor(private readonly call: ActorState<Actor<typeof callMachine>>) {}
+
+  /** Remote peers' handshake actors, oldest first. */
+  get actors(): PeerActorState[] {
+    return this.call.snapshot.context.peers.map(({ peerId, ref }) => ({ id: peerId, state: this.#stateOf(ref) }));
+  }
+
+  /** Remote peers as the page shows them, oldest first. */
+  get peers(): RemotePeer[] {
+    const names = this.call.snapshot.context.names;
+    return this.actors.map(({ id, state }) => {
+      const snapshot = state.snapshot;
+      const stream = snapshot.context.remoteStream;
+      // Read on every snapshot: tracks are added to the same stream object as they arrive.
+      const hasVideo = (stream?.getVideoTracks().length ?? 0) > 0;
+      return { id, handshake: handshakeStateOf(snapshot), stream, hasVideo, name: names[id] ?? null, status: snapshot.context.remoteStatus };
+    });
+  }
+
+  #stateOf(ref: PeerActor): ActorState<PeerActor> {
+    let state = this.#states.get(ref);
+    if (!state) {
+      state = new ActorState(ref);
+      this.#states.set(ref, state);
+    }
+    return state;
+  }
+}
