@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import { waitForOutput } from './main-process.ts';
 
 /** A free UDP port on loopback, as the system hands out ephemeral ones. */
 async function freeUdpPort(): Promise<number> {
@@ -48,11 +49,7 @@ export async function startTurnServer(): Promise<TurnServer> {
   child.stdout!.on('data', (chunk) => (output += String(chunk)));
   child.stderr!.on('data', (chunk) => (output += String(chunk)));
   const exited = once(child, 'exit');
-  const deadline = Date.now() + 10_000;
-  while (!/listener opened on|Total General servers/i.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`coturn did not start: ${output.slice(-2_000)}`);
-    await Promise.race([once(child.stdout!, 'data'), exited, new Promise((resolve) => setTimeout(resolve, 200))]);
-  }
+  await waitForOutput(child, () => output, /listener opened on|Total General servers/i, 10_000);
   return {
     url: `turn:127.0.0.1:${listening}?transport=udp`,
     secret,
