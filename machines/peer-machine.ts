@@ -8,16 +8,18 @@
  *   idle        an answerer waits for the remote offer (an offerer passes straight through)
  *   media       waits for local media to be decided (passes straight through when it is)
  *   active      a parallel state holding the RTCPeerConnection actor, with two regions:
- *     connection: offering | answering → connected ⇄ reconnecting   (the name shown)
+ *     connection: offering | answering → connected ⇄ reconnecting   (the name shown);
+ *                 reconnecting restarts ICE at once on `failed`, after `iceRestartDelay` on
+ *                 `disconnected`, and again every `iceRestartRetry`: never final
  *     negotiation: stable, makingOffer, awaitingAnswer, applyingAnswer, applyingOffer, makingAnswer
  *     channel: waiting → open   (the data channel: our mic/camera switches, the peer's in
  *                               `context.remoteStatus`; protocol/peer-messages.ts)
- *   failed      final; `context.error.code` is `ice-failed`
+ *   failed      final, only for a first connection that never came; `context.error.code` is `ice-failed`
  *   closed      final; the remote peer left or we hung up
  *
  * I/O: the `peerConnection` actor (contract in peer/peer-connection-contract.ts), the `sendSignal`
  * action (sends `peer.signal` to the parent call machine, which puts it on the socket) and the
- * delays `iceTimeout` and `reconnectTimeout`.
+ * delays `iceTimeout`, `iceRestartDelay` and `iceRestartRetry`.
  */
 import { and, assertEvent } from 'xstate';
 import { peerSetup } from './peer/peer-machine.setup.ts';
@@ -124,17 +126,26 @@ export const peerMachine = peerSetup.createMachine({
             answering: connecting,
             connected: {
               on: {
-                'pc.connectionState': { guard: { type: 'isConnectionState', params: { states: ['disconnected', 'failed'] } }, target: 'reconnecting' },
+                'pc.connectionState': [
+                  { guard: { type: 'isConnectionState', params: { states: ['failed'] } }, target: 'reconnecting.restarting' },
+                  { guard: { type: 'isConnectionState', params: { states: ['disconnected'] } }, target: 'reconnecting' },
+                ],
               },
             },
+            // A connection that worked is repaired, never given up: ICE restarts (from either side;
+            // perfect negotiation settles colliding offers) until it is back or the peer leaves.
             reconnecting: {
-              entry: 'restartIce',
-              after: { reconnectTimeout: { target: '#peer.failed', actions: { type: 'failWith', params: { message: 'The connection was lost and did not come back.' } } } },
+              initial: 'waiting',
               on: {
                 'pc.connectionState': [
                   { guard: { type: 'isConnectionState', params: { states: ['connected'] } }, target: 'connected' },
-                  { guard: { type: 'isConnectionState', params: { states: ['failed'] } }, actions: 'restartIce' },
+                  { guard: { type: 'isConnectionState', params: { states: ['failed'] } }, target: '.restarting', reenter: true },
                 ],
+              },
+              states: {
+                // `disconnected` often heals by itself within a moment: wait before restarting.
+                waiting: { after: { iceRestartDelay: 'restarting' } },
+                restarting: { entry: 'restartIce', after: { iceRestartRetry: { target: 'restarting', reenter: true } } },
               },
             },
           },

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import envSchema from 'env-schema';
 import type { ErrorObject } from 'ajv';
 import { limits } from '../protocol/limits.ts';
@@ -77,6 +80,16 @@ export interface ServerConfig {
 }
 
 /**
+ * The folder of Parley's package.json: the server runs both from its sources (server/) and
+ * compiled (dist/node/server/), so paths such as the built page are found from there.
+ */
+function packageRoot(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'package.json')) && dirname(folder) !== folder) folder = dirname(folder);
+  return folder;
+}
+
+/**
  * Defaults from PROTOCOL.md where it names them. The ping interval and grace period suit
  * mobile networks that drop for a few seconds. TURN credentials last an hour: long enough for a
  * call to connect, short enough that a leaked one is soon useless; a resume brings fresh ones.
@@ -117,7 +130,7 @@ export const defaultConfig: ServerConfig = {
   turnUrls: [],
   turnSecret: undefined,
   turnTtlS: 3_600,
-  webRoot: new URL('../dist/web', import.meta.url).pathname,
+  webRoot: join(packageRoot(), 'dist', 'web'),
   shutdownTimeoutMs: 2_000,
   inspectRooms: false,
   secret: undefined,

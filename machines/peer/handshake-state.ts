@@ -26,6 +26,8 @@ export function handshakeStateOf(snapshot: SnapshotFrom<typeof peerMachine>): Ha
   if (snapshot.status === 'stopped') return 'closed';
   const value = snapshot.value;
   if (typeof value === 'string') return value as HandshakeState;
-  const active = (value as { active?: { connection?: string } }).active;
-  return (active?.connection ?? 'idle') as HandshakeState;
+  const connection = (value as { active?: { connection?: string | Record<string, unknown> } }).active?.connection;
+  // `reconnecting` has sub-states (waiting, restarting): the page shows the state's own name.
+  const word = typeof connection === 'object' ? Object.keys(connection)[0] : connection;
+  return (word ?? 'idle') as HandshakeState;
 }

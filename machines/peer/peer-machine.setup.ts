@@ -81,10 +81,8 @@ export const peerSetup = setup({
     wantOffer: assign({ offerWanted: true }),
     clearOfferWanted: assign({ offerWanted: false }),
     rollback: sendTo('pc', { type: 'peer.rollback' } satisfies PeerConnectionCommand),
-    restartIce: enqueueActions(({ context, enqueue }) => {
-      // Only the impolite side restarts, so both sides never send restart offers at once.
-      if (!context.polite) enqueue.sendTo('pc', { type: 'peer.restartIce' } satisfies PeerConnectionCommand);
-    }),
+    /** Either side restarts: colliding restart offers are settled like any glare (polite rolls back). */
+    restartIce: sendTo('pc', { type: 'peer.restartIce' } satisfies PeerConnectionCommand),
     storeRemoteStream: assign({
       remoteStream: ({ event, context }) => (event.type === 'pc.track' ? event.stream : context.remoteStream),
     }),
@@ -138,7 +136,12 @@ export const peerSetup = setup({
   delays: {
     /** How long a first connection may take; Chrome itself gives up on ICE after about 30 s. */
     iceTimeout: 30_000,
-    /** How long a lost connection may take to come back (ICE restart included) before it fails. */
-    reconnectTimeout: 15_000,
+    /**
+     * How long a `disconnected` connection may heal by itself before ICE restarts: Chrome says
+     * `disconnected` after ~5 s without consent answers, and a brief Wi-Fi hiccup heals within that.
+     */
+    iceRestartDelay: 2_000,
+    /** Between ICE restarts while the connection stays down (each is a new offer/answer round). */
+    iceRestartRetry: 10_000,
   },
 });

@@ -8,13 +8,19 @@ import { inspectedContext, inspectedEvent, roomTransitionLogger } from '../room-
  * Development aid behind INSPECT_ROOMS (off by default): every room actor's transitions become
  * structured log lines, and `/inspect` streams them as @statelyai/inspect events, which the
  * receiver page (`/inspector.html?server`) shows next to the page's own actors. Resume tokens
- * and signal payloads are stripped before anything leaves the actor. Loaded only when enabled,
- * so production servers carry none of it.
+ * and signal payloads are stripped before anything leaves the actor. @statelyai/inspect is a
+ * development dependency, loaded only when enabled, so production servers carry none of it.
  */
 export const roomInspectionPlugin = fp(
   async (app) => {
     if (!app.config.inspectRooms) return;
-    const { createInspector } = await import('@statelyai/inspect');
+    let createInspector: typeof import('@statelyai/inspect').createInspector;
+    try {
+      ({ createInspector } = await import('@statelyai/inspect'));
+    } catch {
+      app.log.error('INSPECT_ROOMS needs the development dependencies (npm ci without --omit=dev); rooms are not inspected');
+      return;
+    }
     const subscribers = new Set<WebSocket>();
     const stately = createInspector(
       {

@@ -238,6 +238,7 @@ export const signalingPlugin = fp(
           return;
         case 'join': {
           if (room !== undefined) return sendError(connection, 'already-in-room', 'join');
+          if (!ids.isRoomId(message.roomId)) return sendError(connection, 'room-not-found', 'join');
           const target = rooms.get(message.roomId);
           const nonce = message.resume === undefined ? undefined : seats.nonceOf(message.resume);
           if (message.resume !== undefined && mayReturn(target, nonce)) return void recallSeat(connection, message.roomId, message.resume, message.name);
@@ -307,7 +308,9 @@ export const signalingPlugin = fp(
 
     // @fastify/websocket upgrades through a ServerResponse bound to the TCP socket and keeps the
     // request and reply in its 'error' listener. Both are released once the socket is upgraded
-    // (our own 'error' listener replaces theirs), which saves about 2 KiB per open socket.
+    // (our own 'error' listener replaces theirs), which saves about 2 KiB per open socket. Both
+    // calls are public APIs (ServerResponse.detachSocket, EventEmitter.removeAllListeners); what
+    // they rely on in @fastify/websocket is checked by tests/server/upgrade-release.test.ts.
     const upgradeResponses = new WeakMap<IncomingMessage, ServerResponse>();
     const keepResponse = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
       upgradeResponses.set(request.raw, reply.raw);

@@ -335,7 +335,7 @@ export class CallReplay {
       receive((command) => connection.handle(command));
       return () => connection.close();
     });
-    const peer = peerMachine.provide({ actors: { peerConnection }, delays: { iceTimeout: neverMs, reconnectTimeout: neverMs } });
+    const peer = peerMachine.provide({ actors: { peerConnection }, delays: { iceTimeout: neverMs, iceRestartDelay: neverMs, iceRestartRetry: neverMs } });
     const machine = callMachine.provide({ actors: { acquireMedia: this.media.logic, signalingSocket: this.signaling.logic, peerMachine: peer } });
     this.actor = createActor(machine, { clock: this.clock, inspect });
     this.actor.start();

@@ -28,7 +28,7 @@ export const peerSetups = ['offerer', 'answerer', 'offerer, media pending', 'ans
 export type PeerSetup = (typeof peerSetups)[number];
 
 /** A delayed event of the machine, named as xstate names it. */
-type AfterEvent = { type: `xstate.after.${'iceTimeout' | 'reconnectTimeout'}.peer.active.connection.${string}` };
+type AfterEvent = { type: `xstate.after.${'iceTimeout' | 'iceRestartDelay' | 'iceRestartRetry'}.peer.active.connection.${string}` };
 /** An event of a generated path. */
 export type PeerModelEvent = PeerEvent | AfterEvent;
 type PeerSnapshot = SnapshotFrom<typeof peerMachine>;
@@ -89,7 +89,7 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
     const ready: PeerEvent[] = [{ type: 'media.ready', stream }, ...(simple ? [] : [{ type: 'media.ready' as const, stream: null }])];
     return [...events, ...ready, ...(remoteOffer || (simple && role === 'offerer') ? [] : [offer]), ...aside];
   }
-  const { connection, negotiation } = (snapshot.value as { active: { connection: string; negotiation: string } }).active;
+  const { connection, negotiation } = (snapshot.value as { active: { connection: string | { reconnecting: string }; negotiation: string } }).active;
   // A remote offer comes to start, to renegotiate, or colliding with ours; never while they await our answer.
   const remoteOffers = simple ? role === 'answerer' && negotiation === 'stable' && !hasRemoteDescription : !['applyingOffer', 'makingAnswer'].includes(negotiation);
   if (remoteOffers) events.push(offer);
@@ -112,7 +112,10 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
     events.push({ type: 'pc.connectionState', state: 'failed' }, { type: `xstate.after.iceTimeout.peer.active.connection.${connection}` });
     if (negotiation === 'awaitingAnswer' || negotiation === 'stable') events.push({ type: 'pc.candidate', candidate: candidate(9) });
   }
-  if (connection === 'connected') events.push({ type: 'pc.connectionState', state: 'disconnected' }, { type: 'pc.error', operation: 'addCandidate', message: 'Unknown ufrag.' });
+  if (connection === 'connected') {
+    events.push({ type: 'pc.connectionState', state: 'disconnected' }, { type: 'pc.connectionState', state: 'failed' });
+    events.push({ type: 'pc.error', operation: 'addCandidate', message: 'Unknown ufrag.' });
+  }
   if (negotiation === 'stable') {
     // Between rounds: the call grows, a device changes, the remote peer says what it switched.
     events.push({ type: 'media.sendLimit', limit: modelLimit }, { type: 'media.replaceTrack', track: {} as MediaStreamTrack });
@@ -122,9 +125,10 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
     if (channel === 'waiting' && connection === 'connected') events.push({ type: 'pc.channelOpen' });
     if (channel === 'open') events.push({ type: 'status.local', status: { micMuted: true, cameraOff: false } });
   }
-  if (connection === 'reconnecting') {
+  if (typeof connection === 'object' && 'reconnecting' in connection) {
     events.push({ type: 'pc.connectionState', state: 'connected' }, { type: 'pc.connectionState', state: 'failed' });
-    events.push({ type: 'xstate.after.reconnectTimeout.peer.active.connection.reconnecting' });
+    const step = connection.reconnecting === 'waiting' ? 'iceRestartDelay' : 'iceRestartRetry';
+    events.push({ type: `xstate.after.${step}.peer.active.connection.reconnecting.${connection.reconnecting}` });
   }
   return events;
 }

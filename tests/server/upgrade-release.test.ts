@@ -1,0 +1,42 @@
+import type { ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../server/app.ts';
+import { TestClient } from '../support/test-client.ts';
+
+let app: FastifyInstance | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+/**
+ * server/plugins/signaling.ts releases the upgrade's ServerResponse and @fastify/websocket's
+ * 'error' listener (which holds the request and reply) once a socket is open, to save memory
+ * per socket. These tests fail when a dependency update changes what that relies on.
+ */
+describe('upgrade: what an open socket keeps', () => {
+  it('keeps neither the upgrade response nor a second error listener, and still survives a socket error', async () => {
+    app = await buildApp({ pingIntervalMs: 60_000 });
+    const responses: ServerResponse[] = [];
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.url === '/ws') responses.push(reply.raw);
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/ws`;
+    const client = await TestClient.ready(url);
+    client.send({ type: 'create' });
+    const { roomId } = await client.next('joined');
+
+    expect(responses).toHaveLength(1);
+    expect(responses[0]!.socket).toBeNull();
+    const [socket] = [...app.websocketServer.clients];
+    expect(socket!.listenerCount('error')).toBe(1);
+
+    socket!.emit('error', new Error('an error on the open socket'));
+    const other = await TestClient.ready(url);
+    other.send({ type: 'join', roomId });
+    expect(await other.next('joined')).toMatchObject({ roomId });
+  });
+});
