@@ -254,6 +254,7 @@ export const signalingPlugin = fp(
           return;
         case 'join': {
           if (room !== undefined) return sendError(connection, 'already-in-room', 'join');
+          if (!ids.isRoomId(message.roomId)) return sendError(connection, 'room-not-found', 'join');
           const target = rooms.get(message.roomId);
           const nonce = message.resume === undefined ? undefined : seats.nonceOf(message.resume);
           if (message.resume !== undefined && mayReturn(target, nonce)) return void recallSeat(connection, message.roomId, message.resume, message.name);

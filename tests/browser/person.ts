@@ -77,12 +77,15 @@ export async function handshakeStates(page: Page): Promise<Record<string, string
   );
 }
 
-/** Waits until exactly `count` remote peers are shown and every one reads `connected`. */
-export async function waitUntilConnected(page: Page, count = 1): Promise<void> {
+/**
+ * Waits until exactly `count` remote peers are shown and every one reads `connected`, for at
+ * most `timeout` ms (Playwright's 30 s by default; a call of four on a busy machine takes longer).
+ */
+export async function waitUntilConnected(page: Page, count = 1, timeout?: number): Promise<void> {
   await page.waitForFunction((expected) => {
     const states = [...document.querySelectorAll('[data-testid="handshake-state"]')].map((element) => element.textContent);
     return states.length === expected && states.every((state) => state === 'connected');
-  }, count);
+  }, count, timeout === undefined ? {} : { timeout });
 }
 
 /**
@@ -145,4 +148,35 @@ export async function recordHandshakeWords(page: Page): Promise<void> {
 /** Every handshake word shown since `recordHandshakeWords`, sorted. */
 export async function recordedHandshakeWords(page: Page): Promise<string[]> {
   return page.evaluate(() => [...(window as unknown as { handshakeWords: Set<string> }).handshakeWords].sort());
+}
+
+/** Keeps every RTCPeerConnection the page makes in `window.peerConnections` (an `init` script), to look at them from the test. */
+export function watchPeerConnections(): void {
+  const seen: RTCPeerConnection[] = [];
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      seen.push(this);
+    }
+  };
+  (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections = seen;
+}
+
+/** The signaling state of each real RTCPeerConnection the page made, oldest first (`watchPeerConnections`). */
+export function signalingStates(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.map((pc) => pc.signalingState));
+}
+
+/** What the newest RTCPeerConnection of the page uses now (`watchPeerConnections`): its ICE ufrag and the selected candidates' types. */
+export function selectedPath(page: Page): Promise<{ ufrag: string; local: string; remote: string }> {
+  return page.evaluate(async () => {
+    const pc = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.at(-1)!;
+    const stats = [...(await pc.getStats()).values()] as Array<Record<string, unknown>>;
+    const transport = stats.find((entry) => entry.type === 'transport');
+    const pair = stats.find((entry) => entry.id === transport?.selectedCandidatePairId);
+    const typeOf = (id: unknown) => String(stats.find((entry) => entry.id === id)?.candidateType ?? 'none');
+    const ufrag = /a=ice-ufrag:(\S+)/.exec(pc.localDescription?.sdp ?? '')?.[1] ?? '';
+    return { ufrag, local: typeOf(pair?.localCandidateId), remote: typeOf(pair?.remoteCandidateId) };
+  });
 }

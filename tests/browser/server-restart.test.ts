@@ -42,6 +42,20 @@ async function person(url?: string): Promise<Person> {
   return opened;
 }
 
+/** Remote video frames the page has decoded so far, all remote videos together. */
+function decodedFrames(page: Page): Promise<number> {
+  return page.getByTestId('remote-video').evaluateAll((videos) =>
+    (videos as HTMLVideoElement[]).reduce((sum, video) => sum + video.getVideoPlaybackQuality().totalVideoFrames, 0),
+  );
+}
+
+/** Frames both pages decode from now until `until` (a `performance.now()` time): the length of the window is the point, not a wait for something. */
+async function framesUntil(pages: Page[], until: number): Promise<number[]> {
+  const start = await Promise.all(pages.map(decodedFrames));
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, until - performance.now())));
+  return (await Promise.all(pages.map(decodedFrames))).map((frames, index) => frames - start[index]!);
+}
+
 /** Whether the page shows `reconnecting` as a status (not an alert) and no error. */
 async function saysReconnecting(page: Page): Promise<boolean> {
   const status = page.getByTestId('reconnecting');
@@ -60,18 +74,25 @@ describe.each(['SIGKILL', 'SIGTERM'] as const)('a call while the server is stopp
       await Promise.all([waitForMovingRemoteVideo(alice.page), waitForMovingRemoteVideo(bob.page)]);
       const peersBefore = await Promise.all([handshakeStates(alice.page), handshakeStates(bob.page)]);
       await Promise.all([recordHandshakeWords(alice.page), recordHandshakeWords(bob.page)]);
+      const measuring = runs > 1;
+      const pages = [alice.page, bob.page];
+      const framesUp = measuring ? await framesUntil(pages, performance.now() + 10_000) : [];
 
+      const killedAt = performance.now();
       await server.kill(signal);
+      const framesDown = measuring ? framesUntil(pages, killedAt + 10_000) : Promise.resolve([]);
       await expect.poll(() => saysReconnecting(alice.page), patience).toBe(true);
       await expect.poll(() => saysReconnecting(bob.page), patience).toBe(true);
       // With no server at all, the pictures still move both ways.
       await Promise.all([waitForMovingRemoteVideo(alice.page), waitForMovingRemoteVideo(bob.page)]);
+      // Measuring: the server stays away for 10 s, and the frames decoded meanwhile are counted.
+      if (measuring) console.info(`restart-${signal}: frames decoded in 10 s, server up ${framesUp.join('/')}, server down ${(await framesDown).join('/')}`);
 
       await server.restart();
       const healthy = await server.healthy();
       const back = (page: Page) => page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 30_000 }).then(() => performance.now());
       const [aliceBack, bobBack] = await Promise.all([back(alice.page), back(bob.page)]);
-      if (runs > 1) console.info(`restart-${signal}: both back ${Math.round(Math.max(aliceBack, bobBack) - healthy)} ms after /healthz answered`);
+      if (measuring) console.info(`restart-${signal}: both back ${Math.round(Math.max(aliceBack, bobBack) - healthy)} ms after /healthz answered`);
 
       // Same room, same peers, the same connections: nobody offered again, nothing left `connected`.
       expect(await Promise.all([handshakeStates(alice.page), handshakeStates(bob.page)])).toEqual(peersBefore);

@@ -32,14 +32,36 @@ export function startMain(env: Record<string, string>): MainProcess {
     errors += String(chunk);
   });
   const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
-  const port = async (): Promise<number> => {
-    const deadline = Date.now() + 15_000;
-    let match: RegExpMatchArray | null = null;
-    while (!(match = output.match(/http:\/\/127\.0\.0\.1:(\d+)/))) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the server did not start: ${output}`);
-      await Promise.race([once(child.stdout!, 'data'), exited, new Promise((resolve) => setTimeout(resolve, 250))]);
-    }
-    return Number(match[1]);
-  };
+  const port = (): Promise<number> => waitForOutput(child, () => output, /http:\/\/127\.0\.0\.1:(\d+)/, 15_000).then((match) => Number(match[1]));
   return { child, exited, output: () => output, errors: () => errors, port };
+}
+
+/**
+ * Resolves with the first match of `pattern` in what `child` printed (`output()`), checked on
+ * every chunk it prints; rejects if it exits first or nothing matches within `timeoutMs`.
+ */
+export function waitForOutput(child: ChildProcess, output: () => string, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      const match = output().match(pattern);
+      if (match === null) return;
+      cleanup();
+      resolve(match);
+    };
+    const fail = (): void => {
+      cleanup();
+      reject(new Error(`${String(pattern)} never appeared: ${output().slice(-2_000)}`));
+    };
+    const timer = setTimeout(fail, timeoutMs);
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.stderr?.off('data', check);
+      child.off('exit', fail);
+    };
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
+    child.once('exit', fail);
+    check();
+  });
 }

@@ -2,7 +2,7 @@ import { createActor, type Actor } from 'xstate';
 import type { callMachine } from '../../machines/call-machine.ts';
 import type { ErrorCode } from '../../protocol/error-codes.ts';
 import { ActorState } from './actor-state.svelte.ts';
-import { createCallMachine } from './call-actors.ts';
+import { connectionOptionsFrom, createCallMachine } from './call-actors.ts';
 import { PageInspection } from './inspector/page-inspection.ts';
 import { roomIdFromPath, roomLink } from './room-link.ts';
 import { limits } from '../../protocol/limits.ts';
@@ -74,7 +74,10 @@ export class CallPage {
 
   constructor(options: CallPageOptions = {}) {
     this.inspection = options.inspection ?? new PageInspection({ search: window.location.search });
-    this.call = new ActorState(options.actor ?? createActor(createCallMachine(), { inspect: this.inspection.inspect }));
+    // `?relay` in the address: relay-only connections (see connectionOptionsFrom).
+    this.call = new ActorState(
+      options.actor ?? createActor(createCallMachine(connectionOptionsFrom(window.location.search)), { inspect: this.inspection.inspect }),
+    );
     this.#location = options.location ?? window.location;
     this.#history = options.history ?? window.history;
     this.#clipboard = options.clipboard ?? navigator.clipboard;

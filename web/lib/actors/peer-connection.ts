@@ -61,6 +61,15 @@ async function replaceSending(pc: RTCPeerConnection, track: MediaStreamTrack): P
   if (sender) await sender.replaceTrack(track);
 }
 
+/** How every connection is set up, the same for the whole page. */
+export interface PeerConnectionOptions {
+  /**
+   * Only relayed (TURN) paths, never a direct one (`iceTransportPolicy: 'relay'`): hides the
+   * person's addresses from the others, and proves a TURN deployment works.
+   */
+  relayOnly?: boolean;
+}
+
 /**
  * Builds the peer machine's `peerConnection` actor: one RTCPeerConnection, driven by commands
  * and reporting back as events (contract: machines/peer/peer-connection-contract.ts). Commands run
@@ -68,9 +77,12 @@ async function replaceSending(pc: RTCPeerConnection, track: MediaStreamTrack): P
  * report is sent after the operation it reports resolved (a description is only signalled
  * once setLocalDescription() is done). Decisions (who offers, glare, queues) are the machine's.
  */
-export function createPeerConnectionActor(platform: PeerConnectionPlatform = browserPlatform) {
+export function createPeerConnectionActor(platform: PeerConnectionPlatform = browserPlatform, options: PeerConnectionOptions = {}) {
   return fromCallback<PeerConnectionCommand, PeerConnectionInput>(({ input, sendBack, receive }) => {
-    const pc = platform.createPeerConnection({ iceServers: input.iceServers });
+    const pc = platform.createPeerConnection({
+      iceServers: input.iceServers,
+      ...(options.relayOnly ? { iceTransportPolicy: 'relay' as const } : {}),
+    });
     const remoteTracks: MediaStreamTrack[] = [];
     // One data channel per peer, created by both sides with the same id (negotiated), so neither
     // waits for the other's `datachannel` event and it travels in the first offer.
