@@ -94,7 +94,8 @@ describe('seats that outlive the server: happy path', () => {
       expect(await aliceBack.client.next('peer-joined')).toMatchObject({ peerId: bobSeat.peerId, resumed: true });
       [aliceSeat, bobSeat] = [aliceBack.joined, bobBack.joined];
     }
-  });
+    // Three starts of the server as its own process: on a busy machine each takes seconds.
+  }, 60_000);
 });
 
 describe('seats that outlive the server: failure', () => {
