@@ -94,7 +94,7 @@ describe('seats that outlive the server: happy path', () => {
       expect(await aliceBack.client.next('peer-joined')).toMatchObject({ peerId: bobSeat.peerId, resumed: true });
       [aliceSeat, bobSeat] = [aliceBack.joined, bobBack.joined];
     }
-  });
+  }, 180_000);
 });
 
 describe('seats that outlive the server: failure', () => {
