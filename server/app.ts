@@ -9,6 +9,8 @@ import { healthPlugin } from './plugins/health.ts';
 import { webPlugin } from './plugins/web.ts';
 import { roomInspectionPlugin } from './plugins/room-inspection.ts';
 import { edgeLimitsPlugin } from './plugins/edge-limits.ts';
+import { securityHeadersPlugin } from './plugins/security-headers.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
 
 /** Options of `buildApp`: any part of the configuration, plus Fastify's logger setting. */
 export type AppOptions = ConfigOverrides & {
@@ -55,6 +57,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     request.log.debug({ method: request.method, url: redactUrl(request.url), statusCode: reply.statusCode }, 'request');
   });
   await app.register(configPlugin, { config });
+  await app.register(securityHeadersPlugin);
   await app.register(roomsPlugin);
   await app.register(seatsPlugin);
   await app.register(edgeLimitsPlugin);
@@ -62,6 +65,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(roomInspectionPlugin);
   await app.register(heartbeatPlugin);
   await app.register(healthPlugin);
+  await app.register(metricsPlugin);
   await app.register(webPlugin);
   return app;
 }

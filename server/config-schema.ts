@@ -39,6 +39,7 @@ export const environmentSchema = Type.Partial(Type.Object({
   IDLE_TIMEOUT_MS: delay(1, 'a socket that neither creates nor joins a room within this is closed'),
   TRUST_PROXY: text('`true`, a hop count, or comma-separated proxy addresses/CIDRs whose `X-Forwarded-For` names the client'),
   ALLOWED_ORIGINS: text('comma-separated origins besides the page\'s own that may open `/ws` (e.g. `https://app.example`)'),
+  METRICS_TOKEN: text('lets other machines read `/metrics` with `Authorization: Bearer <token>`; without it only this machine may'),
   LOG_LEVEL: Type.Unsafe<string>({ type: 'string', enum: levels, description: levels.map((level) => `\`${level}\``).join(', ') }),
   STUN_URLS: text('comma-separated `stun:` URLs handed to browsers'),
   TURN_URLS: text('comma-separated `turn:`/`turns:` URLs; needs `TURN_SECRET`'),

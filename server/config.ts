@@ -55,6 +55,8 @@ export interface ServerConfig {
   trustProxy: boolean | number | string[];
   /** Origins besides the page's own that may open `/ws` and `/inspect`. */
   allowedOrigins: string[];
+  /** A bearer token that lets other machines read /metrics (this machine needs none). */
+  metricsToken: string | undefined;
   logLevel: string;
   /** STUN server URLs handed to every peer, e.g. `stun:stun.example.org:3478`. */
   stunUrls: string[];
@@ -125,6 +127,7 @@ export const defaultConfig: ServerConfig = {
   idleTimeoutMs: 30_000,
   trustProxy: false,
   allowedOrigins: [],
+  metricsToken: undefined,
   logLevel: 'info',
   stunUrls: [],
   turnUrls: [],
@@ -288,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     inspectRooms: given.INSPECT_ROOMS === undefined ? undefined : ['1', 'true'].includes(given.INSPECT_ROOMS),
     trustProxy: given.TRUST_PROXY === undefined ? undefined : trustProxyOf(given.TRUST_PROXY),
     allowedOrigins: given.ALLOWED_ORIGINS === undefined ? undefined : list(given.ALLOWED_ORIGINS),
+    metricsToken: given.METRICS_TOKEN,
     secret: given.SECRET,
     dataDir: given.DATA_DIR ?? defaultDataDir,
   });

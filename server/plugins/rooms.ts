@@ -28,6 +28,8 @@ export class RoomRegistry {
   private readonly machine: typeof roomMachine;
   private inspect: ((event: InspectionEvent) => void) | undefined;
   private queued = 0;
+  /** Seats resumed and held seats expired since the server started, for /metrics. */
+  readonly counts = { resumes: 0, graceExpiries: 0 };
 
   constructor(
     config: Pick<ServerConfig, 'resumeGraceMs'>,
@@ -47,12 +49,21 @@ export class RoomRegistry {
     this.rooms.set(roomId, room);
     room.on('*', (event) => sink(event, room));
     let queued = 0;
+    let held: string[] = [];
     room.subscribe({
       next: (snapshot) => {
+        const { members } = snapshot.context;
         let now = 0;
-        for (const member of snapshot.context.members) now += member.queuedBytes;
+        for (const member of members) now += member.queuedBytes;
         this.queued += now - queued;
         queued = now;
+        // A held seat leaves the held state either resumed (still a member) or expired (gone).
+        for (const peerId of held) {
+          const member = members.find((candidate) => candidate.peerId === peerId);
+          if (member === undefined) this.counts.graceExpiries++;
+          else if (member.connection !== null) this.counts.resumes++;
+        }
+        held = members.filter((member) => member.connection === null).map((member) => member.peerId);
       },
       complete: () => {
         this.queued -= queued;
@@ -84,6 +95,13 @@ export class RoomRegistry {
   /** Bytes queued for held seats across every room (bounded by HELD_QUEUE_BYTES). */
   get queuedBytes(): number {
     return this.queued;
+  }
+
+  /** Seats held for a lost peer across every room. */
+  heldCount(): number {
+    let held = 0;
+    for (const room of this.rooms.values()) for (const member of room.getSnapshot().context.members) if (member.connection === null) held++;
+    return held;
   }
 
   /** Seats taken across every room, held seats of lost peers included. */

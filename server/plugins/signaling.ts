@@ -29,7 +29,11 @@ export interface SignalingStats {
 declare module 'fastify' {
   interface FastifyInstance {
     /** The /ws signaling endpoint. */
-    signaling: { stats(): SignalingStats };
+    signaling: {
+      stats(): SignalingStats;
+      /** Client messages handled by type, and errors sent by code, since the server started. */
+      readonly counts: { frames: Record<string, number>; errors: Record<string, number> };
+    };
   }
 }
 
@@ -77,6 +81,10 @@ const errorText: Partial<Record<ProtocolErrorCode, string>> = {
 export const signalingPlugin = fp(
   async (app) => {
     const { config, rooms, seats, edge } = app;
+    const counts = { frames: {} as Record<string, number>, errors: {} as Record<string, number> };
+    const countError = (code: ProtocolErrorCode): void => {
+      counts.errors[code] = (counts.errors[code] ?? 0) + 1;
+    };
     const connections = new Map<string, Connection>();
     const parse = createClientMessageParser({ maxCapacity: config.maxCapacity });
     let nextConnection = 0;
@@ -106,6 +114,7 @@ export const signalingPlugin = fp(
 
     /** Sends an `error` frame; `ref` is the offending message's type when known. */
     const sendError = (connection: Connection, code: ProtocolErrorCode, ref: string | undefined, message = errorText[code] ?? code): void => {
+      countError(code);
       send(connection, encode(ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref }));
     };
 
@@ -159,7 +168,10 @@ export const signalingPlugin = fp(
     };
 
     const overLimit = (connection: Connection, verdict: Exclude<RateVerdict, 'accept'>): void => {
-      if (verdict === 'notify') send(connection, frames.rateLimited);
+      if (verdict === 'notify') {
+        countError('rate-limited');
+        send(connection, frames.rateLimited);
+      }
       else if (verdict === 'close') {
         app.log.info({ connection: connection.id }, 'closing a socket still over the rate limit');
         end(connection, closeCodes.policyViolation, 'leave');
@@ -210,6 +222,7 @@ export const signalingPlugin = fp(
     };
 
     const handle = (connection: Connection, message: ClientMessage, size: number): void => {
+      counts.frames[message.type] = (counts.frames[message.type] ?? 0) + 1;
       const { room } = connection;
       switch (message.type) {
         case 'signal': {
@@ -229,7 +242,10 @@ export const signalingPlugin = fp(
           return;
         case 'create':
           if (room !== undefined) sendError(connection, 'already-in-room', 'create');
-          else if (!edge.mayCreate(connection.address)) send(connection, frames.createLimited);
+          else if (!edge.mayCreate(connection.address)) {
+            countError('rate-limited');
+            send(connection, frames.createLimited);
+          }
           else {
             const named = message.name === undefined ? {} : { name: message.name };
             const creator = { connection: connection.id, peerId: ids.peer(), token: ids.token(), ...named };
@@ -238,6 +254,7 @@ export const signalingPlugin = fp(
           return;
         case 'join': {
           if (room !== undefined) return sendError(connection, 'already-in-room', 'join');
+          if (!ids.isRoomId(message.roomId)) return sendError(connection, 'room-not-found', 'join');
           const target = rooms.get(message.roomId);
           const nonce = message.resume === undefined ? undefined : seats.nonceOf(message.resume);
           if (message.resume !== undefined && mayReturn(target, nonce)) return void recallSeat(connection, message.roomId, message.resume, message.name);
@@ -343,6 +360,7 @@ export const signalingPlugin = fp(
 
     app.decorate('signaling', {
       stats: () => ({ rooms: rooms.size, connections: connections.size, members: rooms.memberCount() }),
+      counts,
     });
   },
   { name: 'parley-signaling', dependencies: ['parley-config', 'parley-rooms', 'parley-edge-limits'] },

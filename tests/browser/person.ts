@@ -77,12 +77,15 @@ export async function handshakeStates(page: Page): Promise<Record<string, string
   );
 }
 
-/** Waits until exactly `count` remote peers are shown and every one reads `connected`. */
-export async function waitUntilConnected(page: Page, count = 1): Promise<void> {
+/**
+ * Waits until exactly `count` remote peers are shown and every one reads `connected`, for at
+ * most `timeout` ms (Playwright's 30 s by default; a call of four on a busy machine takes longer).
+ */
+export async function waitUntilConnected(page: Page, count = 1, timeout?: number): Promise<void> {
   await page.waitForFunction((expected) => {
     const states = [...document.querySelectorAll('[data-testid="handshake-state"]')].map((element) => element.textContent);
     return states.length === expected && states.every((state) => state === 'connected');
-  }, count);
+  }, count, timeout === undefined ? {} : { timeout });
 }
 
 /**

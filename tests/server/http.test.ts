@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startServer } from './helpers.ts';
+import { pausableClient, startServer } from './helpers.ts';
 
 /** A built page in a temporary folder, as `vite build` leaves it. */
 function builtPage(): string {
@@ -14,14 +14,27 @@ function builtPage(): string {
 }
 
 describe('HTTP: health', () => {
-  it('answers /healthz with 200 and live counts', async () => {
+  it('answers /healthz and /readyz with 200 and no usage counts', async () => {
     const server = await startServer();
-    const empty = await fetch(`${server.origin}/healthz`);
-    expect(empty.status).toBe(200);
-    expect(await empty.json()).toEqual({ status: 'ok', rooms: 0, connections: 0, members: 0 });
     const alice = await server.create();
     await server.join(alice.joined.roomId);
-    expect(await (await fetch(`${server.origin}/healthz`)).json()).toEqual({ status: 'ok', rooms: 1, connections: 2, members: 2 });
+    const health = await fetch(`${server.origin}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${server.origin}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('says not ready while shutting down, as sockets drain', async () => {
+    const server = await startServer({ shutdownTimeoutMs: 10_000 });
+    const stalled = await pausableClient(server.url);
+    stalled.raw.pause();
+    const closing = server.close();
+    const ready = await fetch(`${server.origin}/readyz`).catch(() => undefined);
+    expect(ready === undefined || ready.status === 503).toBe(true);
+    stalled.client.socket.terminate();
+    await closing;
   });
 });
 

@@ -94,6 +94,7 @@ describe('seats that outlive the server: happy path', () => {
       expect(await aliceBack.client.next('peer-joined')).toMatchObject({ peerId: bobSeat.peerId, resumed: true });
       [aliceSeat, bobSeat] = [aliceBack.joined, bobBack.joined];
     }
+    // Three starts of the server as its own process: on a busy machine each takes seconds.
   }, 180_000);
 });
 

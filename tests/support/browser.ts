@@ -32,11 +32,13 @@ export interface LaunchChromiumOptions {
   autoAllowMedia?: boolean;
   /** Extra playwright launch options. */
   launch?: LaunchOptions;
+  /** Chromium flags added to the usual ones, e.g. `--autoplay-policy=user-gesture-required`. */
+  extraArgs?: string[];
 }
 
 /** Launches the system Chromium once per test file. */
 export async function launchChromium(options: LaunchChromiumOptions = {}): Promise<Browser> {
-  const args = options.autoAllowMedia === false ? baseArgs : [...baseArgs, '--use-fake-ui-for-media-stream'];
+  const args = [...(options.autoAllowMedia === false ? baseArgs : [...baseArgs, '--use-fake-ui-for-media-stream']), ...(options.extraArgs ?? [])];
   return chromium.launch({ executablePath: chromiumPath, args, ...options.launch });
 }
 
