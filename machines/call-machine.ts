@@ -86,7 +86,9 @@ export const callMachine = callSetup.createMachine({
   on: {
     'ui.toggleMic': { actions: ['toggleMic', 'applyTrackSwitches', 'shareStatus'] },
     'ui.toggleCamera': { actions: ['toggleCamera', 'applyTrackSwitches', 'shareStatus'] },
-    'ui.useTrack': { actions: ['swapLocalTrack', 'replaceTrackInPeers'] },
+    'ui.useTrack': { actions: ['swapLocalTrack', 'replaceTrackInPeers', 'forgetEndedDevice'] },
+    // A device stopped mid-call: said on the page, its switch shows it off, the others see it off.
+    'media.trackEnded': { actions: ['switchOffEndedDevice', 'applyTrackSwitches', 'shareStatus'] },
   },
   states: {
     lobby: {

@@ -21,6 +21,7 @@ export const clientErrorCodes = [
   'media-unavailable',
   'ice-failed',
   'signaling-lost',
+  'device-ended',
 ] as const;
 
 export type ProtocolErrorCode = (typeof protocolErrorCodes)[number];

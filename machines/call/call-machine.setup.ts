@@ -136,6 +136,18 @@ export const callSetup = setup({
       },
     }),
     clearError: assign({ error: null }),
+    /** The device behind an ended track is off (mic muted / camera off) and the page says so. */
+    switchOffEndedDevice: assign(({ context, event }) => {
+      assertEvent(event, 'media.trackEnded');
+      const message = event.kind === 'video' ? 'The camera stopped.' : 'The microphone stopped.';
+      return {
+        micMuted: context.micMuted || event.kind === 'audio',
+        cameraOff: context.cameraOff || event.kind === 'video',
+        error: { code: 'device-ended' as const, message },
+      };
+    }),
+    /** Another device was picked: the notice about the ended one goes. */
+    forgetEndedDevice: assign({ error: ({ context }) => (context.error?.code === 'device-ended' ? null : context.error) }),
     toggleMic: assign({ micMuted: ({ context }) => !context.micMuted }),
     toggleCamera: assign({ cameraOff: ({ context }) => !context.cameraOff }),
     openSocket: spawnChild('signalingSocket', { id: 'socket' }),

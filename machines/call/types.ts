@@ -103,8 +103,11 @@ export type CallUiEvent =
 /** The browser is back online (`window`'s `online` event): no need to wait out the backoff. */
 export type NetworkEvent = { type: 'network.online' };
 
+/** A local track ended by itself (its device unplugged, its permission revoked). */
+export type LocalMediaEvent = { type: 'media.trackEnded'; kind: 'audio' | 'video' };
+
 /** A spawned peer machine finished (`failed` or `closed`). */
 export type PeerDoneEvent = { type: `xstate.done.actor.peer:${string}`; output: PeerOutput };
 
 /** Every event the call machine accepts. */
-export type CallEvent = CallUiEvent | NetworkEvent | SocketEvent | PeerSignalEvent | PeerDoneEvent;
+export type CallEvent = CallUiEvent | NetworkEvent | LocalMediaEvent | SocketEvent | PeerSignalEvent | PeerDoneEvent;

@@ -95,7 +95,7 @@ describe('seats that outlive the server: happy path', () => {
       [aliceSeat, bobSeat] = [aliceBack.joined, bobBack.joined];
     }
     // Three starts of the server as its own process: on a busy machine each takes seconds.
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('seats that outlive the server: failure', () => {

@@ -42,6 +42,7 @@ export type CallMove =
   | { kind: 'refused'; code: 'room-full' | 'room-not-found' }
   | { kind: 'room-open' } // the answer to `peek`: the room has a free seat
   | { kind: 'new-device' } // the person picked another camera: its track replaces ours
+  | { kind: 'track-ended' } // our camera stopped by itself (unplugged, permission revoked)
   | { kind: 'peer-joined' } // a newcomer arrives
   | { kind: 'peer-joined-again' } // a duplicate notice about the oldest peer
   | { kind: 'peer-left'; rank: number }
@@ -82,6 +83,7 @@ export function moveLabel(move: CallMove): string {
     case 'refused': return `socket.message(${move.code})`;
     case 'room-open': return 'socket.message(room open)';
     case 'new-device': return 'ui.useTrack';
+    case 'track-ended': return 'media.trackEnded';
     case 'peer-signal': case 'peer-failed': return `peer(${move.kind.slice(5)}${rank})`;
     default: return `socket.message(${move.kind}${rank})`;
   }
@@ -124,6 +126,7 @@ function graphEvent(snapshot: CallSnapshot, move: CallMove, stream: MediaStream,
       return { type: `xstate.after.${delayed}` } as unknown as CallEvent;
     }
     case 'new-device': return { type: 'ui.useTrack', track: new FakeTrack('graph-camera', 'video') as unknown as MediaStreamTrack };
+    case 'track-ended': return { type: 'media.trackEnded', kind: 'video' };
     case 'peer-signal': return { type: 'peer.signal', peerId: entry!.peerId, data: { candidate: candidate(1) } };
     case 'peer-failed': return { type: `xstate.done.actor.${entry!.ref.id}`, output: { peerId: entry!.peerId, error: { code: 'ice-failed', message: 'Failed.' } } } as unknown as CallEvent;
     default: return { type: 'socket.message', message: messageFor(snapshot.context, move, draw) };
@@ -208,7 +211,10 @@ function callMoves(snapshot: CallSnapshot, words: readonly string[]): CallMove[]
     return [...rooms, { kind: 'refused', code: 'room-full' }, { kind: 'refused', code: 'room-not-found' }, lost, timeout, hangUp];
   }
   if (is('inCall')) {
+    // A device that stops is met once, alone in the room: the rest of the call is as after a toggle.
+    const deviceStops = peers.length === 0 && !snapshot.context.error && snapshot.context.localStream ? [{ kind: 'track-ended' } as const] : [];
     return [
+      ...deviceStops,
       ...(peers.length === 0 || (peers.length === 1 && live.length === 1 && !snapshot.context.error) ? [{ kind: 'peer-joined' } as const] : []),
       ...(peers.length > 0 ? [{ kind: 'peer-joined-again' } as const] : []),
       ...peers.map((_, rank) => ({ kind: 'peer-left', rank }) as const),
@@ -373,6 +379,7 @@ export class CallReplay {
       case 'welcome': return this.signaling.last.open();
       case 'online': return void this.actor.send({ type: 'network.online' });
       case 'new-device': return void this.actor.send({ type: 'ui.useTrack', track: this.media.device() as unknown as MediaStreamTrack });
+      case 'track-ended': return void this.actor.send({ type: 'media.trackEnded', kind: 'video' });
       case 'drop': return this.signaling.last.drop(move.code);
       case 'timeout': return this.clock.fireNext();
       case 'peer-signal':

@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
+/** How long a start may take: compiling TypeScript on a busy two-core machine can take tens of seconds. */
+const startupTimeoutMs = 60_000;
+
 const repository = fileURLToPath(new URL('../..', import.meta.url));
 
 /** `server/main.ts` running as its own process, as `npm start` runs it (without the page build). */
@@ -13,7 +16,7 @@ export interface MainProcess {
   output(): string;
   /** What it printed on standard error so far. */
   errors(): string;
-  /** Resolves with the port it listens on, once it says so; rejects if it exits first or takes over 15 s. */
+  /** Resolves with the port it listens on, once it says so; rejects if it exits first or takes over `startupTimeoutMs`. */
   port(): Promise<number>;
 }
 
@@ -32,7 +35,7 @@ export function startMain(env: Record<string, string>): MainProcess {
     errors += String(chunk);
   });
   const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
-  const port = (): Promise<number> => waitForOutput(child, () => output, /http:\/\/127\.0\.0\.1:(\d+)/, 15_000).then((match) => Number(match[1]));
+  const port = (): Promise<number> => waitForOutput(child, () => output, /http:\/\/127\.0\.0\.1:(\d+)/, startupTimeoutMs).then((match) => Number(match[1]));
   return { child, exited, output: () => output, errors: () => errors, port };
 }
 

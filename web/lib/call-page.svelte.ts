@@ -69,6 +69,7 @@ export class CallPage {
   readonly #clipboard: Pick<Clipboard, 'writeText'> | undefined;
   readonly #share: ((data: ShareData) => Promise<void>) | undefined;
   readonly #remote: RemotePeers;
+  readonly #watchedTracks = new WeakSet<MediaStreamTrack>();
   #copyTimer: ReturnType<typeof setTimeout> | undefined;
   #stopAddressSync: (() => void) | undefined;
 
@@ -91,7 +92,10 @@ export class CallPage {
   start(): void {
     const actor = this.call.actor;
     actor.start();
-    const subscription = actor.subscribe(() => this.#syncAddress());
+    const subscription = actor.subscribe(() => {
+      this.#syncAddress();
+      this.#watchLocalTracks();
+    });
     this.#stopAddressSync = () => subscription.unsubscribe();
     const roomId = roomIdFromPath(this.#location.pathname);
     if (roomId !== null) this.join(roomId);
@@ -289,6 +293,19 @@ export class CallPage {
    * The address bar names the room while in it (a reload rejoins) and after failing to get in
    * (the person keeps their place and may try again), and is `/` elsewhere.
    */
+  /**
+   * Tells the call when a local track ends by itself (device unplugged, permission revoked):
+   * the browser fires `ended` then, never for our own `stop()`. Each track is watched once.
+   */
+  #watchLocalTracks(): void {
+    for (const track of this.call.actor.getSnapshot().context.localStream?.getTracks() ?? []) {
+      if (this.#watchedTracks.has(track)) continue;
+      this.#watchedTracks.add(track);
+      const kind = track.kind === 'audio' ? 'audio' : 'video';
+      track.addEventListener('ended', () => this.call.actor.send({ type: 'media.trackEnded', kind }), { once: true });
+    }
+  }
+
   #syncAddress(): void {
     const snapshot = this.call.actor.getSnapshot();
     const { roomId, intent } = snapshot.context;

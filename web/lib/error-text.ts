@@ -19,6 +19,8 @@ const sentences: Readonly<Record<ErrorCode, string>> = {
   'media-unavailable':
     'No camera or microphone could be used. Check they are plugged in and not in use by another app, or join without them.',
   'ice-failed': 'Could not connect to the other person. A firewall may be blocking the call.',
+  'device-ended':
+    'Your camera or microphone stopped (unplugged, or its permission was withdrawn). Pick another one under Devices; the call goes on.',
   'signaling-lost': 'The connection to the server was lost. Check your network and try again.',
 };
 
