@@ -3,18 +3,29 @@
  * `enabled`, `stop()`), and they record what was done to them so tests can assert it.
  */
 
-/** A track that remembers whether it was stopped. */
-export class FakeTrack {
+/**
+ * A track that remembers whether it was stopped. Like a MediaStreamTrack it is an event
+ * target: `endByItself()` fires `ended` as a browser does for an unplugged device, never `stop()`.
+ */
+export class FakeTrack extends EventTarget {
   enabled = true;
   readyState: 'live' | 'ended' = 'live';
 
   constructor(
     readonly id: string,
     readonly kind: 'audio' | 'video',
-  ) {}
+  ) {
+    super();
+  }
 
   stop(): void {
     this.readyState = 'ended';
+  }
+
+  /** The device went away (unplugged, permission revoked): the track ends and says so. */
+  endByItself(): void {
+    this.readyState = 'ended';
+    this.dispatchEvent(new Event('ended'));
   }
 }
 
