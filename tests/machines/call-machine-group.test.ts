@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sendLimitFor } from '../../machines/peer/send-limit.ts';
 import { FakeTrack } from '../support/fakes/fake-media.ts';
-import { joined, roomId, startCall } from '../support/fakes/start-call.ts';
+import { joined, roomId, startCall, startConnectedCall } from '../support/fakes/start-call.ts';
 
 const offer = { type: 'offer', sdp: 'v=0 remote offer' } as const;
 
@@ -59,12 +59,7 @@ describe('callMachine in a group', () => {
     });
 
     it('tells every peer over the data channel when the mic or camera is switched', async () => {
-      const call = startCall();
-      await call.enter(['a-peer'], roomId);
-      const pc = call.connections.last;
-      call.signaling.last.receive({ type: 'signal', from: 'a-peer', data: { description: { type: 'answer', sdp: 'v=0' } } });
-      pc.emit({ type: 'pc.connectionState', state: 'connected' });
-      pc.emit({ type: 'pc.channelOpen' });
+      const { call, pc } = await startConnectedCall();
       expect(pc.sentMessages).toEqual([{ type: 'status', micMuted: false, cameraOff: false }]);
 
       call.actor.send({ type: 'ui.toggleMic' });

@@ -76,3 +76,14 @@ export function startCall(options: CallHarnessOptions = {}) {
   };
   return harness;
 }
+
+/** A call in `roomId` with one peer, `a-peer`, whose connection is up and data channel open. */
+export async function startConnectedCall() {
+  const call = startCall();
+  await call.enter(['a-peer'], roomId);
+  const pc = call.connections.last;
+  call.signaling.last.receive({ type: 'signal', from: 'a-peer', data: { description: { type: 'answer', sdp: 'v=0' } } });
+  pc.emit({ type: 'pc.connectionState', state: 'connected' });
+  pc.emit({ type: 'pc.channelOpen' });
+  return { call, pc };
+}
