@@ -22,8 +22,12 @@ export interface ReconnectPolicy {
   slowDelay: number;
 }
 
-/** 250 ms, 0.5 s, 1 s, 2 s, 4 s, 4 s, 4 s within a 20 s grace period, then every 8 s at most. */
-export const defaultReconnectPolicy: ReconnectPolicy = { initialDelay: 250, maxDelay: 4_000, budgetShare: 0.9, slowDelay: 8_000 };
+/**
+ * 250 ms, 0.5 s, 1 s, then 2 s eight times within a 20 s grace period, then every 8 s at most.
+ * A 2 s ceiling means a page is back within about 2 s of its server answering again (a
+ * restart, a deploy), while full jitter still spreads a restarted server's returning pages.
+ */
+export const defaultReconnectPolicy: ReconnectPolicy = { initialDelay: 250, maxDelay: 2_000, budgetShare: 0.9, slowDelay: 8_000 };
 
 /** The grace period assumed when `joined` does not say it (a first-edition server): PROTOCOL.md's default. */
 export const defaultResumeGraceMs = 20_000;

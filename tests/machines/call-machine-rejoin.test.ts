@@ -140,7 +140,7 @@ describe('callMachine: rejoining after the socket was lost', () => {
       call.connections.last.emit({ type: 'pc.error', operation: 'setRemoteDescription', message: 'Bad SDP.' });
       expect(call.handshakes()).toEqual([['alice-peer', 'failed']]);
       while (call.actor.getSnapshot().matches('rejoining')) {
-        call.clock.increment(call.actor.getSnapshot().matches({ rejoining: 'waiting' }) ? 4_000 : 0);
+        call.clock.increment(call.actor.getSnapshot().matches({ rejoining: 'waiting' }) ? 2_000 : 0);
         call.signaling.last.drop();
       }
       expect(call.actor.getSnapshot().value).toBe('failed');
@@ -171,7 +171,7 @@ describe('callMachine: rejoining after the socket was lost', () => {
   describe('a call that outlives the server', () => {
     it('keeps trying, at most every 8 s, past the budget while a peer is still connected', async () => {
       const call = await droppedWithAlice();
-      for (const wait of [250, 500, 1_000, 2_000, 4_000, 4_000, 4_000]) {
+      for (const wait of [250, 500, 1_000, 2_000, 2_000, 2_000, 2_000, 2_000, 2_000, 2_000, 2_000]) {
         call.clock.increment(wait);
         call.signaling.last.drop();
       }
@@ -179,9 +179,9 @@ describe('callMachine: rejoining after the socket was lost', () => {
       expect(call.handshakes()).toEqual([['alice-peer', 'connected']]);
       expect(call.localStream()?.getTracks().every((track) => track.readyState === 'live')).toBe(true);
       call.clock.increment(7_999);
-      expect(call.signaling.sockets).toHaveLength(8);
+      expect(call.signaling.sockets).toHaveLength(12);
       call.clock.increment(1);
-      expect(call.signaling.sockets).toHaveLength(9);
+      expect(call.signaling.sockets).toHaveLength(13);
       call.signaling.last.open();
       call.signaling.last.receive(joined(['alice-peer']));
       expect(call.actor.getSnapshot().value).toBe('inCall');
