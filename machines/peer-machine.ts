@@ -78,6 +78,7 @@ export const peerMachine = peerSetup.createMachine({
     'signal.candidate': { actions: 'queueCandidate' },
     'media.sendLimit': { actions: 'storeSendLimit' },
     'status.local': { actions: 'storeLocalStatus' },
+    'ice.servers': { actions: 'storeIceServers' },
   },
   states: {
     idle: {
@@ -117,6 +118,8 @@ export const peerMachine = peerSetup.createMachine({
         'pc.track': { actions: 'storeRemoteStream' },
         'media.sendLimit': { actions: ['storeSendLimit', 'applySendLimit'] },
         'media.replaceTrack': { actions: 'replaceTrack' },
+        // Fresh TURN credentials: the next ICE restart gathers relay candidates with them.
+        'ice.servers': { actions: ['storeIceServers', 'applyIceServers'] },
         'pc.message': { actions: 'receiveMessage' },
         'pc.error': [
           // Candidates for an offer we ignored cannot be applied: expected, not worth a word.

@@ -99,6 +99,11 @@ export const peerSetup = setup({
       assertEvent(event, 'media.replaceTrack');
       return { type: 'peer.replaceTrack', track: event.track };
     }),
+    storeIceServers: assign({ iceServers: ({ event, context }) => (event.type === 'ice.servers' ? event.iceServers : context.iceServers) }),
+    applyIceServers: sendTo('pc', ({ event }): PeerConnectionCommand => {
+      assertEvent(event, 'ice.servers');
+      return { type: 'peer.setIceServers', iceServers: event.iceServers };
+    }),
     storeLocalStatus: assign({ localStatus: ({ event, context }) => (event.type === 'status.local' ? event.status : context.localStatus) }),
     /** Tells the remote peer our switches over the data channel. */
     sendStatus: sendTo('pc', ({ context }): PeerConnectionCommand => ({ type: 'peer.sendMessage', message: { type: 'status', ...context.localStatus } })),
@@ -134,7 +139,7 @@ export const peerSetup = setup({
      * picture goes on as it was), a message the channel would not send.
      */
     isHarmlessError: ({ event }) =>
-      event.type === 'pc.error' && ['setSendLimit', 'replaceTrack', 'sendMessage'].includes(event.operation),
+      event.type === 'pc.error' && ['setSendLimit', 'replaceTrack', 'sendMessage', 'setIceServers'].includes(event.operation),
     isCandidateError: ({ event }) => event.type === 'pc.error' && event.operation === 'addCandidate',
     isIgnoringOffer: ({ context }) => context.ignoringOffer,
   },

@@ -106,7 +106,9 @@ export type PeerParentEvent =
   /** A device changed: send this track instead of the one of its kind. */
   | { type: 'media.replaceTrack'; track: MediaStreamTrack }
   /** Our microphone or camera switch changed. */
-  | { type: 'status.local'; status: PeerStatus };
+  | { type: 'status.local'; status: PeerStatus }
+  /** The server handed out new ICE servers (fresh TURN credentials, after a resume). */
+  | { type: 'ice.servers'; iceServers: IceServer[] };
 
 /** Every event a peer machine accepts. */
 export type PeerEvent = PeerParentEvent | PeerConnectionEvent;

@@ -68,6 +68,8 @@ function check(replay: PeerReplay, key: string) {
     // Each video sender is limited as the call last said, and sends the track last chosen.
     sendLimit: active ? pc?.sendLimit : undefined,
     replacedTracks: active ? pc?.replacedTracks : undefined,
+    // The connection gathers with the ICE servers last handed out (fresh TURN credentials after a resume).
+    iceServers: active ? pc?.iceServers : context.iceServers,
   };
   const over = snapshot.matches('failed') ? 'failed' : snapshot.matches('closed') ? 'closed' : null;
   const expected = {
@@ -93,6 +95,7 @@ function check(replay: PeerReplay, key: string) {
     candidateError: replay.candidateError,
     sendLimit: active ? replay.sendLimit : undefined,
     replacedTracks: active ? replay.replacedTracks : undefined,
+    iceServers: replay.iceServers,
   };
   return { observed, expected };
 }

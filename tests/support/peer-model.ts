@@ -4,6 +4,7 @@ import type { PeerConnectionCommand, PeerConnectionEvent, PeerConnectionInput } 
 import { peerMachine } from '../../machines/peer-machine.ts';
 import type { PeerEvent, PeerInput, PeerSignal, PeerStatus } from '../../machines/peer/types.ts';
 import type { SendLimit } from '../../machines/peer/send-limit.ts';
+import type { IceServer } from '../../protocol/messages.ts';
 import { createFakeStream, type FakeStream } from './fakes/fake-media.ts';
 import { FakePeerConnection } from './fakes/fake-peer-connection.ts';
 import { candidate, remote } from './fakes/start-peer.ts';
@@ -85,7 +86,7 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
   if (!hasRemoteDescription && pendingCandidates.length === 1) events.push({ type: 'signal.candidate', candidate: null });
   if (!simple) events.push({ type: 'peer.close' });
   // The call grows and a switch flips whenever it likes; told before the connection exists, kept for it.
-  const aside: PeerModelEvent[] = simple ? [] : [{ type: 'media.sendLimit', limit: modelLimit }, { type: 'status.local', status: { micMuted: true, cameraOff: false } }];
+  const aside: PeerModelEvent[] = simple ? [] : [{ type: 'media.sendLimit', limit: modelLimit }, { type: 'status.local', status: { micMuted: true, cameraOff: false } }, { type: 'ice.servers', iceServers: [] }];
   // An answerer whose offer does not come asks again after a while.
   const asking: PeerModelEvent[] = simple ? [] : [{ type: 'xstate.after.offerWait.peer.idle' }];
   if (snapshot.matches('idle')) return [...events, offer, ...aside, ...asking];
@@ -129,6 +130,8 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
   if (negotiation === 'stable') {
     // Between rounds: the call grows, a device changes, the remote peer says what it switched.
     events.push({ type: 'media.sendLimit', limit: modelLimit }, { type: 'media.replaceTrack', track: {} as MediaStreamTrack });
+    // A resume brought fresh TURN credentials.
+    events.push({ type: 'ice.servers', iceServers: [] });
     events.push({ type: 'pc.message', message: { type: 'status', micMuted: true, cameraOff: true } });
     const channel = (snapshot.value as { active: { channel: string } }).active.channel;
     // The data channel opens once the connection is up; then a switch flipped is told at once.
@@ -213,6 +216,8 @@ export class PeerReplay {
   status: PeerStatus = { micMuted: false, cameraOff: false };
   sendLimit: SendLimit | null = null;
   readonly replacedTracks: string[] = [];
+  /** The ICE servers the machine was last given (at the start, or by the call after a resume). */
+  iceServers: IceServer[];
   /** The impolite side ignored a colliding offer, and no remote description was applied since. */
   ignoringOffer = false;
   /** The last refused remote candidate that was not one of an ignored offer's. */
@@ -237,7 +242,9 @@ export class PeerReplay {
       this.signals.push(params.data);
     };
     const machine = peerMachine.provide({ actors: { peerConnection }, actions: { sendSignal } });
-    this.actor = createActor(machine, { input: inputOf(setup, this.localStream), clock: this.clock, inspect });
+    const input = inputOf(setup, this.localStream);
+    this.iceServers = input.iceServers;
+    this.actor = createActor(machine, { input, clock: this.clock, inspect });
     this.actor.start();
   }
 
@@ -275,6 +282,10 @@ export class PeerReplay {
         // A different limit each time, so a stale one would show.
         this.sendLimit = { maxBitrate: 100_000 * n, scaleResolutionDownBy: 2 };
         return this.actor.send({ type: event.type, limit: this.sendLimit });
+      case 'ice.servers':
+        // Different servers each time, so stale ones would show.
+        this.iceServers = [{ urls: `turn:127.0.0.1:${3478 + n}`, username: `user-${n}`, credential: `secret-${n}` }];
+        return this.actor.send({ type: event.type, iceServers: this.iceServers });
       case 'status.local':
         // Each time another switch: the microphone flips.
         this.status = { micMuted: !this.status.micMuted, cameraOff: this.status.cameraOff };
