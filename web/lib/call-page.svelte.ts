@@ -173,9 +173,14 @@ export class CallPage {
     return this.call.snapshot.matches('rejoining');
   }
 
-  /** The failure to say in words, or `null`. */
+  /**
+   * The failure to say in words, or `null`. A connection that found no path to a peer is said
+   * while it is retried (that peer's tile reads `failed`), and no more once it connects.
+   */
   get errorCode(): ErrorCode | null {
-    return this.call.snapshot.context.error?.code ?? null;
+    const code = this.call.snapshot.context.error?.code ?? null;
+    if (code !== null) return code;
+    return this.#remote.peers.some((peer) => peer.handshake === 'failed') ? 'ice-failed' : null;
   }
 
   /** The room's shareable link once joined. */
