@@ -40,9 +40,10 @@ describe('a group call', () => {
       const link = await createRoom(ana, 4);
       const everyone = [ana];
       // One at a time, as people arrive: each newcomer connects to everyone already there.
+      // Four tabs encoding and decoding three videos each keep two cores busy: allow a minute.
       for (const name of ['Bo', 'Cy', hostileName]) {
         everyone.push(await joinAs(link, name));
-        await Promise.all(everyone.map((opened) => waitUntilConnected(opened.page, everyone.length - 1, patience.timeout)));
+        await Promise.all(everyone.map((opened) => waitUntilConnected(opened.page, everyone.length - 1, 60_000)));
       }
 
       await Promise.all(everyone.map((opened) => waitForMovingRemoteVideo(opened.page)));
