@@ -5,7 +5,8 @@
  * offers and an impolite side that ignores them.
  *
  * States (what the page shows as `handshake-state`, see `handshakeStateOf()`):
- *   idle        an answerer waits for the remote offer (an offerer passes straight through)
+ *   idle        an answerer waits for the remote offer, asking for it again every `offerWait`
+ *               (an offerer passes straight through)
  *   media       waits for local media to be decided (passes straight through when it is)
  *   active      a parallel state holding the RTCPeerConnection actor, with two regions:
  *     connection: offering | answering → connected ⇄ reconnecting   (the name shown);
@@ -19,7 +20,7 @@
  *
  * I/O: the `peerConnection` actor (contract in peer/peer-connection-contract.ts), the `sendSignal`
  * action (sends `peer.signal` to the parent call machine, which puts it on the socket) and the
- * delays `iceTimeout`, `iceRestartDelay` and `iceRestartRetry`.
+ * delays `offerWait`, `iceTimeout`, `iceRestartDelay` and `iceRestartRetry`.
  */
 import { and, assertEvent } from 'xstate';
 import { peerSetup } from './peer/peer-machine.setup.ts';
@@ -62,6 +63,8 @@ export const peerMachine = peerSetup.createMachine({
     pendingCandidates: [],
     hasRemoteDescription: false,
     offerWanted: false,
+    ignoringOffer: false,
+    candidateError: null,
     remoteStream: null,
     error: null,
     sendLimit: null,
@@ -75,10 +78,13 @@ export const peerMachine = peerSetup.createMachine({
     'signal.candidate': { actions: 'queueCandidate' },
     'media.sendLimit': { actions: 'storeSendLimit' },
     'status.local': { actions: 'storeLocalStatus' },
+    'ice.servers': { actions: 'storeIceServers' },
   },
   states: {
     idle: {
       always: { guard: 'isOfferer', target: 'media' },
+      // Their offer may have been lost on the way (say, with a server that went away): ask again.
+      after: { offerWait: { target: 'idle', reenter: true, actions: { type: 'sendSignal', params: { data: { wantOffer: true } } } } },
       on: {
         'signal.description': { guard: 'isRemoteOffer', target: 'media', actions: 'storeRemoteOffer' },
       },
@@ -112,8 +118,13 @@ export const peerMachine = peerSetup.createMachine({
         'pc.track': { actions: 'storeRemoteStream' },
         'media.sendLimit': { actions: ['storeSendLimit', 'applySendLimit'] },
         'media.replaceTrack': { actions: 'replaceTrack' },
+        // Fresh TURN credentials: the next ICE restart gathers relay candidates with them.
+        'ice.servers': { actions: ['storeIceServers', 'applyIceServers'] },
         'pc.message': { actions: 'receiveMessage' },
         'pc.error': [
+          // Candidates for an offer we ignored cannot be applied: expected, not worth a word.
+          { guard: and(['isCandidateError', 'isIgnoringOffer']) },
+          { guard: 'isCandidateError', actions: 'noteCandidateError' },
           { guard: 'isHarmlessError' },
           { target: 'failed', actions: 'failWithPcError' },
         ],
@@ -170,6 +181,7 @@ export const peerMachine = peerSetup.createMachine({
               always: { guard: 'isOfferWanted', target: 'makingOffer' },
               on: {
                 'pc.negotiationNeeded': { target: 'makingOffer' },
+                'signal.wantOffer': { target: 'makingOffer' },
                 'signal.description': { guard: 'isRemoteOffer', target: 'applyingOffer', actions: 'storeRemoteOffer' },
               },
             },
@@ -178,11 +190,10 @@ export const peerMachine = peerSetup.createMachine({
               on: {
                 'pc.description': { guard: 'isLocalOffer', target: 'awaitingAnswer', actions: { type: 'sendSignal', params: descriptionSignal } },
                 // Colliding offers: the polite side drops its own; the impolite side ignores theirs.
-                'signal.description': {
-                  guard: and(['isRemoteOffer', 'isPolite']),
-                  target: 'applyingOffer',
-                  actions: ['rollback', 'storeRemoteOffer'],
-                },
+                'signal.description': [
+                  { guard: and(['isRemoteOffer', 'isPolite']), target: 'applyingOffer', actions: ['rollback', 'storeRemoteOffer'] },
+                  { guard: 'isRemoteOffer', actions: 'ignoreOffer' },
+                ],
               },
             },
             awaitingAnswer: {
@@ -190,7 +201,10 @@ export const peerMachine = peerSetup.createMachine({
                 'signal.description': [
                   { guard: 'isRemoteAnswer', target: 'applyingAnswer', actions: 'setRemoteAnswer' },
                   { guard: and(['isRemoteOffer', 'isPolite']), target: 'applyingOffer', actions: ['rollback', 'storeRemoteOffer'] },
+                  { guard: 'isRemoteOffer', actions: 'ignoreOffer' },
                 ],
+                // Our offer never reached them: a new one (from have-local-offer, still an offer).
+                'signal.wantOffer': { target: 'makingOffer' },
               },
             },
             applyingAnswer: {

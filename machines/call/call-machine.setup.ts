@@ -235,7 +235,11 @@ export const callSetup = setup({
       const joined = messageOf(event, 'joined');
       if (!joined) return;
       const plan = planRejoin(context.peers.map((peer) => peer.peerId), context.selfId, joined);
-      for (const peer of context.peers) if (plan.close.includes(peer.peerId)) enqueue.stopChild(peer.ref);
+      for (const peer of context.peers) {
+        if (plan.close.includes(peer.peerId)) enqueue.stopChild(peer.ref);
+        // The resume brought fresh TURN credentials: the connections that go on use them from now.
+        else enqueue.sendTo(peer.ref, { type: 'ice.servers', iceServers: joined.iceServers } satisfies PeerParentEvent);
+      }
       for (const signal of plan.resumed ? context.outbox : []) {
         if (joined.peers.includes(signal.peerId)) {
           enqueue.sendTo('socket', { type: 'call.send', message: { type: 'signal', to: signal.peerId, data: signal.data } } satisfies SocketCommand);

@@ -82,10 +82,16 @@ export async function handshakeStates(page: Page): Promise<Record<string, string
  * most `timeout` ms (Playwright's 30 s by default; a call of four on a busy machine takes longer).
  */
 export async function waitUntilConnected(page: Page, count = 1, timeout?: number): Promise<void> {
-  await page.waitForFunction((expected) => {
-    const states = [...document.querySelectorAll('[data-testid="handshake-state"]')].map((element) => element.textContent);
-    return states.length === expected && states.every((state) => state === 'connected');
-  }, count, timeout === undefined ? {} : { timeout });
+  try {
+    await page.waitForFunction((expected) => {
+      const states = [...document.querySelectorAll('[data-testid="handshake-state"]')].map((element) => element.textContent);
+      return states.length === expected && states.every((state) => state === 'connected');
+    }, count, timeout === undefined ? {} : { timeout });
+  } catch (error) {
+    // Say what the person saw instead, so a failure can be understood from its message.
+    const seen = await handshakeStates(page).catch(() => ({}));
+    throw new Error(`expected ${count} connected peer(s), the page shows ${JSON.stringify(seen)}`, { cause: error });
+  }
 }
 
 /**

@@ -30,7 +30,8 @@ function check(replay: PeerReplay, key: string) {
   const word = handshakeStateOf(snapshot);
   const active = snapshot.matches('active');
   const connected = snapshot.matches({ active: { connection: 'connected' } });
-  const timed = ['offering', 'answering', 'reconnecting'].includes(word);
+  // Handshakes under way run one timer; so does an answerer waiting for its offer.
+  const timed = ['offering', 'answering', 'reconnecting'].includes(word) || snapshot.matches('idle');
   const sent = replay.signals.flatMap((signal) => ('description' in signal ? [signal.description] : []));
   const attached = pc?.attachedTracks ?? new Set<string>();
   const ownTracks = replay.localStream?.getTracks() ?? [];
@@ -63,9 +64,12 @@ function check(replay: PeerReplay, key: string) {
     // The remote peer hears our switches while the data channel is open, and we show theirs.
     toldPeer: snapshot.matches({ active: { channel: 'open' } }) ? pc?.sentMessages.at(-1) : undefined,
     remoteStatus: context.remoteStatus,
+    candidateError: context.candidateError,
     // Each video sender is limited as the call last said, and sends the track last chosen.
     sendLimit: active ? pc?.sendLimit : undefined,
     replacedTracks: active ? pc?.replacedTracks : undefined,
+    // The connection gathers with the ICE servers last handed out (fresh TURN credentials after a resume).
+    iceServers: active ? pc?.iceServers : context.iceServers,
   };
   const over = snapshot.matches('failed') ? 'failed' : snapshot.matches('closed') ? 'closed' : null;
   const expected = {
@@ -88,8 +92,10 @@ function check(replay: PeerReplay, key: string) {
     over: over === null ? undefined : { word: over, error: over === 'failed' ? 'ice-failed' : null },
     toldPeer: snapshot.matches({ active: { channel: 'open' } }) ? { type: 'status', ...replay.status } : undefined,
     remoteStatus: replay.remoteSaid,
+    candidateError: replay.candidateError,
     sendLimit: active ? replay.sendLimit : undefined,
     replacedTracks: active ? replay.replacedTracks : undefined,
+    iceServers: replay.iceServers,
   };
   return { observed, expected };
 }

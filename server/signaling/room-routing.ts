@@ -1,0 +1,74 @@
+import { encode } from '../../protocol/encode.ts';
+import { limits } from '../../protocol/limits.ts';
+import type { ClientMessage } from '../../protocol/messages.ts';
+import { ids } from '../ids.ts';
+import { signalEnds } from '../../machines/room/members.ts';
+import { signalFrame } from '../../machines/room/frames.ts';
+import { frames, type Connection } from './connection.ts';
+import { mayReturn, recallSeat } from './seat-return.ts';
+import type { SignalingContext } from './signaling-context.ts';
+
+/**
+ * Handles one parsed client message: signals relayed on the hot path, everything else
+ * turned into events of the room actor it concerns.
+ */
+export function routeMessage(context: SignalingContext, connection: Connection, message: ClientMessage, size: number): void {
+  const { rooms, seats, sessions, config } = context;
+  sessions.counts.frames[message.type] = (sessions.counts.frames[message.type] ?? 0) + 1;
+  const { room } = connection;
+  switch (message.type) {
+    case 'signal': {
+      if (room === undefined) return sessions.sendError(connection, 'not-in-room', 'signal');
+      // Hot path: relaying to a connected peer changes no room state, so it is taken from
+      // the room's current snapshot with the machine's own rule (signalEnds) and frame,
+      // without a full transition. Queueing for a held seat and refusals go to the actor.
+      const ends = signalEnds(room.getSnapshot().context.members, connection.id, message.to);
+      const target = ends?.to.connection == null ? undefined : sessions.connections.get(ends.to.connection);
+      if (target !== undefined) sessions.send(target, signalFrame(ends!.from.peerId, message.data));
+      // Whether the signal for a held seat fits in the whole server's budget for held-seat
+      // queues (HELD_QUEUE_BYTES); past it such signals are dropped, which PROTOCOL.md
+      // allows, since peers repair lost signals themselves.
+      else if (ends?.to.connection === null && rooms.queuedBytes + size > config.heldQueueBytes) return;
+      else room.send({ type: 'client.signal', connection: connection.id, to: message.to, data: message.data });
+      return;
+    }
+    case 'ping':
+      sessions.send(connection, frames.pong);
+      return;
+    case 'create':
+      if (room !== undefined) sessions.sendError(connection, 'already-in-room', 'create');
+      else if (!context.mayCreate(connection.address)) {
+        sessions.countError('rate-limited');
+        sessions.send(connection, frames.createLimited);
+      }
+      else {
+        const named = message.name === undefined ? {} : { name: message.name };
+        const creator = { connection: connection.id, peerId: ids.peer(), token: ids.token(), ...named };
+        rooms.create({ capacity: message.capacity ?? limits.defaultCapacity, creator }, context.sink);
+      }
+      return;
+    case 'join': {
+      if (room !== undefined) return sessions.sendError(connection, 'already-in-room', 'join');
+      if (!ids.isRoomId(message.roomId)) return sessions.sendError(connection, 'room-not-found', 'join');
+      const target = rooms.get(message.roomId);
+      const nonce = message.resume === undefined ? undefined : seats.nonceOf(message.resume);
+      if (message.resume !== undefined && mayReturn(context, target, nonce)) return void recallSeat(context, connection, message.roomId, message.resume, message.name);
+      if (target === undefined) return sessions.sendError(connection, 'room-not-found', 'join');
+      target.send({ type: 'client.join', connection: connection.id, peerId: ids.peer(), token: ids.token(), resume: nonce, name: message.name });
+      return;
+    }
+    case 'peek': {
+      // Whether a join could succeed now, asked before a page takes the camera; it changes nothing.
+      const target = rooms.get(message.roomId);
+      if (target === undefined) return sessions.sendError(connection, 'room-not-found', 'peek');
+      const { capacity, members } = target.getSnapshot().context;
+      if (members.length >= capacity) return sessions.sendError(connection, 'room-full', 'peek', 'The room is full.');
+      sessions.send(connection, encode({ type: 'room', roomId: message.roomId, capacity, peers: members.length }));
+      return;
+    }
+    case 'leave':
+      if (room === undefined) sessions.sendError(connection, 'not-in-room', 'leave');
+      else room.send({ type: 'client.leave', connection: connection.id });
+      return;
+  }
+}
