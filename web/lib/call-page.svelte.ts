@@ -295,10 +295,6 @@ export class CallPage {
   }
 
   /**
-   * The address bar names the room while in it (a reload rejoins) and after failing to get in
-   * (the person keeps their place and may try again), and is `/` elsewhere.
-   */
-  /**
    * Tells the call when a local track ends by itself (device unplugged, permission revoked):
    * the browser fires `ended` then, never for our own `stop()`. Each track is watched once.
    */
@@ -311,6 +307,10 @@ export class CallPage {
     }
   }
 
+  /**
+   * The address bar names the room while in it (a reload rejoins) and after failing to get in
+   * (the person keeps their place and may try again), and is `/` elsewhere.
+   */
   #syncAddress(): void {
     const snapshot = this.call.actor.getSnapshot();
     const { roomId, intent } = snapshot.context;
