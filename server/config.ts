@@ -99,7 +99,7 @@ function packageRoot(): string {
 }
 
 /**
- * Defaults from PROTOCOL.md where it names them. The ping interval and grace period suit
+ * Defaults from docs/protocol.md where it names them. The ping interval and grace period suit
  * mobile networks that drop for a few seconds. TURN credentials last an hour: long enough for a
  * call to connect, short enough that a leaked one is soon useless; a resume brings fresh ones.
  */

@@ -299,7 +299,7 @@ export const callSetup = setup({
     isSignal: ({ event }) => messageOf(event, 'signal') !== null,
     /** Another connection resumed our seat (close code 4000): coming back would take it again. */
     wasReplaced: ({ event }) => event.type === 'socket.closed' && event.code === closeCodes.replaced,
-    /** The backoff is past the budget the server's grace period allows (call/reconnect-policy.ts). */
+    /** The backoff is past the budget the server's grace period allows (machines/call/reconnect-policy.ts). */
     isOutOfAttempts: ({ context }) => reconnectDelay(context.reconnectAttempt, context.resumeGraceMs ?? defaultResumeGraceMs) === null,
     /**
      * Some peer's media may still flow without the server: its connection is up, or was up and

@@ -9,7 +9,7 @@ import type { SignalingContext } from './signaling-context.ts';
 /**
  * A `join` with a token from before this server started, for a room it does not hold (or
  * re-established from such tokens): the seat comes back with its peer id, re-establishing
- * the room when it is the first (PROTOCOL.md, "The seat outlives the server process").
+ * the room when it is the first (docs/protocol.md, "The seat outlives the server process").
  */
 export async function recallSeat(context: SignalingContext, connection: Connection, roomId: string, token: string, name: string | undefined): Promise<void> {
   connection.backlog = [];
