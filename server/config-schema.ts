@@ -48,6 +48,7 @@ export const environmentSchema = Type.Partial(Type.Object({
   WEB_ROOT: text('the built page to serve'),
   SECRET: text('signs resume tokens so seats outlive a restart; give every instance of a deployment the same one (16+ characters)'),
   DATA_DIR: text('without `SECRET`, a seat key is generated here once and reused by every restart (see [docs/seats.md](docs/seats.md))'),
+  REDIS_URL: text('`redis://host:port` switches on cluster mode: rooms shared by every instance through Redis; needs `SECRET` (see [docs/scaling.md](docs/scaling.md))', { pattern: '^rediss?://' }),
   INSPECT_ROOMS: text('development aid: log every room transition and stream room actors at `/inspect` (see [Inspecting a call](#inspecting-a-call))', { pattern: flag }),
 }));
 
