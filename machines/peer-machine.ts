@@ -11,11 +11,13 @@
  *   active      a parallel state holding the RTCPeerConnection actor, with two regions:
  *     connection: offering | answering → connected ⇄ reconnecting   (the name shown);
  *                 reconnecting restarts ICE at once on `failed`, after `iceRestartDelay` on
- *                 `disconnected`, and again every `iceRestartRetry`: never final
+ *                 `disconnected`, and again every `iceRestartRetry`: never final;
+ *                 offering | answering → failed when no path is found: said (`ice-failed`),
+ *                 and retried the same way until it connects
  *     negotiation: stable, makingOffer, awaitingAnswer, applyingAnswer, applyingOffer, makingAnswer
  *     channel: waiting → open   (the data channel: our mic/camera switches, the peer's in
  *                               `context.remoteStatus`; protocol/peer-messages.ts)
- *   failed      final, only for a first connection that never came; `context.error.code` is `ice-failed`
+ *   failed      final, when the connection refuses a description; `context.error.code` is `ice-failed`
  *   closed      final; the remote peer left or we hung up
  *
  * I/O: the `peerConnection` actor (contract in peer/peer-connection-contract.ts), the `sendSignal`
@@ -39,13 +41,13 @@ function candidateSignal({ event }: { event: PeerEvent }): { data: PeerSignal } 
   return { data: { candidate: event.candidate } };
 }
 
-/** Offering or answering until ICE connects: fails if it cannot or takes too long. */
+/** Offering or answering until ICE connects: `failed` (and retrying) if it cannot or takes too long. */
 const connecting = {
-  after: { iceTimeout: { target: '#peer.failed', actions: { type: 'failWith', params: { message: 'No connection could be established in time.' } } } },
+  after: { iceTimeout: { target: 'failed', actions: { type: 'failWith', params: { message: 'No connection could be established in time.' } } } },
   on: {
     'pc.connectionState': [
       { guard: { type: 'isConnectionState', params: { states: ['connected'] } }, target: 'connected' },
-      { guard: { type: 'isConnectionState', params: { states: ['failed'] } }, target: '#peer.failed', actions: { type: 'failWith', params: { message: 'No network path to the peer was found.' } } },
+      { guard: { type: 'isConnectionState', params: { states: ['failed'] } }, target: 'failed', actions: { type: 'failWith', params: { message: 'No network path to the peer was found.' } } },
     ],
   },
 } as const;
@@ -74,7 +76,8 @@ export const peerMachine = peerSetup.createMachine({
   output: ({ context }) => ({ peerId: context.peerId, error: context.error }),
   initial: 'idle',
   on: {
-    'peer.close': { target: '.closed' },
+    // They left or we hung up: a failure to reach them is no longer worth a word.
+    'peer.close': { target: '.closed', actions: 'clearError' },
     'signal.candidate': { actions: 'queueCandidate' },
     'media.sendLimit': { actions: 'storeSendLimit' },
     'status.local': { actions: 'storeLocalStatus' },
@@ -135,6 +138,14 @@ export const peerMachine = peerSetup.createMachine({
           states: {
             offering: { entry: 'attachMediaToOffer', ...connecting },
             answering: connecting,
+            // No path was found: said, and retried by ICE restarts until it works or the peer leaves.
+            failed: {
+              entry: 'restartIce',
+              after: { iceRestartRetry: { target: 'failed', reenter: true } },
+              on: {
+                'pc.connectionState': { guard: { type: 'isConnectionState', params: { states: ['connected'] } }, target: 'connected', actions: 'clearError' },
+              },
+            },
             connected: {
               on: {
                 'pc.connectionState': [

@@ -3,6 +3,7 @@ import { readTls, resolveConfig, type ConfigOverrides, type ServerConfig } from 
 import { configPlugin } from './plugins/config.ts';
 import { roomsPlugin } from './plugins/rooms.ts';
 import { seatsPlugin } from './seats/seats-plugin.ts';
+import { clusterPlugin } from './cluster/cluster-plugin.ts';
 import { signalingPlugin } from './plugins/signaling.ts';
 import { heartbeatPlugin } from './plugins/heartbeat.ts';
 import { healthPlugin } from './plugins/health.ts';
@@ -62,6 +63,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(configPlugin, { config });
   await app.register(securityHeadersPlugin);
   await app.register(roomsPlugin);
+  await app.register(clusterPlugin);
   await app.register(seatsPlugin);
   await app.register(edgeLimitsPlugin);
   await app.register(signalingPlugin);

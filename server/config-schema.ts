@@ -51,6 +51,7 @@ export const environmentSchema = Type.Partial(Type.Object({
   DATA_DIR: text('without `SECRET`, a seat key is generated here once and reused by every restart (see [docs/seats.md](docs/seats.md))'),
   TLS_CERT: text('a PEM certificate file (e.g. from `npm run cert`); with `TLS_KEY` the server serves HTTPS and WSS (see [HTTPS on a LAN](#https-on-a-lan))'),
   TLS_KEY: text('the PEM private key file of `TLS_CERT`'),
+  REDIS_URL: text('`redis://host:port` switches on cluster mode: rooms shared by every instance through Redis; needs `SECRET` (see [docs/scaling.md](docs/scaling.md))', { pattern: '^rediss?://' }),
   INSPECT_ROOMS: text('development aid: log every room transition and stream room actors at `/inspect` (see [Inspecting a call](#inspecting-a-call))', { pattern: flag }),
 }));
 

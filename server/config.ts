@@ -86,6 +86,8 @@ export interface ServerConfig {
   tlsCert: string | undefined;
   /** The PEM private key file of `tlsCert`. */
   tlsKey: string | undefined;
+  /** Cluster mode: the Redis shared by every instance (server/cluster/); unset, one process holds its rooms. */
+  redisUrl: string | undefined;
 }
 
 /**
@@ -149,6 +151,7 @@ export const defaultConfig: ServerConfig = {
   dataDir: undefined,
   tlsCert: undefined,
   tlsKey: undefined,
+  redisUrl: undefined,
 };
 
 /** Where `npm start` keeps its seat key unless DATA_DIR says otherwise (git-ignored). */
@@ -219,6 +222,7 @@ export function resolveConfig(overrides: ConfigOverrides = {}): ServerConfig {
   integer('shutdownTimeoutMs', config.shutdownTimeoutMs, 0, maxDelayMs);
   if (config.rateLimit.byteBurst < config.maxPayload) problems.push('RATE_LIMIT_BYTES burst must be at least MAX_PAYLOAD, or no largest frame could pass');
   if (config.secret !== undefined && config.secret.length < 16) problems.push('SECRET must be at least 16 characters');
+  if (config.redisUrl !== undefined && config.secret === undefined) problems.push('REDIS_URL needs SECRET, the same on every instance, so any instance honours the resume tokens of another');
   if (config.turnUrls.length > 0 && !config.turnSecret) problems.push('TURN_URLS needs TURN_SECRET to mint credentials');
   if (config.turnSecret && config.turnUrls.length === 0) problems.push('TURN_SECRET is set but TURN_URLS is empty');
   for (const url of config.stunUrls) if (!/^stuns?:/.test(url)) problems.push(`STUN_URLS: a URL must start with stun: or stuns:, got ${url}`);
@@ -333,6 +337,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     allowedOrigins: given.ALLOWED_ORIGINS === undefined ? undefined : list(given.ALLOWED_ORIGINS),
     metricsToken: given.METRICS_TOKEN,
     secret: given.SECRET,
+    redisUrl: given.REDIS_URL,
     dataDir: given.DATA_DIR ?? defaultDataDir,
     tlsCert: given.TLS_CERT,
     tlsKey: given.TLS_KEY,

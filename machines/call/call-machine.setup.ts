@@ -301,8 +301,15 @@ export const callSetup = setup({
     wasReplaced: ({ event }) => event.type === 'socket.closed' && event.code === closeCodes.replaced,
     /** The backoff is past the budget the server's grace period allows (machines/call/reconnect-policy.ts). */
     isOutOfAttempts: ({ context }) => reconnectDelay(context.reconnectAttempt, context.resumeGraceMs ?? defaultResumeGraceMs) === null,
-    /** Some peer's handshake is still going (not ended): its media may still flow without the server. */
-    hasLivePeer: ({ context }) => context.peers.some((peer) => !context.endedPeers.includes(peer.peerId)),
+    /**
+     * Some peer's media may still flow without the server: its connection is up, or was up and
+     * is being repaired. A handshake that never connected needs the server to get anywhere.
+     */
+    hasLivePeer: ({ context }) =>
+      context.peers.some((peer) => {
+        const snapshot = peer.ref.getSnapshot();
+        return !context.endedPeers.includes(peer.peerId) && (snapshot.matches({ active: { connection: 'connected' } }) || snapshot.matches({ active: { connection: 'reconnecting' } }));
+      }),
   },
   delays: {
     /** From opening a socket to `joined`; the server answers in milliseconds when it is up. */

@@ -115,6 +115,7 @@ export const peerSetup = setup({
           : context.remoteStatus,
     }),
     failWith: assign({ error: (_, params: { message: string }) => failure(params.message) }),
+    clearError: assign({ error: null }),
     failWithPcError: assign({
       error: ({ event }) => failure(event.type === 'pc.error' ? `${event.operation} failed: ${event.message}` : 'The connection failed.'),
     }),

@@ -27,6 +27,7 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, RoomActor>();
   private readonly machine: typeof roomMachine;
   private inspect: ((event: InspectionEvent) => void) | undefined;
+  private readonly watchers: ((roomId: string, room: RoomActor) => void)[] = [];
   private queued = 0;
   /** Seats resumed and held seats expired since the server started, for /metrics. */
   readonly counts = { resumes: 0, graceExpiries: 0 };
@@ -73,6 +74,7 @@ export class RoomRegistry {
       },
     });
     this.log.debug({ room: roomLabel(roomId), capacity: input.capacity }, 'room created');
+    for (const watcher of this.watchers) watcher(roomId, room);
     room.start();
     return room;
   }
@@ -80,6 +82,23 @@ export class RoomRegistry {
   /** Makes rooms created from now on inspectable (the development flag INSPECT_ROOMS). */
   observe(inspect: (event: InspectionEvent) => void): void {
     this.inspect = inspect;
+  }
+
+  /** Calls `watcher` with every room created from now on, before it starts (cluster mode keeps them in Redis). */
+  watch(watcher: (roomId: string, room: RoomActor) => void): void {
+    this.watchers.push(watcher);
+  }
+
+  /** The live rooms with their ids. */
+  entries(): IterableIterator<[string, RoomActor]> {
+    return this.rooms.entries();
+  }
+
+  /** Stops room `roomId` and forgets it at once (another instance of a cluster took it over). */
+  evict(roomId: string): void {
+    const room = this.rooms.get(roomId);
+    this.rooms.delete(roomId);
+    room?.stop();
   }
 
   /** The live room named `roomId`; any other string (malformed ones too) finds nothing. */

@@ -10,6 +10,7 @@ import { Sessions } from '../signaling/sessions.ts';
 import { createRoomSink } from '../signaling/room-sink.ts';
 import { routeMessage } from '../signaling/room-routing.ts';
 import type { SignalingContext } from '../signaling/signaling-context.ts';
+import { ClusterNode } from '../cluster/cluster-node.ts';
 /** Counts that tell whether anything leaked; tests and benchmarks check them. */
 export interface SignalingStats {
   /** Live rooms. */
@@ -52,8 +53,14 @@ export const signalingPlugin = fp(
       sessions,
       sink: createRoomSink(config, seats, sessions),
       mayCreate: (address) => edge.mayCreate(address),
+      cluster: undefined,
+      closed: (connection, code) => onClose(connection, code),
       handle: (connection, message, size) => routeMessage(context, connection, message, size),
     };
+    const cluster = app.cluster === undefined ? undefined : new ClusterNode(app.cluster, context, app.log);
+    context.cluster = cluster;
+    // Connection ids are unique in the whole cluster: a room may hold sockets of several instances.
+    const idPrefix = app.cluster === undefined ? '' : `${app.cluster.link.instanceId}.`;
 
     const onMessage = (connection: Connection, data: Buffer, isBinary: boolean): void => {
       if (connection.ending !== undefined) return;
@@ -72,6 +79,7 @@ export const signalingPlugin = fp(
       if (connections.size === 0) drained?.();
       const { room } = connection;
       connection.room = undefined;
+      if (connection.owner !== undefined) cluster?.ended(connection, code);
       if (room === undefined || room.getSnapshot().status !== 'active') return;
       // No close frame from the client (1006: network gone, heartbeat) and 1012 keep the seat.
       const lost = connection.ending === 'lost' || (connection.ending === undefined && code === 1006);
@@ -83,6 +91,7 @@ export const signalingPlugin = fp(
       // Shutdown: every socket is told, then closed with 1012 (its seat is held, as for a lost
       // connection); sockets that do not finish the close handshake in time are cut.
       preClose: async () => {
+        await cluster?.handOver();
         for (const connection of connections.values()) {
           if (connection.ending !== undefined) continue;
           sessions.send(connection, frames.shuttingDown);
@@ -114,7 +123,7 @@ export const signalingPlugin = fp(
       upgradeResponses.get(request.raw)?.detachSocket(request.raw.socket);
       socket.removeAllListeners('error');
       const connection: Connection = {
-        id: `c${(nextConnection++).toString(36)}`,
+        id: `${idPrefix}c${(nextConnection++).toString(36)}`,
         socket,
         address: request.ip,
         idle: undefined,
@@ -122,6 +131,8 @@ export const signalingPlugin = fp(
         room: undefined,
         ending: undefined,
         backlog: undefined,
+        owner: undefined,
+        holder: undefined,
       };
       connection.idle = setTimeout(() => sessions.end(connection, closeCodes.policyViolation, 'leave'), config.idleTimeoutMs);
       connections.set(connection.id, connection);
@@ -140,5 +151,5 @@ export const signalingPlugin = fp(
       counts,
     });
   },
-  { name: 'parley-signaling', dependencies: ['parley-config', 'parley-rooms', 'parley-edge-limits'] },
+  { name: 'parley-signaling', dependencies: ['parley-config', 'parley-rooms', 'parley-seats', 'parley-cluster', 'parley-edge-limits'] },
 );

@@ -34,6 +34,9 @@ export interface SeatStore {
    * presented within the grace period after the start. Otherwise `null`. Never rejects.
    */
   recall(token: string, roomId: string, now: number): Promise<Seat | null>;
-  /** Whether seats from before this server started may still come back at `now`. */
-  isReturnWindow(now: number): boolean;
+  /**
+   * Whether seats from before this server started (or, in a cluster, from before this instance
+   * took room `roomId` over) may still come back at `now`.
+   */
+  isReturnWindow(now: number, roomId?: string): boolean;
 }

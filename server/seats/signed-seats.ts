@@ -47,6 +47,12 @@ export class SignedSeats implements SeatStore {
     return `${encoded}${this.tag(encoded)}`;
   }
 
+  /** The seat an authentic token names, with when it was issued; `undefined` for any other string. */
+  read(token: string): (Seat & { issuedAt: number }) | undefined {
+    const body = this.open(token);
+    return body === undefined ? undefined : { roomId: body.r, capacity: body.c, peerId: body.p, nonce: body.n, issuedAt: body.t };
+  }
+
   nonceOf(token: string): string | undefined {
     return this.open(token)?.n;
   }
@@ -57,7 +63,7 @@ export class SignedSeats implements SeatStore {
     return { roomId: body.r, capacity: body.c, peerId: body.p, nonce: body.n };
   }
 
-  isReturnWindow(now: number): boolean {
+  isReturnWindow(now: number, _roomId?: string): boolean {
     return now - this.startedAt <= this.graceMs;
   }
 

@@ -34,6 +34,10 @@ export interface Connection {
    * that arrive meanwhile, handled in order once it is known; `undefined` otherwise.
    */
   backlog: { message: ClientMessage; size: number }[] | undefined;
+  /** Cluster mode: the instance that owns this socket's room, when another does; its messages go there. */
+  owner: string | undefined;
+  /** Cluster mode: the instance that holds this socket, when another does (the socket is remote). */
+  holder: string | undefined;
 }
 
 /** Frames that never change, encoded once. */

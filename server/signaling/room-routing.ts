@@ -5,7 +5,8 @@ import { ids } from '../ids.ts';
 import { signalEnds } from '../../machines/room/members.ts';
 import { signalFrame } from '../../machines/room/frames.ts';
 import { frames, type Connection } from './connection.ts';
-import { mayReturn, recallSeat } from './seat-return.ts';
+import { afterLookup, mayReturn, recallSeat } from './seat-return.ts';
+import { routeElsewhere, sendUnavailable } from '../cluster/cluster-joins.ts';
 import type { SignalingContext } from './signaling-context.ts';
 
 /**
@@ -14,8 +15,11 @@ import type { SignalingContext } from './signaling-context.ts';
  */
 export function routeMessage(context: SignalingContext, connection: Connection, message: ClientMessage, size: number): void {
   const { rooms, seats, sessions, config } = context;
+  // A socket whose room another instance owns is only a pipe to it: that instance handles all.
+  if (connection.owner !== undefined) return context.cluster!.forward(connection, message, size);
   sessions.counts.frames[message.type] = (sessions.counts.frames[message.type] ?? 0) + 1;
   const { room } = connection;
+  const { cluster } = context;
   switch (message.type) {
     case 'signal': {
       if (room === undefined) return sessions.sendError(connection, 'not-in-room', 'signal');
@@ -44,15 +48,22 @@ export function routeMessage(context: SignalingContext, connection: Connection, 
       else {
         const named = message.name === undefined ? {} : { name: message.name };
         const creator = { connection: connection.id, peerId: ids.peer(), token: ids.token(), ...named };
-        rooms.create({ capacity: message.capacity ?? limits.defaultCapacity, creator }, context.sink);
+        const input = { roomId: ids.room(), capacity: message.capacity ?? limits.defaultCapacity, creator };
+        if (cluster === undefined) rooms.create(input, context.sink);
+        // In a cluster the room is in Redis before anyone hears of it, or not made at all.
+        else void afterLookup(context, connection, cluster.claimNew(input.roomId, input.capacity, creator.peerId), (claimed) => {
+          if (claimed) rooms.create(input, context.sink);
+          else sendUnavailable(context, connection, 'create');
+        });
       }
       return;
     case 'join': {
       if (room !== undefined) return sessions.sendError(connection, 'already-in-room', 'join');
       if (!ids.isRoomId(message.roomId)) return sessions.sendError(connection, 'room-not-found', 'join');
       const target = rooms.get(message.roomId);
+      if (target === undefined && cluster !== undefined) return void routeElsewhere(context, connection, message, size);
       const nonce = message.resume === undefined ? undefined : seats.nonceOf(message.resume);
-      if (message.resume !== undefined && mayReturn(context, target, nonce)) return void recallSeat(context, connection, message.roomId, message.resume, message.name);
+      if (message.resume !== undefined && mayReturn(context, message.roomId, target, nonce)) return void recallSeat(context, connection, message.roomId, message.resume, message.name);
       if (target === undefined) return sessions.sendError(connection, 'room-not-found', 'join');
       target.send({ type: 'client.join', connection: connection.id, peerId: ids.peer(), token: ids.token(), resume: nonce, name: message.name });
       return;
@@ -60,6 +71,7 @@ export function routeMessage(context: SignalingContext, connection: Connection, 
     case 'peek': {
       // Whether a join could succeed now, asked before a page takes the camera; it changes nothing.
       const target = rooms.get(message.roomId);
+      if (target === undefined && cluster !== undefined) return void routeElsewhere(context, connection, message, size);
       if (target === undefined) return sessions.sendError(connection, 'room-not-found', 'peek');
       const { capacity, members } = target.getSnapshot().context;
       if (members.length >= capacity) return sessions.sendError(connection, 'room-full', 'peek', 'The room is full.');

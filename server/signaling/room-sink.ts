@@ -23,7 +23,7 @@ export function createRoomSink(config: ServerConfig, seats: SeatStore, sessions:
         const now = Date.now();
         const seat = { roomId: event.roomId, capacity: event.capacity, peerId: event.peerId, nonce: event.token };
         // Peers missing from `peers` of a re-established room may still come back.
-        const restored = room.getSnapshot().context.restored && seats.isReturnWindow(now);
+        const restored = room.getSnapshot().context.restored && seats.isReturnWindow(now, event.roomId);
         sessions.send(
           connection,
           encode({

@@ -31,13 +31,14 @@ function check(replay: PeerReplay, key: string) {
   const active = snapshot.matches('active');
   const connected = snapshot.matches({ active: { connection: 'connected' } });
   // Handshakes under way run one timer; so does an answerer waiting for its offer.
-  const timed = ['offering', 'answering', 'reconnecting'].includes(word) || snapshot.matches('idle');
+  const timed = ['offering', 'answering', 'reconnecting'].includes(word) || snapshot.matches('idle') || snapshot.matches({ active: { connection: 'failed' } });
   const sent = replay.signals.flatMap((signal) => ('description' in signal ? [signal.description] : []));
   const attached = pc?.attachedTracks ?? new Set<string>();
   const ownTracks = replay.localStream?.getTracks() ?? [];
   const offered = sent.some((description) => description.type === 'offer');
   const answering = (['applyingOffer', 'makingAnswer'] as const).some((state) => snapshot.matches({ active: { negotiation: state } })) || context.remoteOffer !== null;
-  const networkWord = replay.network === 'connected' ? 'connected' : replay.everConnected ? 'reconnecting' : word === 'answering' ? word : 'offering';
+  const firstTry = word === 'answering' ? word : 'offering';
+  const networkWord = replay.network === 'connected' ? 'connected' : replay.everConnected ? 'reconnecting' : replay.gaveUp ? 'failed' : firstTry;
   const observed = {
     state: peerKey(snapshot),
     unknownWord: handshakeStates.includes(word) ? [] : [word],
@@ -65,6 +66,8 @@ function check(replay: PeerReplay, key: string) {
     toldPeer: snapshot.matches({ active: { channel: 'open' } }) ? pc?.sentMessages.at(-1) : undefined,
     remoteStatus: context.remoteStatus,
     candidateError: context.candidateError,
+    // A first connection that failed says so while it is retried, and no more once it connects.
+    error: active ? (context.error?.code ?? null) : undefined,
     // Each video sender is limited as the call last said, and sends the track last chosen.
     sendLimit: active ? pc?.sendLimit : undefined,
     replacedTracks: active ? pc?.replacedTracks : undefined,
@@ -93,6 +96,7 @@ function check(replay: PeerReplay, key: string) {
     toldPeer: snapshot.matches({ active: { channel: 'open' } }) ? { type: 'status', ...replay.status } : undefined,
     remoteStatus: replay.remoteSaid,
     candidateError: replay.candidateError,
+    error: active ? (replay.gaveUp && !replay.everConnected ? 'ice-failed' : null) : undefined,
     sendLimit: active ? replay.sendLimit : undefined,
     replacedTracks: active ? replay.replacedTracks : undefined,
     iceServers: replay.iceServers,

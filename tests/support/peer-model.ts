@@ -138,6 +138,11 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
     if (channel === 'waiting' && connection === 'connected') events.push({ type: 'pc.channelOpen' });
     if (channel === 'open') events.push({ type: 'status.local', status: { micMuted: true, cameraOff: false } });
   }
+  if (connection === 'failed') {
+    // Retried: a restart at a time, until a path is found.
+    if (negotiation === 'stable' && hasRemoteDescription && remoteStream) events.push({ type: 'pc.connectionState', state: 'connected' });
+    events.push({ type: 'xstate.after.iceRestartRetry.peer.active.connection.failed' });
+  }
   if (typeof connection === 'object' && 'reconnecting' in connection) {
     events.push({ type: 'pc.connectionState', state: 'connected' }, { type: 'pc.connectionState', state: 'failed' });
     const step = connection.reconnecting === 'waiting' ? 'iceRestartDelay' : 'iceRestartRetry';
@@ -218,6 +223,8 @@ export class PeerReplay {
   readonly replacedTracks: string[] = [];
   /** The ICE servers the machine was last given (at the start, or by the call after a resume). */
   iceServers: IceServer[];
+  /** The first connection failed or timed out: said, and retried until it connects. */
+  gaveUp = false;
   /** The impolite side ignored a colliding offer, and no remote description was applied since. */
   ignoringOffer = false;
   /** The last refused remote candidate that was not one of an ignored offer's. */
@@ -317,6 +324,7 @@ export class PeerReplay {
       case 'pc.connectionState':
         return this.fromNetwork(event);
       default:
+        if (event.type.startsWith('xstate.after.iceTimeout.')) this.gaveUp = true;
         return this.clock.fireNext();
     }
   }
@@ -331,6 +339,7 @@ export class PeerReplay {
     if (event.type === 'pc.connectionState') {
       this.network = event.state;
       this.everConnected ||= event.state === 'connected';
+      this.gaveUp ||= event.state === 'failed';
     }
     this.deliver(event);
   }
