@@ -144,3 +144,48 @@ describe('cluster mode: failures', () => {
     expect(await carol.next('joined')).toMatchObject({ capacity: 2 });
   });
 });
+
+describe('cluster mode: taking a room over', () => {
+  it('two instances racing to take over a room of a dead one: one wins, nobody is seated twice', async () => {
+    const [a, b] = await twoInstances();
+    const c = await startServer({ redisUrl: redis.url, secret });
+    const { client: alice, joined: created } = await a.create(3);
+    const { client: bob, joined } = await a.join(created.roomId);
+    await alice.next('peer-joined');
+    // The owner is cut off from Redis for good, and its clients lose their sockets.
+    const dead = a.app.cluster!.link.instanceId;
+    await a.app.cluster!.link.close();
+    alice.socket.terminate();
+    bob.socket.terminate();
+    for (;;) if (!(await b.app.cluster!.link.alive(dead))) break;
+    const [aliceBack, bobBack] = await Promise.all([b.join(created.roomId, created.resume), c.join(created.roomId, joined.resume)]);
+    expect(aliceBack.joined.peerId).toBe(created.peerId);
+    expect(bobBack.joined.peerId).toBe(joined.peerId);
+    expect(b.stats().rooms + c.stats().rooms).toBe(1);
+    const owner = b.stats().rooms === 1 ? b : c;
+    expect(owner.stats().members).toBe(2);
+    expect(await inspect.get(`parley:room:{${created.roomId}}:owner`)).toBe(owner.app.cluster!.link.instanceId);
+    // Signals cross between the winner and the loser, whichever way round.
+    bobBack.client.send({ type: 'signal', to: created.peerId, data: { candidate: null } });
+    expect(await aliceBack.client.next('signal')).toMatchObject({ from: joined.peerId });
+  });
+
+  it('a seat that left on purpose does not come back when the room is taken over', async () => {
+    const [a, b] = await twoInstances();
+    const { client: alice, joined: created } = await a.create(3);
+    const { client: bob, joined } = await a.join(created.roomId);
+    await alice.next('peer-joined');
+    bob.send({ type: 'leave' });
+    await bob.next('left');
+    await alice.next('peer-left');
+    expect(await keysEventually(`parley:room:{${created.roomId}}:seats`, 1)).toHaveLength(1);
+    const dead = a.app.cluster!.link.instanceId;
+    await a.app.cluster!.link.close();
+    alice.socket.terminate();
+    for (;;) if (!(await b.app.cluster!.link.alive(dead))) break;
+    await b.join(created.roomId, created.resume);
+    const { joined: again } = await b.join(created.roomId, joined.resume);
+    expect(again.peerId).not.toBe(joined.peerId);
+    expect(again.peers).toEqual([created.peerId]);
+  });
+});

@@ -23,8 +23,8 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-/** Starts one instance on `port` (0: any) with Redis at `redisUrl`. */
-export async function startInstance(redisUrl: string, port = 0): Promise<Instance> {
+/** Starts one instance on `port` (0: any) with Redis at `redisUrl`, and `env` over the defaults. */
+export async function startInstance(redisUrl: string, port = 0, env: Record<string, string> = {}): Promise<Instance> {
   const process = startMain({
     PORT: String(port),
     REDIS_URL: redisUrl,
@@ -33,15 +33,16 @@ export async function startInstance(redisUrl: string, port = 0): Promise<Instanc
     MAX_SOCKETS_PER_IP: '100000',
     ROOMS_PER_MINUTE: '100000',
     RESUME_GRACE_MS: '20000',
+    ...env,
   });
   const bound = await process.port();
   return { process, port: bound, url: `ws://127.0.0.1:${bound}/ws` };
 }
 
-/** Starts Redis, two instances and HAProxy with deploy/haproxy.cfg in front of them. */
-export async function startCluster(): Promise<TestCluster> {
+/** Starts Redis, two instances (with `env`) and HAProxy with deploy/haproxy.cfg in front of them. */
+export async function startCluster(env: Record<string, string> = {}): Promise<TestCluster> {
   const redis = await startRedisServer();
-  const instances = (await Promise.all([startInstance(redis.url), startInstance(redis.url)])) as [Instance, Instance];
+  const instances = (await Promise.all([startInstance(redis.url, 0, env), startInstance(redis.url, 0, env)])) as [Instance, Instance];
   const proxy = await startHaproxy([instances[0].port, instances[1].port]);
   return {
     redis,
