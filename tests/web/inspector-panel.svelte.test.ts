@@ -172,7 +172,8 @@ describe('inspector panel', () => {
 
       window.dispatchEvent(new KeyboardEvent('keydown', { key: 'i', code: 'KeyI', altKey: true }));
       flushSync();
-      expect(panel()).not.toBeNull();
+      // The panel's code loads when it is first opened.
+      await vi.waitFor(() => expect(panel()).not.toBeNull());
       expect(button.getAttribute('aria-expanded')).toBe('true');
 
       button.click();
