@@ -4,7 +4,7 @@
  *   npm run bench -- --quick           smaller sizes, under a minute
  *   npm run bench -- --only relay,memory
  *   npm run bench -- --profile         also profile Parley under the relay load (--cpu-prof)
- *   npm run bench -- --parley-entry ../other-checkout/bench/servers/parley.ts
+ *   npm run bench -- --parley-entry <other checkout>/bench/servers/parley.ts
  *                                      measure the Parley server of another checkout (a change)
  */
 

@@ -5,21 +5,24 @@
  * offers and an impolite side that ignores them.
  *
  * States (what the page shows as `handshake-state`, see `handshakeStateOf()`):
- *   idle        an answerer waits for the remote offer (an offerer passes straight through)
+ *   idle        an answerer waits for the remote offer, asking for it again every `offerWait`
+ *               (an offerer passes straight through)
  *   media       waits for local media to be decided (passes straight through when it is)
  *   active      a parallel state holding the RTCPeerConnection actor, with two regions:
  *     connection: offering | answering → connected ⇄ reconnecting   (the name shown);
  *                 reconnecting restarts ICE at once on `failed`, after `iceRestartDelay` on
- *                 `disconnected`, and again every `iceRestartRetry`: never final
+ *                 `disconnected`, and again every `iceRestartRetry`: never final;
+ *                 offering | answering → failed when no path is found: said (`ice-failed`),
+ *                 and retried the same way until it connects
  *     negotiation: stable, makingOffer, awaitingAnswer, applyingAnswer, applyingOffer, makingAnswer
  *     channel: waiting → open   (the data channel: our mic/camera switches, the peer's in
  *                               `context.remoteStatus`; protocol/peer-messages.ts)
- *   failed      final, only for a first connection that never came; `context.error.code` is `ice-failed`
+ *   failed      final, when the connection refuses a description; `context.error.code` is `ice-failed`
  *   closed      final; the remote peer left or we hung up
  *
  * I/O: the `peerConnection` actor (contract in peer/peer-connection-contract.ts), the `sendSignal`
  * action (sends `peer.signal` to the parent call machine, which puts it on the socket) and the
- * delays `iceTimeout`, `iceRestartDelay` and `iceRestartRetry`.
+ * delays `offerWait`, `iceTimeout`, `iceRestartDelay` and `iceRestartRetry`.
  */
 import { and, assertEvent } from 'xstate';
 import { peerSetup } from './peer/peer-machine.setup.ts';
@@ -38,13 +41,13 @@ function candidateSignal({ event }: { event: PeerEvent }): { data: PeerSignal } 
   return { data: { candidate: event.candidate } };
 }
 
-/** Offering or answering until ICE connects: fails if it cannot or takes too long. */
+/** Offering or answering until ICE connects: `failed` (and retrying) if it cannot or takes too long. */
 const connecting = {
-  after: { iceTimeout: { target: '#peer.failed', actions: { type: 'failWith', params: { message: 'No connection could be established in time.' } } } },
+  after: { iceTimeout: { target: 'failed', actions: { type: 'failWith', params: { message: 'No connection could be established in time.' } } } },
   on: {
     'pc.connectionState': [
       { guard: { type: 'isConnectionState', params: { states: ['connected'] } }, target: 'connected' },
-      { guard: { type: 'isConnectionState', params: { states: ['failed'] } }, target: '#peer.failed', actions: { type: 'failWith', params: { message: 'No network path to the peer was found.' } } },
+      { guard: { type: 'isConnectionState', params: { states: ['failed'] } }, target: 'failed', actions: { type: 'failWith', params: { message: 'No network path to the peer was found.' } } },
     ],
   },
 } as const;
@@ -62,6 +65,8 @@ export const peerMachine = peerSetup.createMachine({
     pendingCandidates: [],
     hasRemoteDescription: false,
     offerWanted: false,
+    ignoringOffer: false,
+    candidateError: null,
     remoteStream: null,
     error: null,
     sendLimit: null,
@@ -71,14 +76,18 @@ export const peerMachine = peerSetup.createMachine({
   output: ({ context }) => ({ peerId: context.peerId, error: context.error }),
   initial: 'idle',
   on: {
-    'peer.close': { target: '.closed' },
+    // They left or we hung up: a failure to reach them is no longer worth a word.
+    'peer.close': { target: '.closed', actions: 'clearError' },
     'signal.candidate': { actions: 'queueCandidate' },
     'media.sendLimit': { actions: 'storeSendLimit' },
     'status.local': { actions: 'storeLocalStatus' },
+    'ice.servers': { actions: 'storeIceServers' },
   },
   states: {
     idle: {
       always: { guard: 'isOfferer', target: 'media' },
+      // Their offer may have been lost on the way (say, with a server that went away): ask again.
+      after: { offerWait: { target: 'idle', reenter: true, actions: { type: 'sendSignal', params: { data: { wantOffer: true } } } } },
       on: {
         'signal.description': { guard: 'isRemoteOffer', target: 'media', actions: 'storeRemoteOffer' },
       },
@@ -112,8 +121,13 @@ export const peerMachine = peerSetup.createMachine({
         'pc.track': { actions: 'storeRemoteStream' },
         'media.sendLimit': { actions: ['storeSendLimit', 'applySendLimit'] },
         'media.replaceTrack': { actions: 'replaceTrack' },
+        // Fresh TURN credentials: the next ICE restart gathers relay candidates with them.
+        'ice.servers': { actions: ['storeIceServers', 'applyIceServers'] },
         'pc.message': { actions: 'receiveMessage' },
         'pc.error': [
+          // Candidates for an offer we ignored cannot be applied: expected, not worth a word.
+          { guard: and(['isCandidateError', 'isIgnoringOffer']) },
+          { guard: 'isCandidateError', actions: 'noteCandidateError' },
           { guard: 'isHarmlessError' },
           { target: 'failed', actions: 'failWithPcError' },
         ],
@@ -124,6 +138,14 @@ export const peerMachine = peerSetup.createMachine({
           states: {
             offering: { entry: 'attachMediaToOffer', ...connecting },
             answering: connecting,
+            // No path was found: said, and retried by ICE restarts until it works or the peer leaves.
+            failed: {
+              entry: 'restartIce',
+              after: { iceRestartRetry: { target: 'failed', reenter: true } },
+              on: {
+                'pc.connectionState': { guard: { type: 'isConnectionState', params: { states: ['connected'] } }, target: 'connected', actions: 'clearError' },
+              },
+            },
             connected: {
               on: {
                 'pc.connectionState': [
@@ -170,6 +192,7 @@ export const peerMachine = peerSetup.createMachine({
               always: { guard: 'isOfferWanted', target: 'makingOffer' },
               on: {
                 'pc.negotiationNeeded': { target: 'makingOffer' },
+                'signal.wantOffer': { target: 'makingOffer' },
                 'signal.description': { guard: 'isRemoteOffer', target: 'applyingOffer', actions: 'storeRemoteOffer' },
               },
             },
@@ -178,11 +201,10 @@ export const peerMachine = peerSetup.createMachine({
               on: {
                 'pc.description': { guard: 'isLocalOffer', target: 'awaitingAnswer', actions: { type: 'sendSignal', params: descriptionSignal } },
                 // Colliding offers: the polite side drops its own; the impolite side ignores theirs.
-                'signal.description': {
-                  guard: and(['isRemoteOffer', 'isPolite']),
-                  target: 'applyingOffer',
-                  actions: ['rollback', 'storeRemoteOffer'],
-                },
+                'signal.description': [
+                  { guard: and(['isRemoteOffer', 'isPolite']), target: 'applyingOffer', actions: ['rollback', 'storeRemoteOffer'] },
+                  { guard: 'isRemoteOffer', actions: 'ignoreOffer' },
+                ],
               },
             },
             awaitingAnswer: {
@@ -190,7 +212,10 @@ export const peerMachine = peerSetup.createMachine({
                 'signal.description': [
                   { guard: 'isRemoteAnswer', target: 'applyingAnswer', actions: 'setRemoteAnswer' },
                   { guard: and(['isRemoteOffer', 'isPolite']), target: 'applyingOffer', actions: ['rollback', 'storeRemoteOffer'] },
+                  { guard: 'isRemoteOffer', actions: 'ignoreOffer' },
                 ],
+                // Our offer never reached them: a new one (from have-local-offer, still an offer).
+                'signal.wantOffer': { target: 'makingOffer' },
               },
             },
             applyingAnswer: {

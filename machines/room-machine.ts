@@ -35,7 +35,7 @@ function senderOf(context: RoomContext, event: RoomEvent): Member | undefined {
 }
 
 /**
- * The lifecycle of one room on the signaling server (PROTOCOL.md, Rooms). One actor per room;
+ * The lifecycle of one room on the signaling server (docs/protocol.md, Rooms). One actor per room;
  * it decides who is in the room and what each socket is told, and never touches a socket: it
  * emits `RoomEmitted` events that the server carries out. `open` has a free seat, `full` has
  * none (held seats count), `closed` is reached when the last member leaves or expires.

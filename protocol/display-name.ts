@@ -1,5 +1,5 @@
 /**
- * Display names (PROTOCOL.md, second edition): what a person is called in a call. The server
+ * Display names (docs/protocol.md, second edition): what a person is called in a call. The server
  * checks every name a client sends with `displayName()`, and the page uses the same rule to
  * say what it would refuse before sending, so both sides agree on one definition.
  */

@@ -1,5 +1,5 @@
 /**
- * The queue rule of PROTOCOL.md (Rooms), shared by the server's held-seat queues and the
+ * The queue rule of docs/protocol.md (Rooms), shared by the server's held-seat queues and the
  * page's own outbox: when a queue of signals is full, queued candidates go (oldest first)
  * before any description, so the latest offer or answer is never lost; with no candidate
  * left, the oldest description makes way.

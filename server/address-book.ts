@@ -18,7 +18,7 @@ export interface AddressLimits {
 const refusalLogQuietMs = 60_000;
 
 /**
- * Per client address: open sockets and a token bucket of room creations (PROTOCOL.md, Limits
+ * Per client address: open sockets and a token bucket of room creations (docs/protocol.md, Limits
  * at the edge). Pure: the caller passes the time. Entries are dropped by `sweep` once their
  * address holds no socket and its bucket is full, so a flood of addresses leaves nothing behind.
  */

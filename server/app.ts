@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { resolveConfig, type ConfigOverrides, type ServerConfig } from './config.ts';
+import { readTls, resolveConfig, type ConfigOverrides, type ServerConfig } from './config.ts';
 import { configPlugin } from './plugins/config.ts';
 import { roomsPlugin } from './plugins/rooms.ts';
 import { seatsPlugin } from './seats/seats-plugin.ts';
@@ -10,6 +10,7 @@ import { healthPlugin } from './plugins/health.ts';
 import { webPlugin } from './plugins/web.ts';
 import { roomInspectionPlugin } from './plugins/room-inspection.ts';
 import { edgeLimitsPlugin } from './plugins/edge-limits.ts';
+import { messageDeadlinePlugin } from './plugins/message-deadline.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 
@@ -49,7 +50,9 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const { logger, ...overrides } = options;
   const config = resolveConfig(overrides);
   // Requests are not logged one by one: a page load is ~25 of them and a room flood 2 per room.
+  const https = readTls(config);
   const app = Fastify({
+    ...(https ? { https } : {}),
     logger: loggerOption(logger),
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: trustProxyOption(config.trustProxy),
@@ -66,6 +69,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(signalingPlugin);
   await app.register(roomInspectionPlugin);
   await app.register(heartbeatPlugin);
+  await app.register(messageDeadlinePlugin);
   await app.register(healthPlugin);
   await app.register(metricsPlugin);
   await app.register(webPlugin);

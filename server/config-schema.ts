@@ -37,6 +37,7 @@ export const environmentSchema = Type.Partial(Type.Object({
   SEND_BUFFER_LIMIT: integer(1_024, 1024 * 1024 * 1024, 'bytes waiting to be sent to a client that does not read, before it is closed with 4001'),
   HELD_QUEUE_BYTES: integer(0, 1024 * 1024 * 1024, 'bytes queued for held seats across the whole server; signals past it are dropped'),
   IDLE_TIMEOUT_MS: delay(1, 'a socket that neither creates nor joins a room within this is closed'),
+  MESSAGE_DEADLINE_MS: delay(1, 'a WebSocket message begun (a first fragment, part of a frame) must be finished within this, or its socket is closed'),
   TRUST_PROXY: text('`true`, a hop count, or comma-separated proxy addresses/CIDRs whose `X-Forwarded-For` names the client'),
   ALLOWED_ORIGINS: text('comma-separated origins besides the page\'s own that may open `/ws` (e.g. `https://app.example`)'),
   METRICS_TOKEN: text('lets other machines read `/metrics` with `Authorization: Bearer <token>`; without it only this machine may'),
@@ -48,6 +49,8 @@ export const environmentSchema = Type.Partial(Type.Object({
   WEB_ROOT: text('the built page to serve'),
   SECRET: text('signs resume tokens so seats outlive a restart; give every instance of a deployment the same one (16+ characters)'),
   DATA_DIR: text('without `SECRET`, a seat key is generated here once and reused by every restart (see [docs/seats.md](docs/seats.md))'),
+  TLS_CERT: text('a PEM certificate file (e.g. from `npm run cert`); with `TLS_KEY` the server serves HTTPS and WSS (see [HTTPS on a LAN](#https-on-a-lan))'),
+  TLS_KEY: text('the PEM private key file of `TLS_CERT`'),
   REDIS_URL: text('`redis://host:port` switches on cluster mode: rooms shared by every instance through Redis; needs `SECRET` (see [docs/scaling.md](docs/scaling.md))', { pattern: '^rediss?://' }),
   INSPECT_ROOMS: text('development aid: log every room transition and stream room actors at `/inspect` (see [Inspecting a call](#inspecting-a-call))', { pattern: flag }),
 }));

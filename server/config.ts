@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import envSchema from 'env-schema';
@@ -51,6 +52,8 @@ export interface ServerConfig {
   heldQueueBytes: number;
   /** A socket that has neither created nor joined a room this long after connecting is closed. */
   idleTimeoutMs: number;
+  /** A message a client began (a first fragment, part of a frame) and did not finish this long after closes its socket. */
+  messageDeadlineMs: number;
   /** Fastify's `trustProxy`: whose `X-Forwarded-For` names the client (`false`: nobody's). */
   trustProxy: boolean | number | string[];
   /** Origins besides the page's own that may open `/ws` and `/inspect`. */
@@ -79,6 +82,10 @@ export interface ServerConfig {
    * `loadConfig` defaults it to `.parley`. Unset (tests), the key lives in the process only.
    */
   dataDir: string | undefined;
+  /** A PEM certificate file; with `tlsKey` the server speaks HTTPS and WSS only. */
+  tlsCert: string | undefined;
+  /** The PEM private key file of `tlsCert`. */
+  tlsKey: string | undefined;
   /** Cluster mode: the Redis shared by every instance (server/cluster/); unset, one process holds its rooms. */
   redisUrl: string | undefined;
 }
@@ -94,7 +101,7 @@ function packageRoot(): string {
 }
 
 /**
- * Defaults from PROTOCOL.md where it names them. The ping interval and grace period suit
+ * Defaults from docs/protocol.md where it names them. The ping interval and grace period suit
  * mobile networks that drop for a few seconds. TURN credentials last an hour: long enough for a
  * call to connect, short enough that a leaked one is soon useless; a resume brings fresh ones.
  */
@@ -127,6 +134,8 @@ export const defaultConfig: ServerConfig = {
   heldQueueBytes: 64 * 1024 * 1024,
   // The page creates or joins right after `welcome`; 30 s leaves room for a slow phone.
   idleTimeoutMs: 30_000,
+  // The largest frame (64 KiB) takes about 10 s on a 50 kbit/s link.
+  messageDeadlineMs: 20_000,
   trustProxy: false,
   allowedOrigins: [],
   metricsToken: undefined,
@@ -140,6 +149,8 @@ export const defaultConfig: ServerConfig = {
   inspectRooms: false,
   secret: undefined,
   dataDir: undefined,
+  tlsCert: undefined,
+  tlsKey: undefined,
   redisUrl: undefined,
 };
 
@@ -173,6 +184,7 @@ export const integerVariables = {
   sendBufferLimit: 'SEND_BUFFER_LIMIT',
   heldQueueBytes: 'HELD_QUEUE_BYTES',
   idleTimeoutMs: 'IDLE_TIMEOUT_MS',
+  messageDeadlineMs: 'MESSAGE_DEADLINE_MS',
   turnTtlS: 'TURN_TTL_S',
 } as const satisfies Partial<Record<keyof ServerConfig, EnvironmentName>>;
 
@@ -218,8 +230,36 @@ export function resolveConfig(overrides: ConfigOverrides = {}): ServerConfig {
   for (const origin of config.allowedOrigins) {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`ALLOWED_ORIGINS: an origin is scheme://host[:port] with no path, got ${origin}`);
   }
+  problems.push(...tlsProblems(config.tlsCert, config.tlsKey));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The certificate and key of TLS_CERT and TLS_KEY, read from their files. */
+export function readTls(config: Pick<ServerConfig, 'tlsCert' | 'tlsKey'>): { cert: Buffer; key: Buffer } | undefined {
+  if (config.tlsCert === undefined || config.tlsKey === undefined) return undefined;
+  return { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) };
+}
+
+/** What keeps TLS_CERT and TLS_KEY from serving HTTPS: one without the other, an unreadable file, a key that is not the certificate's. */
+function tlsProblems(cert: string | undefined, key: string | undefined): string[] {
+  if (cert === undefined && key === undefined) return [];
+  if (cert === undefined || key === undefined) return [`${cert === undefined ? 'TLS_KEY' : 'TLS_CERT'} is set but ${cert === undefined ? 'TLS_CERT' : 'TLS_KEY'} is not: give both or neither`];
+  const unreadable = ([['TLS_CERT', cert], ['TLS_KEY', key]] as const).flatMap(([name, file]) => {
+    try {
+      accessSync(file, constants.R_OK);
+      return [];
+    } catch (error) {
+      return [`${name}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`];
+    }
+  });
+  if (unreadable.length > 0) return unreadable;
+  try {
+    createSecureContext(readTls({ tlsCert: cert, tlsKey: key }));
+    return [];
+  } catch (error) {
+    return [`TLS_CERT and TLS_KEY are not a PEM certificate and its key (${(error as Error).message.split('\n')[0]})`];
+  }
 }
 
 /** One line per schema violation, under the variable's own name, with the value given. */
@@ -299,6 +339,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     secret: given.SECRET,
     redisUrl: given.REDIS_URL,
     dataDir: given.DATA_DIR ?? defaultDataDir,
+    tlsCert: given.TLS_CERT,
+    tlsKey: given.TLS_KEY,
   });
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { v4 as uuidV4, validate, version } from 'uuid';
 
 /**
- * Identifiers the server draws (PROTOCOL.md, Identifiers), all from the system CSPRNG and
+ * Identifiers the server draws (docs/protocol.md: room ids are random version-4 UUIDs), all from the system CSPRNG and
  * none derived from time.
  */
 export const ids = {

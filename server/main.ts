@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  console.log(`Parley listening on http://${host}:${port}`);
+  console.log(`Parley listening on ${config.tlsCert ? 'https' : 'http'}://${host}:${port}`);
 }
 
 await main();

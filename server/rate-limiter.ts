@@ -13,7 +13,7 @@ export type RateVerdict =
 
 /**
  * Two token buckets per socket, one for frames and one for their bytes (a frame passes only if
- * both have room, so 50 frames/s of 60 KiB is over the limit as surely as 500 small ones), plus the episode rules of PROTOCOL.md: frames over the limit
+ * both have room, so 50 frames/s of 60 KiB is over the limit as surely as 500 small ones), plus the episode rules of docs/protocol.md: frames over the limit
  * are dropped, the client is told at most once per `noticeIntervalMs`, and a client still over
  * the limit `abuseWindowMs` after it first went over is closed. An episode ends once no frame
  * was dropped for `calmMs`. Pure: the caller passes the time, so tests need no clock.

@@ -38,7 +38,7 @@ export async function joinRoomPair(
   ];
 }
 
-/** Speaks Parley's protocol v1 (shared/PROTOCOL.md): one room per pair, then `signal`s. */
+/** Speaks Parley's protocol v1 (docs/protocol.md): one room per pair, then `signal`s. */
 export const parleyClient: ProtocolClient = {
   kind: 'parley',
   async connectPair(port) {

@@ -20,7 +20,7 @@ export interface PageStamps {
 }
 
 /**
- * The observer, added to every page before it loads. A MutationObserver watches the PAGE.md test ids; the first
+ * The observer, added to every page before it loads. A MutationObserver watches the page's test ids; the first
  * frame is the earlier of requestVideoFrameCallback's presentation time and the first poll that
  * sees getVideoPlaybackQuality().totalVideoFrames > 0. getUserMedia and WebSocket are wrapped,
  * only to note the time of each step. Handshake states are noted each time they change.

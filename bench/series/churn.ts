@@ -80,8 +80,8 @@ async function cycle(a: OpenedSocket, b: OpenedSocket, close: boolean): Promise<
   await a.inbox.next('left');
 }
 
-/** Runs `count` cycles at `rate` per second over the worker pool; returns what happened. */
-async function churn(port: number, count: number, rate: number) {
+/** Runs `count` cycles at `rate` per second over the worker pool; returns what happened (bench/soak.ts runs it too). */
+export async function churn(port: number, count: number, rate: number) {
   const samples = new SampleBuffer(count);
   const state = { next: 0, done: 0, failures: 0, firstFailure: undefined as string | undefined };
   const open = async (): Promise<readonly [OpenedSocket, OpenedSocket]> => [await openParley(port), await openParley(port)];

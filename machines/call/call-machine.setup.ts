@@ -235,7 +235,11 @@ export const callSetup = setup({
       const joined = messageOf(event, 'joined');
       if (!joined) return;
       const plan = planRejoin(context.peers.map((peer) => peer.peerId), context.selfId, joined);
-      for (const peer of context.peers) if (plan.close.includes(peer.peerId)) enqueue.stopChild(peer.ref);
+      for (const peer of context.peers) {
+        if (plan.close.includes(peer.peerId)) enqueue.stopChild(peer.ref);
+        // The resume brought fresh TURN credentials: the connections that go on use them from now.
+        else enqueue.sendTo(peer.ref, { type: 'ice.servers', iceServers: joined.iceServers } satisfies PeerParentEvent);
+      }
       for (const signal of plan.resumed ? context.outbox : []) {
         if (joined.peers.includes(signal.peerId)) {
           enqueue.sendTo('socket', { type: 'call.send', message: { type: 'signal', to: signal.peerId, data: signal.data } } satisfies SocketCommand);
@@ -295,10 +299,17 @@ export const callSetup = setup({
     isSignal: ({ event }) => messageOf(event, 'signal') !== null,
     /** Another connection resumed our seat (close code 4000): coming back would take it again. */
     wasReplaced: ({ event }) => event.type === 'socket.closed' && event.code === closeCodes.replaced,
-    /** The backoff is past the budget the server's grace period allows (call/reconnect-policy.ts). */
+    /** The backoff is past the budget the server's grace period allows (machines/call/reconnect-policy.ts). */
     isOutOfAttempts: ({ context }) => reconnectDelay(context.reconnectAttempt, context.resumeGraceMs ?? defaultResumeGraceMs) === null,
-    /** Some peer's handshake is still going (not ended): its media may still flow without the server. */
-    hasLivePeer: ({ context }) => context.peers.some((peer) => !context.endedPeers.includes(peer.peerId)),
+    /**
+     * Some peer's media may still flow without the server: its connection is up, or was up and
+     * is being repaired. A handshake that never connected needs the server to get anywhere.
+     */
+    hasLivePeer: ({ context }) =>
+      context.peers.some((peer) => {
+        const snapshot = peer.ref.getSnapshot();
+        return !context.endedPeers.includes(peer.peerId) && (snapshot.matches({ active: { connection: 'connected' } }) || snapshot.matches({ active: { connection: 'reconnecting' } }));
+      }),
   },
   delays: {
     /** From opening a socket to `joined`; the server answers in milliseconds when it is up. */

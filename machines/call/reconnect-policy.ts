@@ -29,7 +29,7 @@ export interface ReconnectPolicy {
  */
 export const defaultReconnectPolicy: ReconnectPolicy = { initialDelay: 250, maxDelay: 2_000, budgetShare: 0.9, slowDelay: 8_000 };
 
-/** The grace period assumed when `joined` does not say it (a first-edition server): PROTOCOL.md's default. */
+/** The grace period assumed when `joined` does not say it (a first-edition server): docs/protocol.md's default. */
 export const defaultResumeGraceMs = 20_000;
 
 /**

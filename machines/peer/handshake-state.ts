@@ -1,5 +1,5 @@
 /**
- * The one word the page shows per remote peer (`handshake-state`, shared/PAGE.md), read from a
+ * The one word the page shows per remote peer (its test id `handshake-state`), read from a
  * peer machine's snapshot. Inside `active` the connection region names the state; the
  * negotiation region running beside it (offer/answer rounds) is detail for the inspector.
  */
@@ -18,7 +18,7 @@ export const handshakeStates = [
   'closed',
 ] as const;
 
-/** One word of `handshake-state` (shared/PAGE.md). */
+/** One word of the test id `handshake-state`. */
 export type HandshakeState = (typeof handshakeStates)[number];
 
 /** A peer machine's handshake state; a stopped machine (the call ended) reads `closed`. */

@@ -44,7 +44,9 @@ export type PeerConnectionCommand =
   /** Sends `track` instead of the sender's track of the same kind (`replaceTrack`): no renegotiation. */
   | { type: 'peer.replaceTrack'; track: MediaStreamTrack }
   /** Sends one message on the data channel; dropped when the channel is not open. */
-  | { type: 'peer.sendMessage'; message: PeerMessage };
+  | { type: 'peer.sendMessage'; message: PeerMessage }
+  /** New STUN/TURN servers (fresh TURN credentials after a resume) for the next ICE gathering (`setConfiguration`). */
+  | { type: 'peer.setIceServers'; iceServers: IceServer[] };
 
 /** The operations a `pc.error` can come from. */
 export type PeerConnectionOperation =
@@ -56,7 +58,8 @@ export type PeerConnectionOperation =
   | 'restartIce'
   | 'setSendLimit'
   | 'replaceTrack'
-  | 'sendMessage';
+  | 'sendMessage'
+  | 'setIceServers';
 
 /** Events the connection actor sends back to the peer machine. */
 export type PeerConnectionEvent =

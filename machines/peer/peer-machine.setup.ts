@@ -56,7 +56,7 @@ export const peerSetup = setup({
       for (const candidate of context.pendingCandidates) {
         enqueue.sendTo('pc', { type: 'peer.addCandidate', candidate } satisfies PeerConnectionCommand);
       }
-      enqueue.assign({ pendingCandidates: [], hasRemoteDescription: true, remoteOffer: null });
+      enqueue.assign({ pendingCandidates: [], hasRemoteDescription: true, remoteOffer: null, ignoringOffer: false });
     }),
     /** The offerer attaches its tracks first, which makes the connection ask for an offer. */
     attachMediaToOffer: sendTo('pc', ({ context }): PeerConnectionCommand => {
@@ -79,6 +79,10 @@ export const peerSetup = setup({
       description: context.remoteOffer ?? { type: 'offer' },
     })),
     wantOffer: assign({ offerWanted: true }),
+    /** The impolite side keeps its own offer; the candidates of theirs will fail, and that is fine. */
+    ignoreOffer: assign({ ignoringOffer: true }),
+    /** A remote candidate the connection refused: kept for the page to show (ICE goes on with the others). */
+    noteCandidateError: assign({ candidateError: ({ event }) => (event.type === 'pc.error' ? event.message : null) }),
     clearOfferWanted: assign({ offerWanted: false }),
     rollback: sendTo('pc', { type: 'peer.rollback' } satisfies PeerConnectionCommand),
     /** Either side restarts: colliding restart offers are settled like any glare (polite rolls back). */
@@ -95,6 +99,11 @@ export const peerSetup = setup({
       assertEvent(event, 'media.replaceTrack');
       return { type: 'peer.replaceTrack', track: event.track };
     }),
+    storeIceServers: assign({ iceServers: ({ event, context }) => (event.type === 'ice.servers' ? event.iceServers : context.iceServers) }),
+    applyIceServers: sendTo('pc', ({ event }): PeerConnectionCommand => {
+      assertEvent(event, 'ice.servers');
+      return { type: 'peer.setIceServers', iceServers: event.iceServers };
+    }),
     storeLocalStatus: assign({ localStatus: ({ event, context }) => (event.type === 'status.local' ? event.status : context.localStatus) }),
     /** Tells the remote peer our switches over the data channel. */
     sendStatus: sendTo('pc', ({ context }): PeerConnectionCommand => ({ type: 'peer.sendMessage', message: { type: 'status', ...context.localStatus } })),
@@ -106,6 +115,7 @@ export const peerSetup = setup({
           : context.remoteStatus,
     }),
     failWith: assign({ error: (_, params: { message: string }) => failure(params.message) }),
+    clearError: assign({ error: null }),
     failWithPcError: assign({
       error: ({ event }) => failure(event.type === 'pc.error' ? `${event.operation} failed: ${event.message}` : 'The connection failed.'),
     }),
@@ -126,14 +136,21 @@ export const peerSetup = setup({
     isConnectionState: ({ event }, params: { states: readonly RTCPeerConnectionState[] }) =>
       event.type === 'pc.connectionState' && params.states.includes(event.state),
     /**
-     * Failures the call outlives: a refused candidate (say, one for an offer we ignored; ICE
-     * fails as a whole if none works), a send limit or track the browser would not take (the
+     * Failures the call outlives: a send limit or track the browser would not take (the
      * picture goes on as it was), a message the channel would not send.
      */
     isHarmlessError: ({ event }) =>
-      event.type === 'pc.error' && ['addCandidate', 'setSendLimit', 'replaceTrack', 'sendMessage'].includes(event.operation),
+      event.type === 'pc.error' && ['setSendLimit', 'replaceTrack', 'sendMessage', 'setIceServers'].includes(event.operation),
+    isCandidateError: ({ event }) => event.type === 'pc.error' && event.operation === 'addCandidate',
+    isIgnoringOffer: ({ context }) => context.ignoringOffer,
   },
   delays: {
+    /**
+     * How long an answerer waits for the offer before asking again. A newcomer's offer comes
+     * within a second or two, unless it was lost, or the newcomer is still waiting for its camera
+     * (then the request is ignored, and the offer comes when the camera does).
+     */
+    offerWait: 5_000,
     /** How long a first connection may take; Chrome itself gives up on ICE after about 30 s. */
     iceTimeout: 30_000,
     /**

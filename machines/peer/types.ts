@@ -23,7 +23,9 @@ export interface LocalMedia {
 /** What one signal carries between two peers, inside the protocol's `signal.data`. */
 export type PeerSignal =
   | { description: RTCSessionDescriptionInit }
-  | { candidate: RTCIceCandidateInit | null };
+  | { candidate: RTCIceCandidateInit | null }
+  /** An answerer still waiting for the offer asks for one (again). */
+  | { wantOffer: true };
 
 /** Why a handshake failed; `code` is one of the stable client error codes. */
 export interface PeerError {
@@ -63,6 +65,13 @@ export interface PeerContext {
    * was under way; some stacks fire it only once, so it is kept and acted on once stable.
    */
   offerWanted: boolean;
+  /**
+   * The impolite side ignored a colliding remote offer (perfect negotiation); until the next
+   * remote description is applied, the candidates that came with it are expected to fail.
+   */
+  ignoringOffer: boolean;
+  /** The last remote candidate the connection refused for another reason (shown in the inspector). */
+  candidateError: string | null;
   /** Every track received from the remote peer, for a `<video>`; `null` until the first one. */
   remoteStream: MediaStream | null;
   error: PeerError | null;
@@ -86,6 +95,8 @@ export type PeerParentEvent =
   | { type: 'signal.description'; description: RTCSessionDescriptionInit }
   /** A candidate relayed from the remote peer; `null` marks the end of its candidates. */
   | { type: 'signal.candidate'; candidate: RTCIceCandidateInit | null }
+  /** The remote peer waits for our offer: its first one was lost, or never came. */
+  | { type: 'signal.wantOffer' }
   /** Local media is decided (only needed when the machine was spawned without it). */
   | { type: 'media.ready'; stream: MediaStream | null }
   /** The remote peer left or we hang up: close the connection. */
@@ -95,7 +106,9 @@ export type PeerParentEvent =
   /** A device changed: send this track instead of the one of its kind. */
   | { type: 'media.replaceTrack'; track: MediaStreamTrack }
   /** Our microphone or camera switch changed. */
-  | { type: 'status.local'; status: PeerStatus };
+  | { type: 'status.local'; status: PeerStatus }
+  /** The server handed out new ICE servers (fresh TURN credentials, after a resume). */
+  | { type: 'ice.servers'; iceServers: IceServer[] };
 
 /** Every event a peer machine accepts. */
 export type PeerEvent = PeerParentEvent | PeerConnectionEvent;

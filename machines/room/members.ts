@@ -12,7 +12,7 @@ export interface Member {
   token: string;
   /**
    * The token before `token`, still honoured until `token` has been used once, so a resume
-   * whose `joined` was lost on the way can be retried (PROTOCOL.md, Rooms); `null` when none.
+   * whose `joined` was lost on the way can be retried (docs/protocol.md, Rooms); `null` when none.
    */
   previousToken: string | null;
   /** The server's opaque id of the member's socket; `null` while the seat is held after a loss. */
@@ -33,7 +33,7 @@ export function emptyQueue(): Pick<Member, 'queue' | 'queuedBytes' | 'queuedDesc
 }
 
 /**
- * Bounds of the queue kept for a held seat (PROTOCOL.md, Rooms): a full ICE gathering sends a
+ * Bounds of the queue kept for a held seat (docs/protocol.md, Rooms): a full ICE gathering sends a
  * few dozen candidates, and one SDP is near 10 KiB, so these keep a whole renegotiation.
  */
 export const queueLimits = { frames: 64, bytes: 256 * 1024 } as const;
@@ -96,7 +96,7 @@ export function utf8Length(text: string): number {
 /**
  * `member` with `frame` appended to its queue; while the queue is over `queueLimits`, the
  * oldest candidate goes first and a description only when no candidate is left, so the latest
- * offer or answer is never lost to candidates (PROTOCOL.md, Rooms).
+ * offer or answer is never lost to candidates (docs/protocol.md, Rooms).
  */
 export function withQueued(member: Member, frame: string, isDescription: boolean): Member {
   const queue = [...member.queue, frame];

@@ -9,7 +9,7 @@ export interface RoomInput {
   /** The creator's socket, and the peer id and resume token the server drew for it. */
   creator: { connection: string; peerId: string; token: string; previousToken?: string; name?: string };
   /**
-   * The room is re-established after the server lost it (PROTOCOL.md, "The seat outlives the
+   * The room is re-established after the server lost it (docs/protocol.md, "The seat outlives the
    * server process"): its creator is a returning seat, with its old `peerId` and token.
    */
   restored?: boolean;

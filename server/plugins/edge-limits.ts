@@ -28,7 +28,7 @@ export interface EdgeLimits {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Limits at the edge (PROTOCOL.md): origin, sockets per address and in all, room creation. */
+    /** Limits at the edge (docs/protocol.md): origin, sockets per address and in all, room creation. */
     edge: EdgeLimits;
   }
 }

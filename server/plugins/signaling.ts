@@ -33,7 +33,7 @@ declare module 'fastify' {
 }
 
 /**
- * The signaling endpoint `/ws` (PROTOCOL.md): welcome, message validation, room membership by
+ * The signaling endpoint `/ws` (docs/protocol.md): welcome, message validation, room membership by
  * way of the room actors, rate limiting, and the close rules (a close frame leaves at once, a
  * lost connection keeps its seat for the grace period). On shutdown every socket gets
  * `shutting-down` and close code 1012.

@@ -1,5 +1,5 @@
 /**
- * How a deployment remembers seats beyond one server process (PROTOCOL.md, "The seat outlives
+ * How a deployment remembers seats beyond one server process (docs/protocol.md, "The seat outlives
  * the server process"). The rooms themselves live in memory; a seat's resume token is all a
  * server needs to take the seat back after a restart, or on another instance.
  *

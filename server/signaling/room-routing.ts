@@ -30,7 +30,7 @@ export function routeMessage(context: SignalingContext, connection: Connection, 
       const target = ends?.to.connection == null ? undefined : sessions.connections.get(ends.to.connection);
       if (target !== undefined) sessions.send(target, signalFrame(ends!.from.peerId, message.data));
       // Whether the signal for a held seat fits in the whole server's budget for held-seat
-      // queues (HELD_QUEUE_BYTES); past it such signals are dropped, which PROTOCOL.md
+      // queues (HELD_QUEUE_BYTES); past it such signals are dropped, which docs/protocol.md
       // allows, since peers repair lost signals themselves.
       else if (ends?.to.connection === null && rooms.queuedBytes + size > config.heldQueueBytes) return;
       else room.send({ type: 'client.signal', connection: connection.id, to: message.to, data: message.data });

@@ -175,14 +175,27 @@ describe('state inspector window', () => {
       expect(b.errors).toEqual([]);
     });
 
-    it('opens Stately\'s hosted inspector only when asked with ?inspect=stately', async () => {
+    it('opens Stately\'s hosted inspector only when asked with ?inspect=stately, and only once the person says yes in the page', async () => {
       const a = await person();
-      await a.context.route('https://stately.ai/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Stately stand-in</title>' }));
-      const opened = a.context.waitForEvent('page');
+      const toStately: string[] = [];
+      await a.context.route('https://stately.ai/**', (route) => {
+        toStately.push(route.request().url());
+        return route.fulfill({ contentType: 'text/html', body: '<title>Stately stand-in</title>' });
+      });
+      const windows: string[] = [];
+      a.context.on('page', (opened) => windows.push(opened.url()));
       await a.page.goto(`${suite.server.origin}/?inspect=stately`);
+      const consent = a.page.getByRole('dialog', { name: 'Send this call\'s states to stately.ai?' });
+      await consent.waitFor(patience);
+      await createRoom(a);
+      expect(toStately).toEqual([]);
+      expect(windows).toEqual([]);
+
+      const opened = a.context.waitForEvent('page');
+      await consent.getByRole('button', { name: 'Send to stately.ai' }).click();
       const hosted = await opened;
       expect(hosted.url()).toMatch(/^https:\/\/stately\.ai\/inspect/);
-      await createRoom(a);
+      await consent.waitFor({ state: 'detached', ...patience });
       expect(a.errors).toEqual([]);
     });
   });

@@ -7,6 +7,12 @@ import { newPerson } from '../support/browser.ts';
  */
 export const patience = { timeout: 30_000 } as const;
 
+/**
+ * How `waitForFunction` looks again: on a timer rather than Playwright's default of every
+ * animation frame, which a busy or background page may not draw for seconds at a time.
+ */
+const polling = { polling: 100 } as const;
+
 /** One person at one browser: their own context (permissions, devices) and one tab. */
 export interface Person {
   context: BrowserContext;
@@ -57,7 +63,7 @@ export async function enterCall(page: Page): Promise<void> {
     const button = document.querySelector<HTMLButtonElement>('[data-testid="join-call"]');
     if (button !== null && !button.disabled) return 'ready';
     return document.querySelector('[data-testid="error"]') === null ? false : 'refused';
-  });
+  }, undefined, polling);
   if ((await ready.jsonValue()) === 'ready') await page.getByTestId('join-call').click();
 }
 
@@ -82,10 +88,16 @@ export async function handshakeStates(page: Page): Promise<Record<string, string
  * most `timeout` ms (Playwright's 30 s by default; a call of four on a busy machine takes longer).
  */
 export async function waitUntilConnected(page: Page, count = 1, timeout?: number): Promise<void> {
-  await page.waitForFunction((expected) => {
-    const states = [...document.querySelectorAll('[data-testid="handshake-state"]')].map((element) => element.textContent);
-    return states.length === expected && states.every((state) => state === 'connected');
-  }, count, timeout === undefined ? {} : { timeout });
+  try {
+    await page.waitForFunction((expected) => {
+      const states = [...document.querySelectorAll('[data-testid="handshake-state"]')].map((element) => element.textContent);
+      return states.length === expected && states.every((state) => state === 'connected');
+    }, count, timeout === undefined ? polling : { ...polling, timeout });
+  } catch (error) {
+    // Say what the person saw instead, so a failure can be understood from its message.
+    const seen = await handshakeStates(page).catch(() => ({}));
+    throw new Error(`expected ${count} connected peer(s), the page shows ${JSON.stringify(seen)}`, { cause: error });
+  }
 }
 
 /**
@@ -97,7 +109,7 @@ export async function waitForMovingRemoteVideo(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     const videos = [...document.querySelectorAll<HTMLVideoElement>('[data-testid="remote-video"]')];
     return videos.length > 0 && videos.every((video) => video.videoWidth > 0 && video.getVideoPlaybackQuality().totalVideoFrames > 0);
-  });
+  }, undefined, polling);
   const before = await remote.evaluateAll((videos) => (videos as HTMLVideoElement[]).map((video) => video.getVideoPlaybackQuality().totalVideoFrames));
   await page.waitForFunction(
     (baseline) =>
@@ -105,6 +117,7 @@ export async function waitForMovingRemoteVideo(page: Page): Promise<void> {
         (video, index) => video.getVideoPlaybackQuality().totalVideoFrames >= (baseline[index] ?? 0) + 10,
       ),
     before,
+    polling,
   );
 }
 
@@ -119,7 +132,7 @@ export async function waitForLiveRemoteAudio(page: Page): Promise<void> {
         return tracks.some((track) => track.readyState === 'live' && !track.muted);
       })
     );
-  });
+  }, undefined, polling);
 }
 
 /** The `error` element's code and words, once one is shown. */

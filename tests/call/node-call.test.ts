@@ -1,6 +1,6 @@
 /**
  * A real WebRTC call with no browser: two Node peers (`@roamhq/wrtc`) meet through the real
- * signaling server and follow PROTOCOL.md — the newcomer offers, trickle ICE with a `null` end
+ * signaling server and follow docs/protocol.md — the newcomer offers, trickle ICE with a `null` end
  * of candidates — then exchange synthetic video, audio and data-channel messages on loopback.
  */
 import { describe, expect, it } from 'vitest';

@@ -75,11 +75,16 @@ describe('parsePeerSignal', () => {
       expect(parsePeerSignal({ candidate })).toEqual({ type: 'signal.candidate', candidate });
       expect(parsePeerSignal({ candidate: null })).toEqual({ type: 'signal.candidate', candidate: null });
     });
+
+    it('reads a request for an offer', () => {
+      expect(parsePeerSignal({ wantOffer: true })).toEqual({ type: 'signal.wantOffer' });
+    });
   });
 
   describe('failure', () => {
     const unreadable: Array<[string, Record<string, unknown>]> = [
       ['an empty object', {}],
+      ['a request for an offer that is not `true`', { wantOffer: 'yes' }],
       ['a description of an unknown type', { description: { type: 'rollback', sdp: '' } }],
       ['a description without sdp', { description: { type: 'answer' } }],
       ['a description that is a string', { description: 'v=0' }],

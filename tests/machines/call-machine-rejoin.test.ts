@@ -42,6 +42,18 @@ describe('callMachine: rejoining after the socket was lost', () => {
       expect(call.handshakes()).toEqual([['alice-peer', 'connected']]);
     });
 
+    it('hands the fresh TURN credentials of the resume to the connections that go on', async () => {
+      const call = await droppedWithAlice();
+      const alicePc = call.connections.last;
+      call.clock.increment(250);
+      call.signaling.last.open();
+      const fresh = [{ urls: 'turn:127.0.0.1:3478', username: '1700003600:self', credential: 'fresh-credential' }];
+      call.signaling.last.receive(joined(['alice-peer'], { iceServers: fresh }));
+      expect(call.connections.last).toBe(alicePc);
+      expect(alicePc.iceServers).toEqual(fresh);
+      expect(call.handshakes()).toEqual([['alice-peer', 'connected']]);
+    });
+
     it('holds signals made while away and sends them once the seat is back', async () => {
       const call = await droppedWithAlice();
       const candidate = { candidate: 'candidate:9 1 udp 1 127.0.0.1 5009 typ host', sdpMid: '0', sdpMLineIndex: 0 };

@@ -239,10 +239,22 @@ describe('callMachine', () => {
       expect(call.context().error?.code).toBe('signaling-lost');
     });
 
-    it('says ice-failed for a peer whose connection failed while the call goes on, until that peer leaves', async () => {
+    it('keeps retrying a peer whose connection found no path, while the call goes on', async () => {
       const call = startCall();
       await call.enter(['alice-peer', 'bob-peer'], roomId, { capacity: 3 });
       call.connections.connections[0]!.emit({ type: 'pc.connectionState', state: 'failed' });
+
+      expect(call.actor.getSnapshot().value).toBe('inCall');
+      expect(call.handshakes()).toEqual([['alice-peer', 'failed'], ['bob-peer', 'offering']]);
+      expect(call.connections.connections[0]!.closed).toBe(false);
+      call.connections.connections[0]!.emit({ type: 'pc.connectionState', state: 'connected' });
+      expect(call.handshakes()).toEqual([['alice-peer', 'connected'], ['bob-peer', 'offering']]);
+    });
+
+    it('says ice-failed for a peer whose connection refused a description while the call goes on, until that peer leaves', async () => {
+      const call = startCall();
+      await call.enter(['alice-peer', 'bob-peer'], roomId, { capacity: 3 });
+      call.connections.connections[0]!.emit({ type: 'pc.error', operation: 'setRemoteDescription', message: 'Bad SDP.' });
 
       expect(call.actor.getSnapshot().value).toBe('inCall');
       expect(call.context().error).toMatchObject({ code: 'ice-failed', peerId: 'alice-peer' });

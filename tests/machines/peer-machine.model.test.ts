@@ -30,13 +30,15 @@ function check(replay: PeerReplay, key: string) {
   const word = handshakeStateOf(snapshot);
   const active = snapshot.matches('active');
   const connected = snapshot.matches({ active: { connection: 'connected' } });
-  const timed = ['offering', 'answering', 'reconnecting'].includes(word);
+  // Handshakes under way run one timer; so does an answerer waiting for its offer.
+  const timed = ['offering', 'answering', 'reconnecting'].includes(word) || snapshot.matches('idle') || snapshot.matches({ active: { connection: 'failed' } });
   const sent = replay.signals.flatMap((signal) => ('description' in signal ? [signal.description] : []));
   const attached = pc?.attachedTracks ?? new Set<string>();
   const ownTracks = replay.localStream?.getTracks() ?? [];
   const offered = sent.some((description) => description.type === 'offer');
   const answering = (['applyingOffer', 'makingAnswer'] as const).some((state) => snapshot.matches({ active: { negotiation: state } })) || context.remoteOffer !== null;
-  const networkWord = replay.network === 'connected' ? 'connected' : replay.everConnected ? 'reconnecting' : word === 'answering' ? word : 'offering';
+  const firstTry = word === 'answering' ? word : 'offering';
+  const networkWord = replay.network === 'connected' ? 'connected' : replay.everConnected ? 'reconnecting' : replay.gaveUp ? 'failed' : firstTry;
   const observed = {
     state: peerKey(snapshot),
     unknownWord: handshakeStates.includes(word) ? [] : [word],
@@ -63,9 +65,14 @@ function check(replay: PeerReplay, key: string) {
     // The remote peer hears our switches while the data channel is open, and we show theirs.
     toldPeer: snapshot.matches({ active: { channel: 'open' } }) ? pc?.sentMessages.at(-1) : undefined,
     remoteStatus: context.remoteStatus,
+    candidateError: context.candidateError,
+    // A first connection that failed says so while it is retried, and no more once it connects.
+    error: active ? (context.error?.code ?? null) : undefined,
     // Each video sender is limited as the call last said, and sends the track last chosen.
     sendLimit: active ? pc?.sendLimit : undefined,
     replacedTracks: active ? pc?.replacedTracks : undefined,
+    // The connection gathers with the ICE servers last handed out (fresh TURN credentials after a resume).
+    iceServers: active ? pc?.iceServers : context.iceServers,
   };
   const over = snapshot.matches('failed') ? 'failed' : snapshot.matches('closed') ? 'closed' : null;
   const expected = {
@@ -88,8 +95,11 @@ function check(replay: PeerReplay, key: string) {
     over: over === null ? undefined : { word: over, error: over === 'failed' ? 'ice-failed' : null },
     toldPeer: snapshot.matches({ active: { channel: 'open' } }) ? { type: 'status', ...replay.status } : undefined,
     remoteStatus: replay.remoteSaid,
+    candidateError: replay.candidateError,
+    error: active ? (replay.gaveUp && !replay.everConnected ? 'ice-failed' : null) : undefined,
     sendLimit: active ? replay.sendLimit : undefined,
     replacedTracks: active ? replay.replacedTracks : undefined,
+    iceServers: replay.iceServers,
   };
   return { observed, expected };
 }

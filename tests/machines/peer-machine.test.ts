@@ -273,17 +273,24 @@ describe('peerMachine', () => {
   });
 
   describe('failure', () => {
-    it('fails with ice-failed when the connection fails before connecting, and closes it', () => {
+    it('says ice-failed when the connection fails before connecting, keeps it, and retries by ICE restart', () => {
       const peer = startPeer({ role: 'offerer' });
       const pc = peer.connections.last;
+      peer.actor.send({ type: 'signal.description', description: remote('answer') });
       pc.emit({ type: 'pc.connectionState', state: 'failed' });
       expect(peer.state()).toBe('failed');
       expect(peer.actor.getSnapshot().context.error?.code).toBe('ice-failed');
-      expect(peer.actor.getSnapshot().output).toEqual({ peerId: 'remote-peer-1', error: peer.actor.getSnapshot().context.error });
-      expect(pc.closed).toBe(true);
+      expect(pc.closed).toBe(false);
+      expect(pc.commandTypes().filter((type) => type === 'peer.restartIce')).toHaveLength(1);
+      peer.clock.increment(10_000);
+      expect(pc.commandTypes().filter((type) => type === 'peer.restartIce')).toHaveLength(2);
+
+      pc.emit({ type: 'pc.connectionState', state: 'connected' });
+      expect(peer.state()).toBe('connected');
+      expect(peer.actor.getSnapshot().context.error).toBeNull();
     });
 
-    it('fails with ice-failed when no connection comes up in time', () => {
+    it('says ice-failed when no connection comes up in time, and keeps trying', () => {
       const peer = startPeer({ role: 'answerer' });
       peer.actor.send({ type: 'signal.description', description: remote('offer') });
       peer.clock.increment(29_999);
@@ -291,22 +298,17 @@ describe('peerMachine', () => {
       peer.clock.increment(1);
       expect(peer.state()).toBe('failed');
       expect(peer.actor.getSnapshot().context.error?.code).toBe('ice-failed');
-      expect(peer.connections.last.closed).toBe(true);
+      expect(peer.connections.last.closed).toBe(false);
+      expect(peer.connections.last.commandTypes()).toContain('peer.restartIce');
     });
 
-    it('fails with ice-failed when the offer gets no connection in time', () => {
-      const peer = startPeer({ role: 'offerer' });
-      peer.actor.send({ type: 'signal.description', description: remote('answer') });
-      peer.clock.increment(30_000);
-      expect(peer.state()).toBe('failed');
-      expect(peer.actor.getSnapshot().context.error?.code).toBe('ice-failed');
-    });
-
-    it('fails with ice-failed when the connection fails while answering', () => {
+    it('forgets a failure to reach a peer once that peer left', () => {
       const peer = startPeer({ role: 'answerer' });
       peer.actor.send({ type: 'signal.description', description: remote('offer') });
       peer.connections.last.emit({ type: 'pc.connectionState', state: 'failed' });
-      expect(peer.state()).toBe('failed');
+      peer.actor.send({ type: 'peer.close' });
+      expect(peer.state()).toBe('closed');
+      expect(peer.actor.getSnapshot().output).toEqual({ peerId: 'remote-peer-1', error: null });
       expect(peer.connections.last.closed).toBe(true);
     });
 

@@ -46,7 +46,7 @@ function readable(value: unknown): unknown {
   return value; // asymmetric matchers such as expect.any(String) stay as they are
 }
 
-/** A held seat's queue bounds from PROTOCOL.md (Rooms), stated here rather than taken from the machine. */
+/** A held seat's queue bounds from docs/protocol.md (Rooms), stated here rather than taken from the machine. */
 const queueLimits = { frames: 64, bytes: 256 * 1024 };
 
 const send = (connection: string, message: object): unknown => ({ type: 'send', connection, message });
@@ -65,7 +65,7 @@ function withinLimits(frames: readonly string[]): string[] {
 }
 
 /**
- * What PROTOCOL.md says the room must emit for `event`, given its members `before` and the
+ * What docs/protocol.md says the room must emit for `event`, given its members `before` and the
  * signals each held seat must still deliver (`owed`), in order.
  */
 function expectedEmissions(before: readonly Member[], capacity: number, move: RoomMove, event: RoomEvent, owed: ReadonlyMap<string, string[]>): unknown[] {
@@ -131,7 +131,7 @@ const coverage = {
 
 type Seat = Pick<Member, 'peerId' | 'connection' | 'token'>;
 
-/** Who PROTOCOL.md says holds which seat after `event`, in join order: peer id, socket (`null` while held), resume token. */
+/** Who docs/protocol.md says holds which seat after `event`, in join order: peer id, socket (`null` while held), resume token. */
 function expectedSeats(before: readonly Member[], capacity: number, event: RoomEvent): Seat[] {
   const seats = before.map(({ peerId, connection, token }) => ({ peerId, connection, token }));
   switch (event.type) {

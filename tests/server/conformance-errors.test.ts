@@ -1,5 +1,5 @@
 /**
- * Conformance to PROTOCOL.md, part 2: Validation order and every row of the error-code table,
+ * Conformance to docs/protocol.md: validation order and every error code,
  * with each error's `ref`, checked from the outside with a plain `ws` client.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Conformance to PROTOCOL.md, part 3: Identifiers and Rooms — room lifetime, clean closes
+ * Conformance to docs/protocol.md: room ids and "Rooms, leaving and coming back" — room lifetime, clean closes
  * and lost connections, the grace period, resuming with its queue, and replaced sockets —
  * checked from the outside with a plain `ws` client.
  */

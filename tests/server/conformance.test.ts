@@ -1,5 +1,5 @@
 /**
- * Conformance to PROTOCOL.md, part 1: Transport and the two message tables, checked from the
+ * Conformance to docs/protocol.md: Connecting and the two message lists, checked from the
  * outside with a plain `ws` client that validates every server frame against
  * protocol/messages.ts. Written from the protocol text alone.
  */

@@ -3,6 +3,10 @@
  * send thousands of malformed, oversized, binary and prototype-poisoning frames and random
  * sessions of valid-looking messages, while a bystander pair in its own room keeps signalling
  * and pinging. The seed is fixed so runs repeat; set FUZZ_SEED to explore others.
+ *
+ * FUZZ_FRAMES sets how many hostile frames the first property sends (at least; 2,000 by
+ * default): `npm run fuzz` sends 100,000, CI 10,000. The seed, the frames sent and the
+ * bystanders' round trips are printed.
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,12 +20,16 @@ import { answered, canonical, expectFrames, probeOptions, SignalingWorld, type R
 
 const limits: FrameLimits = { maxPayload: 32 * 1024, maxCapacity: 4 };
 const seed = Number(process.env.FUZZ_SEED ?? 0x5ea1ed);
+const targetFrames = Number(process.env.FUZZ_FRAMES ?? 1_000);
+/** Time allowed per hostile frame on a busy machine, beside a fixed minute. */
+const msPerFrame = 10;
+const timeoutMs = 60_000 + targetFrames * msPerFrame;
 /**
  * A failing property shrinks over real sockets, which takes a while: the search stops after
  * this long and reports the smallest counterexample found so far.
  */
 const budget = { plugins: [fc.interruptAfterTimeLimit(40_000)] };
-const timeoutMs = 60_000;
+console.info(`fuzz: seed ${seed} (FUZZ_SEED; round n of the first property uses seed + n), ${targetFrames} hostile frames asked (FUZZ_FRAMES)`);
 
 /** Own property names of the built-in prototypes a parser could pollute. */
 function prototypeShapes(): string {
@@ -38,6 +46,8 @@ const pristine = prototypeShapes();
  */
 class Bystanders {
   rounds = 0;
+  /** Each exchange's time, from sending both signals and pings to reading all four answers. */
+  readonly roundTrips: number[] = [];
   private stopped = false;
   private loop: Promise<void> = Promise.resolve();
   private failure: unknown;
@@ -82,6 +92,7 @@ class Bystanders {
 
   private async exchange(): Promise<void> {
     const seq = this.rounds++;
+    const started = performance.now();
     const [alice, bob] = this.pair;
     const data = { seq, sdp: 'v=0\r\n', __note: 'bystander' };
     alice.send({ type: 'signal', to: this.room.members[1]!.peerId, data });
@@ -94,6 +105,14 @@ class Bystanders {
       const ok = frames.some((frame) => canonical(frame) === canonical(signal)) && frames.some((frame) => frame.type === 'pong');
       if (!ok) throw new Error(`bystander got ${JSON.stringify(frames)} in round ${seq}`);
     }
+    this.roundTrips.push(performance.now() - started);
+  }
+
+  /** The bystanders' p50 and p99 round trip so far, in ms. */
+  latency(): { p50: number; p99: number } {
+    const sorted = [...this.roundTrips].sort((a, b) => a - b);
+    const at = (share: number): number => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? Number.NaN;
+    return { p50: at(0.5), p99: at(0.99) };
   }
 }
 
@@ -132,38 +151,41 @@ afterEach(async () => {
 describe('fuzzing the signaling server', () => {
   it('answers every hostile frame of several clients at once as documented, and forgets them all', async () => {
     let frames = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.array(clientPlan, { minLength: 3, maxLength: 3 }), async (plans) => {
-        const probes = await Promise.all(plans.map(() => server.open(probeOptions)));
-        try {
-          await Promise.all(
-            plans.map(async (plan, i) => {
-              const probe = probes[i]!;
-              if (plan.inRoom) {
-                probe.send({ type: 'create' });
-                await probe.expect('joined');
-              }
-              for (const frame of plan.frames) sendFrame(probe, frame);
-              if (plan.last !== undefined) sendFrame(probe, plan.last);
-              frames += plan.frames.length + (plan.last === undefined ? 0 : 1);
-              for (const frame of plan.frames) expectFrames(describeFrame(frame), [await probe.next()], [answered(frame.answer)]);
-              if (plan.last === undefined) return void (await probe.close());
-              const ending = await probe.ended();
-              expect(ending.code, describeFrame(plan.last)).toBe((plan.last.answer as { code: number }).code);
-              expect(probe.unread()).toEqual([]);
-            }),
-          );
-        } finally {
-          for (const probe of probes) probe.socket.terminate();
-        }
-        await until(() => canonical(server.app.signaling.stats()) === canonical(baseline));
-        expect(prototypeShapes()).toBe(pristine);
-        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-      }),
-      { seed, numRuns: 60, ...budget },
-    );
+    const property = fc.asyncProperty(fc.array(clientPlan, { minLength: 3, maxLength: 3 }), async (plans) => {
+      const probes = await Promise.all(plans.map(() => server.open(probeOptions)));
+      try {
+        await Promise.all(
+          plans.map(async (plan, i) => {
+            const probe = probes[i]!;
+            if (plan.inRoom) {
+              probe.send({ type: 'create' });
+              await probe.expect('joined');
+            }
+            for (const frame of plan.frames) sendFrame(probe, frame);
+            if (plan.last !== undefined) sendFrame(probe, plan.last);
+            frames += plan.frames.length + (plan.last === undefined ? 0 : 1);
+            for (const frame of plan.frames) expectFrames(describeFrame(frame), [await probe.next()], [answered(frame.answer)]);
+            if (plan.last === undefined) return void (await probe.close());
+            const ending = await probe.ended();
+            expect(ending.code, describeFrame(plan.last)).toBe((plan.last.answer as { code: number }).code);
+            expect(probe.unread()).toEqual([]);
+          }),
+        );
+      } finally {
+        for (const probe of probes) probe.socket.terminate();
+      }
+      await until(() => canonical(server.app.signaling.stats()) === canonical(baseline));
+      expect(prototypeShapes()).toBe(pristine);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+    // Rounds of 60 runs, each with its own seed, until FUZZ_FRAMES frames were sent.
+    for (let round = 0; round === 0 || frames < targetFrames; round++) await fc.assert(property, { seed: seed + round, numRuns: 60, ...budget });
+    const rounds = await bystanders.stop();
+    const { p50, p99 } = bystanders.latency();
+    const rss = process.memoryUsage().rss / 1024 / 1024;
+    console.info(`fuzz: seed ${seed}: ${frames} hostile frames; bystanders ${rounds} round trips, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; RSS ${rss.toFixed(0)} MiB`);
     expect(frames).toBeGreaterThan(1000);
-    expect(await bystanders.stop()).toBeGreaterThan(0);
+    expect(rounds).toBeGreaterThan(0);
   }, timeoutMs);
 
   it('keeps rooms, relays and errors right through random sessions of several clients', async () => {

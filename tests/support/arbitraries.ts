@@ -1,6 +1,6 @@
 /**
  * fast-check arbitraries for fuzzing the signaling server: hostile frames paired with the answer
- * PROTOCOL.md documents for them, whatever state the socket is in, and the pieces of valid
+ * docs/protocol.md documents for them, whatever state the socket is in, and the pieces of valid
  * messages (signal data, extra fields) that carry the same traps. Frames are built as text so
  * that keys such as `__proto__` reach the wire exactly as written.
  */

@@ -49,7 +49,7 @@ export type CallMove =
   | { kind: 'offer-from'; rank: number } // a peer we answer sends its offer
   | { kind: 'noise' } // a frame that changes nothing (an error about a signal to a peer that left)
   | { kind: 'peer-signal'; rank: number } // a peer's connection found a local candidate to send
-  | { kind: 'peer-failed'; rank: number }; // a peer's connection failed: its machine ends `failed`
+  | { kind: 'peer-failed'; rank: number }; // a peer's connection refused a description: its machine ends `failed`
 
 type CallSnapshot = SnapshotFrom<typeof callMachine>;
 /** A graph event: the machine's event, its move, and the handshake words of the peers before it. */
@@ -385,7 +385,8 @@ export class CallReplay {
       case 'peer-signal':
         this.lastCandidate = candidate(++this.drawn);
         return this.connectionOf(move.rank).emit({ type: 'pc.candidate', candidate: this.lastCandidate });
-      case 'peer-failed': return this.connectionOf(move.rank).emit({ type: 'pc.connectionState', state: 'failed' });
+      // A connection that refuses a description ends its handshake (no path found is retried instead).
+      case 'peer-failed': return this.connectionOf(move.rank).emit({ type: 'pc.error', operation: 'setRemoteDescription', message: 'Refused.' });
       default: return this.signaling.last.receive(messageFor(this.snapshot.context, move, () => `p${++this.drawn}`));
     }
   }

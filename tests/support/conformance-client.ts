@@ -35,7 +35,7 @@ function violationOf(text: string, isBinary: boolean): string | undefined {
 }
 
 /**
- * A protocol client written from PROTOCOL.md alone: a plain `ws` socket that checks every
+ * A protocol client written from docs/protocol.md alone: a plain `ws` socket that checks every
  * server frame strictly against protocol/messages.ts as it arrives (text, one JSON object, a
  * known type, the schema of that type) and lets a test read frames one by one, in order,
  * without skipping any. Broken frames are kept in `violations` and fail `next()`.

@@ -3,7 +3,7 @@ import wrtc from '@roamhq/wrtc';
 const { RTCPeerConnection, MediaStream } = wrtc;
 const { RTCVideoSource, RTCAudioSource, RTCVideoSink, RTCAudioSink } = wrtc.nonstandard;
 
-/** A signal's `data` as PROTOCOL.md describes it: a description, or a candidate (`null` = end of candidates). */
+/** A signal's `data` as docs/protocol.md describes it: a description, or a candidate (`null` = end of candidates). */
 export type PeerSignal = { description: RTCSessionDescriptionInit } | { candidate: RTCIceCandidateInit | null };
 
 /** What a peer has received from the other side so far. */
@@ -56,7 +56,7 @@ interface AudioDataEvent {
 
 /**
  * A real WebRTC peer in Node (`@roamhq/wrtc`) for tests and benchmarks: it sends synthetic
- * video and audio, records what it receives through sinks, and speaks PROTOCOL.md's signal
+ * video and audio, records what it receives through sinks, and speaks docs/protocol.md's signal
  * data — trickle ICE with `candidate.toJSON()` and a `null` end of candidates; candidates that
  * come before the remote description are queued, never dropped. One peer talks to one remote.
  * Signals are applied one at a time, in arrival order.
@@ -99,7 +99,7 @@ export class NodePeer {
     this.adopt(this.connection.createDataChannel(label));
   }
 
-  /** Makes an offer and sends it (the newcomer's part, PROTOCOL.md). */
+  /** Makes an offer and sends it (the newcomer's part, docs/protocol.md). */
   async offer(): Promise<void> {
     await this.connection.setLocalDescription(await this.connection.createOffer());
     this.sendDescription();

@@ -4,6 +4,7 @@ import type { PeerConnectionCommand, PeerConnectionEvent, PeerConnectionInput } 
 import { peerMachine } from '../../machines/peer-machine.ts';
 import type { PeerEvent, PeerInput, PeerSignal, PeerStatus } from '../../machines/peer/types.ts';
 import type { SendLimit } from '../../machines/peer/send-limit.ts';
+import type { IceServer } from '../../protocol/messages.ts';
 import { createFakeStream, type FakeStream } from './fakes/fake-media.ts';
 import { FakePeerConnection } from './fakes/fake-peer-connection.ts';
 import { candidate, remote } from './fakes/start-peer.ts';
@@ -28,7 +29,9 @@ export const peerSetups = ['offerer', 'answerer', 'offerer, media pending', 'ans
 export type PeerSetup = (typeof peerSetups)[number];
 
 /** A delayed event of the machine, named as xstate names it. */
-type AfterEvent = { type: `xstate.after.${'iceTimeout' | 'iceRestartDelay' | 'iceRestartRetry'}.peer.active.connection.${string}` };
+type AfterEvent =
+  | { type: `xstate.after.${'iceTimeout' | 'iceRestartDelay' | 'iceRestartRetry'}.peer.active.connection.${string}` }
+  | { type: 'xstate.after.offerWait.peer.idle' };
 /** An event of a generated path. */
 export type PeerModelEvent = PeerEvent | AfterEvent;
 type PeerSnapshot = SnapshotFrom<typeof peerMachine>;
@@ -52,9 +55,9 @@ function inputOf(setup: PeerSetup, stream: FakeStream | null): PeerInput {
 
 /** What a user (or the page) could tell about a handshake, with queue lengths capped at 2. */
 export function peerKey(snapshot: PeerSnapshot): string {
-  const { localMedia, remoteOffer, pendingCandidates, hasRemoteDescription, offerWanted, remoteStream } = snapshot.context;
+  const { localMedia, remoteOffer, pendingCandidates, hasRemoteDescription, offerWanted, ignoringOffer, remoteStream } = snapshot.context;
   const media = localMedia === null ? 'media-undecided' : localMedia.stream ? 'sending' : 'receive-only';
-  const flags = [remoteOffer && 'offer-held', hasRemoteDescription && 'remote-set', offerWanted && 'offer-wanted', remoteStream && 'remote-media'];
+  const flags = [remoteOffer && 'offer-held', hasRemoteDescription && 'remote-set', offerWanted && 'offer-wanted', ignoringOffer && 'ignoring-offer', remoteStream && 'remote-media'];
   return [JSON.stringify(snapshot.value), media, `queued:${Math.min(pendingCandidates.length, 2)}`, ...flags.filter(Boolean)].join(' ');
 }
 
@@ -83,8 +86,10 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
   if (!hasRemoteDescription && pendingCandidates.length === 1) events.push({ type: 'signal.candidate', candidate: null });
   if (!simple) events.push({ type: 'peer.close' });
   // The call grows and a switch flips whenever it likes; told before the connection exists, kept for it.
-  const aside: PeerModelEvent[] = simple ? [] : [{ type: 'media.sendLimit', limit: modelLimit }, { type: 'status.local', status: { micMuted: true, cameraOff: false } }];
-  if (snapshot.matches('idle')) return [...events, offer, ...aside];
+  const aside: PeerModelEvent[] = simple ? [] : [{ type: 'media.sendLimit', limit: modelLimit }, { type: 'status.local', status: { micMuted: true, cameraOff: false } }, { type: 'ice.servers', iceServers: [] }];
+  // An answerer whose offer does not come asks again after a while.
+  const asking: PeerModelEvent[] = simple ? [] : [{ type: 'xstate.after.offerWait.peer.idle' }];
+  if (snapshot.matches('idle')) return [...events, offer, ...aside, ...asking];
   if (snapshot.matches('media')) {
     const ready: PeerEvent[] = [{ type: 'media.ready', stream }, ...(simple ? [] : [{ type: 'media.ready' as const, stream: null }])];
     return [...events, ...ready, ...(remoteOffer || (simple && role === 'offerer') ? [] : [offer]), ...aside];
@@ -108,6 +113,10 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
   if (simple) return events.filter((event) => event.type !== 'pc.negotiationNeeded' || negotiation === 'stable' && role === 'offerer' && !hasRemoteDescription);
   // Asked for during another round (some stacks fire it once): kept for later.
   if (!offerWanted && ['awaitingAnswer', 'makingAnswer'].includes(negotiation)) events.push({ type: 'pc.negotiationNeeded' });
+  // The remote peer asks for an offer: between rounds, or while ours went unanswered (it was lost).
+  if (['stable', 'awaitingAnswer'].includes(negotiation)) events.push({ type: 'signal.wantOffer' });
+  // Candidates of an offer we ignored fail, as do ones the connection cannot use at all.
+  if (snapshot.context.ignoringOffer) events.push({ type: 'pc.error', operation: 'addCandidate', message: 'Unknown ufrag.' });
   if (handshaking) {
     events.push({ type: 'pc.connectionState', state: 'failed' }, { type: `xstate.after.iceTimeout.peer.active.connection.${connection}` });
     if (negotiation === 'awaitingAnswer' || negotiation === 'stable') events.push({ type: 'pc.candidate', candidate: candidate(9) });
@@ -115,15 +124,24 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
   if (connection === 'connected') {
     events.push({ type: 'pc.connectionState', state: 'disconnected' }, { type: 'pc.connectionState', state: 'failed' });
     events.push({ type: 'pc.error', operation: 'addCandidate', message: 'Unknown ufrag.' });
+    // A device the browser would not take: the picture goes on as it was.
+    events.push({ type: 'pc.error', operation: 'replaceTrack', message: 'Refused.' });
   }
   if (negotiation === 'stable') {
     // Between rounds: the call grows, a device changes, the remote peer says what it switched.
     events.push({ type: 'media.sendLimit', limit: modelLimit }, { type: 'media.replaceTrack', track: {} as MediaStreamTrack });
+    // A resume brought fresh TURN credentials.
+    events.push({ type: 'ice.servers', iceServers: [] });
     events.push({ type: 'pc.message', message: { type: 'status', micMuted: true, cameraOff: true } });
     const channel = (snapshot.value as { active: { channel: string } }).active.channel;
     // The data channel opens once the connection is up; then a switch flipped is told at once.
     if (channel === 'waiting' && connection === 'connected') events.push({ type: 'pc.channelOpen' });
     if (channel === 'open') events.push({ type: 'status.local', status: { micMuted: true, cameraOff: false } });
+  }
+  if (connection === 'failed') {
+    // Retried: a restart at a time, until a path is found.
+    if (negotiation === 'stable' && hasRemoteDescription && remoteStream) events.push({ type: 'pc.connectionState', state: 'connected' });
+    events.push({ type: 'xstate.after.iceRestartRetry.peer.active.connection.failed' });
   }
   if (typeof connection === 'object' && 'reconnecting' in connection) {
     events.push({ type: 'pc.connectionState', state: 'connected' }, { type: 'pc.connectionState', state: 'failed' });
@@ -203,6 +221,14 @@ export class PeerReplay {
   status: PeerStatus = { micMuted: false, cameraOff: false };
   sendLimit: SendLimit | null = null;
   readonly replacedTracks: string[] = [];
+  /** The ICE servers the machine was last given (at the start, or by the call after a resume). */
+  iceServers: IceServer[];
+  /** The first connection failed or timed out: said, and retried until it connects. */
+  gaveUp = false;
+  /** The impolite side ignored a colliding offer, and no remote description was applied since. */
+  ignoringOffer = false;
+  /** The last refused remote candidate that was not one of an ignored offer's. */
+  candidateError: string | null = null;
   /** What the remote peer last said of its switches over the data channel, while connected. */
   remoteSaid: PeerStatus | null = null;
   private readonly replies: PeerConnectionEvent[] = [];
@@ -223,7 +249,9 @@ export class PeerReplay {
       this.signals.push(params.data);
     };
     const machine = peerMachine.provide({ actors: { peerConnection }, actions: { sendSignal } });
-    this.actor = createActor(machine, { input: inputOf(setup, this.localStream), clock: this.clock, inspect });
+    const input = inputOf(setup, this.localStream);
+    this.iceServers = input.iceServers;
+    this.actor = createActor(machine, { input, clock: this.clock, inspect });
     this.actor.start();
   }
 
@@ -243,6 +271,7 @@ export class PeerReplay {
         const { status, context } = this.snapshot;
         const colliding = !context.polite && (['makingOffer', 'awaitingAnswer'] as const).some((state) => this.snapshot.matches({ active: { negotiation: state } }));
         if (status === 'active' && event.description.type === 'offer' && !colliding) this.owesAnswer = true;
+        if (status === 'active' && event.description.type === 'offer' && colliding) this.ignoringOffer = true;
         return this.actor.send({ type: event.type, description: remote(event.description.type as 'offer' | 'answer', n) });
       }
       case 'signal.candidate': {
@@ -254,11 +283,16 @@ export class PeerReplay {
         this.localStream = event.stream === null ? null : createFakeStream(`late-${n}`, { audio: true, video: true });
         return this.actor.send({ type: event.type, stream: this.localStream?.asMediaStream() ?? null });
       case 'peer.close':
+      case 'signal.wantOffer':
         return this.actor.send(event);
       case 'media.sendLimit':
         // A different limit each time, so a stale one would show.
         this.sendLimit = { maxBitrate: 100_000 * n, scaleResolutionDownBy: 2 };
         return this.actor.send({ type: event.type, limit: this.sendLimit });
+      case 'ice.servers':
+        // Different servers each time, so stale ones would show.
+        this.iceServers = [{ urls: `turn:127.0.0.1:${3478 + n}`, username: `user-${n}`, credential: `secret-${n}` }];
+        return this.actor.send({ type: event.type, iceServers: this.iceServers });
       case 'status.local':
         // Each time another switch: the microphone flips.
         this.status = { micMuted: !this.status.micMuted, cameraOff: this.status.cameraOff };
@@ -282,11 +316,15 @@ export class PeerReplay {
         return this.fromNetwork({ type: event.type, stream: createFakeStream(`remote-${n}`, { audio: true, video: true }).asMediaStream() });
       case 'pc.candidate':
         return this.fromNetwork({ type: event.type, candidate: candidate(100 + n) });
+      case 'pc.error':
+        // A refused candidate is worth a word, unless it came with an offer we ignored.
+        if (event.operation === 'addCandidate' && !this.ignoringOffer) this.candidateError = event.message;
+        return this.fromNetwork(event);
       case 'pc.negotiationNeeded':
       case 'pc.connectionState':
-      case 'pc.error':
         return this.fromNetwork(event);
       default:
+        if (event.type.startsWith('xstate.after.iceTimeout.')) this.gaveUp = true;
         return this.clock.fireNext();
     }
   }
@@ -301,6 +339,7 @@ export class PeerReplay {
     if (event.type === 'pc.connectionState') {
       this.network = event.state;
       this.everConnected ||= event.state === 'connected';
+      this.gaveUp ||= event.state === 'failed';
     }
     this.deliver(event);
   }
@@ -314,6 +353,7 @@ export class PeerReplay {
     for (const reply of this.replies.splice(0, index + 1)) {
       if (reply.type === 'pc.description') this.madeDescriptions.push(reply.description);
       this.remoteApplied ||= reply.type === 'pc.remoteDescription';
+      if (reply.type === 'pc.remoteDescription') this.ignoringOffer = false;
       this.deliver(reply);
     }
   }

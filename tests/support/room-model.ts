@@ -12,7 +12,7 @@ import { roomMachine, type Member, type RoomContext, type RoomEmitted, type Room
  * replays into any run, and two rooms that look alike (`abstractState`) accept the same moves.
  */
 
-/** What can happen to a room, one kind per case of PROTOCOL.md's room rules. */
+/** What can happen to a room, one kind per case of docs/protocol.md's room rules. */
 export type MoveKind =
   | 'join' // a new connection joins
   | 'join-wrong-token' // a new connection joins with a resume token nobody holds

@@ -1,6 +1,6 @@
 /**
  * Commands of the model-based fuzz test: each sends one frame from one client over a real
- * socket, checks the answer and every frame it caused against PROTOCOL.md, and updates the
+ * socket, checks the answer and every frame it caused against docs/protocol.md, and updates the
  * model (signaling-world.ts). Room ids, peer ids and tokens are picked among real ones (other
  * rooms', bystanders', dead rooms') as well as made up.
  */
@@ -133,7 +133,7 @@ class Signal implements Command {
     if (this.target.kind === 'text') to = this.target.to;
     else if (this.target.kind === 'roommate' && roommates.length > 0) to = roommates[this.target.index % roommates.length]!.peerId;
     else to = world.peerIds[this.target.index % world.peerIds.length]!;
-    // A signal to oneself is left out: PROTOCOL.md does not say what it gets.
+    // A signal to oneself is left out: docs/protocol.md does not say what it gets.
     if (to === me?.peerId) to = `${to}-someone-else`;
     const bare = `{"type":"signal","to":${quote(to)},"data":${this.dataText}`;
     const frame = Buffer.byteLength(bare + this.extras) < world.limits.maxPayload ? `${bare}${this.extras}}` : `${bare}}`;

@@ -1,5 +1,5 @@
 /**
- * The model side of the model-based fuzz test: what PROTOCOL.md says the server's rooms hold
+ * The model side of the model-based fuzz test: what docs/protocol.md says the server's rooms hold
  * after each command, and which frames each client must receive. Commands
  * (signaling-commands.ts) act on real sockets through it and check every frame against it.
  */

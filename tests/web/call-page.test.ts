@@ -162,6 +162,18 @@ describe('call page', () => {
       expect(page.canRetry).toBe(false);
     });
 
+    it('says ice-failed while a peer\'s connection finds no path and is retried, and no more once it connects', async () => {
+      const { call, page } = track(open());
+      page.create();
+      await call.enter(['alice-peer']);
+      call.connections.last.emit({ type: 'pc.connectionState', state: 'failed' });
+      expect(page.errorCode).toBe('ice-failed');
+      expect(page.view).toBe('call');
+
+      call.connections.last.emit({ type: 'pc.connectionState', state: 'connected' });
+      expect(page.errorCode).toBeNull();
+    });
+
     it('says the copy failed when the clipboard refuses', async () => {
       const { call, page, clipboard } = track(open());
       page.create();

@@ -1,4 +1,5 @@
 import { createActor, waitFor } from 'xstate';
+import type { JoinedMessage } from '../../protocol/messages.ts';
 import { callMachine } from '../../machines/call-machine.ts';
 import { peerMachine } from '../../machines/peer-machine.ts';
 import { createFakeMediaDevices } from '../support/fakes/fake-media-devices.ts';
@@ -20,12 +21,12 @@ export const remoteCandidate = { candidate: 'candidate:1 1 udp 2122260223 192.16
 
 /**
  * A call machine over fake devices, socket and connections, created the way the page creates
- * its own: with the page inspection's `inspect` observer. The test plays the server and the
- * remote browsers.
+ * its own: with the page inspection's `inspect` observer (`search` is the page's query, `?inspect…`).
+ * The test plays the server and the remote browsers.
  */
-export function startInspectedCall(options: { now?: () => number; capacity?: number } = {}) {
+export function startInspectedCall(options: { now?: () => number; capacity?: number; search?: string; joined?: Partial<JoinedMessage> } = {}) {
   const log = new InspectorLog(options.now ? { now: options.now } : {});
-  const inspection = new PageInspection({ log, search: '' });
+  const inspection = new PageInspection({ log, search: options.search ?? '' });
   const devices = createFakeMediaDevices({ camera: 'present', mic: 'present' });
   const signaling = createFakeSignaling();
   const connections = createFakePeerConnections();
@@ -50,7 +51,7 @@ export function startInspectedCall(options: { now?: () => number; capacity?: num
       actor.send({ type: 'ui.create' });
       await waitFor(actor, (snapshot) => snapshot.matches('joining'));
       signaling.last.open();
-      signaling.last.receive(joined([], { capacity: options.capacity ?? 2 }));
+      signaling.last.receive(joined([], { capacity: options.capacity ?? 2, ...options.joined }));
     },
     /** `peerId` joins and offers; we answer, trade candidates and connect. */
     connect(peerId: string): void {

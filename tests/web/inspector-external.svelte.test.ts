@@ -55,9 +55,10 @@ describe('external state inspector', () => {
       expect(given.map((event) => (event as { event: { type: string } }).event.type)).toEqual(['xstate.init', 'ui.create', 'socket.open']);
     });
 
-    it('uses Stately\'s hosted inspector only for ?inspect=stately', async () => {
+    it('uses Stately\'s hosted inspector only for ?inspect=stately, once the person allows it', async () => {
       const { library, created } = fakeLibrary({ windowOpens: true });
       const external = new ExternalInspector('stately', () => Promise.resolve(library));
+      external.allow();
       await vi.waitFor(() => expect(external.status).toBe('open'));
       expect(created[0]).not.toHaveProperty('url');
     });

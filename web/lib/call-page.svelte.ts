@@ -173,9 +173,14 @@ export class CallPage {
     return this.call.snapshot.matches('rejoining');
   }
 
-  /** The failure to say in words, or `null`. */
+  /**
+   * The failure to say in words, or `null`. A connection that found no path to a peer is said
+   * while it is retried (that peer's tile reads `failed`), and no more once it connects.
+   */
   get errorCode(): ErrorCode | null {
-    return this.call.snapshot.context.error?.code ?? null;
+    const code = this.call.snapshot.context.error?.code ?? null;
+    if (code !== null) return code;
+    return this.#remote.peers.some((peer) => peer.handshake === 'failed') ? 'ice-failed' : null;
   }
 
   /** The room's shareable link once joined. */
@@ -290,10 +295,6 @@ export class CallPage {
   }
 
   /**
-   * The address bar names the room while in it (a reload rejoins) and after failing to get in
-   * (the person keeps their place and may try again), and is `/` elsewhere.
-   */
-  /**
    * Tells the call when a local track ends by itself (device unplugged, permission revoked):
    * the browser fires `ended` then, never for our own `stop()`. Each track is watched once.
    */
@@ -306,6 +307,10 @@ export class CallPage {
     }
   }
 
+  /**
+   * The address bar names the room while in it (a reload rejoins) and after failing to get in
+   * (the person keeps their place and may try again), and is `/` elsewhere.
+   */
   #syncAddress(): void {
     const snapshot = this.call.actor.getSnapshot();
     const { roomId, intent } = snapshot.context;

@@ -6,6 +6,7 @@ import type {
   PeerConnectionInput,
 } from '../../../machines/peer/peer-connection-contract.ts';
 import type { SendLimit } from '../../../machines/peer/send-limit.ts';
+import type { IceServer } from '../../../protocol/messages.ts';
 import type { PeerMessage } from '../../../protocol/peer-messages.ts';
 import { createFakeStream, type FakeStream } from './fake-media.ts';
 
@@ -36,6 +37,8 @@ export class FakePeerConnection {
   readonly replacedTracks: string[] = [];
   /** The video senders' current limit: from the input, then from `peer.setSendLimit`. */
   sendLimit: SendLimit | null;
+  /** The ICE servers in use: from the input, then from `peer.setIceServers`. */
+  iceServers: IceServer[];
   /** While true, replies wait in order for `flush()`, as if the browser were slow. */
   paused = false;
   private readonly pending: Array<() => void> = [];
@@ -46,6 +49,7 @@ export class FakePeerConnection {
     private readonly sendBack: (event: PeerConnectionEvent) => void,
   ) {
     this.sendLimit = input.sendLimit ?? null;
+    this.iceServers = input.iceServers;
   }
 
   /** Sends an event as if the browser fired it. */
@@ -140,6 +144,9 @@ export class FakePeerConnection {
         return;
       case 'peer.sendMessage':
         this.sentMessages.push(command.message);
+        return;
+      case 'peer.setIceServers':
+        this.iceServers = command.iceServers;
         return;
     }
   }

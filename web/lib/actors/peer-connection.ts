@@ -158,6 +158,8 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
           return run('sendMessage', () => {
             if (channel.readyState === 'open') channel.send(encodePeerMessage(command.message));
           });
+        case 'peer.setIceServers':
+          return run('setIceServers', () => pc.setConfiguration({ ...pc.getConfiguration(), iceServers: command.iceServers }));
       }
     });
 

@@ -8,8 +8,13 @@ import { parseServerMessage } from '../../../protocol/parse-server-message.ts';
  * a dozen bytes; once a second lets a silent socket be noticed within about 5 s.
  */
 const pingInterval = 1_000;
-/** Silence after which the connection counts as lost: three pings unanswered, and a margin. */
-const silenceLimit = 4_000;
+/**
+ * Pings in a row without a frame after which the connection counts as lost: three unanswered,
+ * and a margin. Counted in pings rather than in clock time, because a page that was itself
+ * frozen (a busy or throttled tab) must not take its own stall for a silent server: frames that
+ * came meanwhile are still waiting to be dispatched when its first late timer runs.
+ */
+const silentPings = 4;
 /** Close code the browser reports when a connection ended without a close frame. */
 const abnormalClosure = 1006;
 
@@ -39,7 +44,7 @@ const browserOptions: SignalingSocketOptions = {
  * it sends what the machine asks (`call.send`).
  *
  * A dead network can leave a socket open for minutes, so the page pings and, after
- * `silenceLimit` without a frame, reports the socket lost (1006) without sending a close
+ * `silentPings` pings without a frame, reports the socket lost (1006) without sending a close
  * frame: a close frame would make the server give up our seat at once, while a silent loss
  * keeps it for the resume. Stopping the actor (hang up) closes it cleanly.
  */
@@ -47,7 +52,7 @@ export function createSignalingSocketActor(options: SignalingSocketOptions = bro
   return fromCallback<SocketCommand>(({ sendBack, receive }) => {
     const report = (event: SocketEvent) => sendBack(event);
     const socket = options.open(options.url());
-    let lastHeard = Date.now();
+    let unanswered = 0;
     let lost = false;
 
     const loseConnection = (code: number) => {
@@ -58,11 +63,11 @@ export function createSignalingSocketActor(options: SignalingSocketOptions = bro
     };
 
     socket.addEventListener('open', () => {
-      lastHeard = Date.now();
+      unanswered = 0;
       report({ type: 'socket.open' });
     });
     socket.addEventListener('message', ({ data }) => {
-      lastHeard = Date.now();
+      unanswered = 0;
       if (lost || typeof data !== 'string') return;
       const message = parseServerMessage(data);
       if (message) report({ type: 'socket.message', message });
@@ -71,8 +76,9 @@ export function createSignalingSocketActor(options: SignalingSocketOptions = bro
 
     const heartbeat = setInterval(() => {
       if (socket.readyState !== socket.OPEN) return;
-      if (Date.now() - lastHeard > silenceLimit) loseConnection(abnormalClosure);
-      else socket.send(encode({ type: 'ping' }));
+      if (unanswered >= silentPings) return loseConnection(abnormalClosure);
+      unanswered += 1;
+      socket.send(encode({ type: 'ping' }));
     }, pingInterval);
 
     receive((command) => {

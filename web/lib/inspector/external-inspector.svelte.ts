@@ -1,6 +1,7 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { InspectMode } from './inspect-mode.ts';
 import { inspectorShortcut } from './inspector-shortcut.ts';
+import { sanitizeInspection } from './sanitize-inspection.ts';
 
 type InspectModule = typeof import('@statelyai/inspect');
 
@@ -8,11 +9,12 @@ type InspectModule = typeof import('@statelyai/inspect');
 export const localReceiverPath = '/inspector.html';
 
 /**
- * Where the external inspector stands: the library is `loading`; its window is `open`; the
- * browser `blocked` the window (it was not opened from a click: `reopen()` from one); or the
- * library `failed` to load.
+ * Where the external inspector stands: it waits for the person to allow sending to stately.ai
+ * (`asking`) or they `declined`; the library is `loading`; its window is `open`; the browser
+ * `blocked` the window (it was not opened from a click: `reopen()` from one); or the library
+ * `failed` to load.
  */
-export type ExternalInspectorStatus = 'loading' | 'open' | 'blocked' | 'failed';
+export type ExternalInspectorStatus = 'asking' | 'declined' | 'loading' | 'open' | 'blocked' | 'failed';
 
 /** Inspection events kept while the library loads; starting the page makes a few dozen. */
 const pendingLimit = 1_000;
@@ -32,25 +34,46 @@ const windowName = 'xstateinspector';
  * (`?inspect`). The library is loaded with a dynamic `import()`, so the call page carries none
  * of it otherwise; events that happen while it loads (the call actor's own registration
  * among them) are held and handed over once it is there.
+ *
+ * Stately's hosted inspector (`stately`) is off the machine: nothing is loaded, opened or
+ * sent until the person says so in the page (`allow()`), and then only sanitised events
+ * (sanitize-inspection.ts). The local receiver gets everything: it stays on the machine.
  */
 export class ExternalInspector {
   readonly mode: InspectMode;
-  status = $state<ExternalInspectorStatus>('loading');
+  status = $state<ExternalInspectorStatus>('asking');
   /** Pass to `createActor(…, { inspect })`, beside the in-app log's observer. */
   readonly observer: Observer<InspectionEvent>;
   #pending: InspectionEvent[] = [];
   #forward: ((event: InspectionEvent) => void) | null = null;
   #reopen: (() => void) | null = null;
+  readonly #load: () => Promise<InspectModule>;
 
   constructor(mode: InspectMode, load: () => Promise<InspectModule> = () => import('@statelyai/inspect')) {
     this.mode = mode;
+    this.#load = load;
     this.observer = {
       next: (event) => {
         if (this.#forward) this.#forward(event);
         else if (this.#pending.length < pendingLimit) this.#pending.push(event);
       },
     };
-    void this.#start(load);
+    if (mode === 'local') this.allow();
+  }
+
+  /** Starts the inspector; for stately.ai, call it from the person's click on the confirm step. */
+  allow(): void {
+    if (this.status !== 'asking') return;
+    this.status = 'loading';
+    void this.#start(this.#load);
+  }
+
+  /** The person said no: drop what was held and never send anything. */
+  decline(): void {
+    if (this.status !== 'asking') return;
+    this.#pending = [];
+    this.#forward = () => {};
+    this.status = 'declined';
   }
 
   /** Opens the inspector's window again; call it from a click so a popup blocker lets it through. */
@@ -70,8 +93,8 @@ export class ExternalInspector {
       return;
     }
     // Without a url the library uses Stately's hosted inspector.
-    const url = this.mode === 'local' ? { url: new URL(localReceiverPath, window.location.href).href } : {};
-    const inspector = module.createBrowserInspector({ ...url, autoStart: false, maxDeferredEvents: replayLimit });
+    const target = this.mode === 'local' ? { url: new URL(localReceiverPath, window.location.href).href } : { serialize: sanitizeInspection };
+    const inspector = module.createBrowserInspector({ ...target, autoStart: false, maxDeferredEvents: replayLimit });
     const adapter = inspector.adapter;
     inspector.start();
     this.#reopen = () => {

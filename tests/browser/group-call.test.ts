@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { useCallSuite } from './call-suite.ts';
+import { audible, remoteLoudness } from './audio-probe.ts';
+import { createRoom, enterCall, patience, shownError, waitForMovingRemoteVideo, waitUntilConnected, type Person } from './person.ts';
+
+const suite = useCallSuite();
+
+/** A name that would run script if the page ever put it into markup. */
+const hostileName = '<img src=x onerror="window.__pwned=1">Dee';
+
+/** Opens `link`, types `name` on the pre-join screen and enters. */
+async function joinAs(link: string, name: string): Promise<Person> {
+  const opened = await suite.person({ url: link, enter: false });
+  await opened.page.getByTestId('display-name').fill(name);
+  await enterCall(opened.page);
+  return opened;
+}
+
+/** The names on a person's remote tiles, as their text. */
+async function tileNames(opened: Person): Promise<string[]> {
+  return (await opened.page.getByTestId('peer-name').allTextContents()).sort();
+}
+
+/** Counts getUserMedia calls in a page, from before its own scripts run. */
+function countCameraRequests(): void {
+  const devices = navigator.mediaDevices;
+  const original = devices.getUserMedia.bind(devices);
+  (window as unknown as { cameraRequests: number }).cameraRequests = 0;
+  devices.getUserMedia = (constraints) => {
+    (window as unknown as { cameraRequests: number }).cameraRequests += 1;
+    return original(constraints);
+  };
+}
+
+describe('a group call', () => {
+  describe('happy path', () => {
+    it('lets four people made from the lobby see and hear the three others, names shown as text; a fifth is told it is full before any camera', { timeout: 240_000 }, async () => {
+      const ana = await suite.person();
+      await ana.page.getByTestId('display-name').fill('Ana');
+      const link = await createRoom(ana, 4);
+      const everyone = [ana];
+      // One at a time, as people arrive: each newcomer connects to everyone already there.
+      // Four tabs encoding and decoding three videos each keep two cores busy: allow a minute.
+      for (const name of ['Bo', 'Cy', hostileName]) {
+        everyone.push(await joinAs(link, name));
+        await Promise.all(everyone.map((opened) => waitUntilConnected(opened.page, everyone.length - 1, 60_000)));
+      }
+
+      await Promise.all(everyone.map((opened) => waitForMovingRemoteVideo(opened.page)));
+
+      const names = ['Ana', 'Bo', 'Cy', hostileName];
+      for (const [index, opened] of everyone.entries()) {
+        expect(await tileNames(opened)).toEqual(names.filter((_, other) => other !== index).sort());
+      }
+      // The hostile name is text: no element was made from it, no script ran.
+      expect(await ana.page.locator('[data-testid="remote-tile"] img').count()).toBe(0);
+      expect(await ana.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+
+      // Everyone hears the three others: each remote element plays, unmuted, with sound in it.
+      for (const opened of everyone) {
+        await expect.poll(async () => Object.values(await remoteLoudness(opened.page)).filter(({ muted, peak }) => !muted && peak > audible).length, patience).toBe(3);
+      }
+
+      const fifth = await suite.person({ url: link, init: countCameraRequests });
+      expect((await shownError(fifth.page)).code).toBe('room-full');
+      expect(await fifth.page.evaluate(() => (window as unknown as { cameraRequests: number }).cameraRequests)).toBe(0);
+      expect(new URL(fifth.page.url()).pathname).toBe(new URL(link).pathname);
+      for (const opened of everyone) expect(opened.errors).toEqual([]);
+    });
+  });
+});
