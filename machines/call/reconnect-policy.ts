@@ -3,10 +3,12 @@
  * number and the server's grace period, so the call machine's delay stays testable with a
  * simulated clock (after livekit's ReconnectPolicy).
  *
- * The ceilings double from `initialDelay` up to `maxDelay`, while they add up to no more than
- * `budgetShare` of the grace period the server said in `joined.resumeGraceMs`: the seat is
- * held that long. Each wait is drawn with full jitter below its ceiling, so the pages of a
- * call (and of every call on a restarted server) do not all come back in the same instant.
+ * The ceilings double from `initialDelay` up to `maxDelay`. Each wait is drawn with full jitter
+ * below its ceiling, so the pages of a call (and of every call on a restarted server) do not
+ * all come back in the same instant; a wait is therefore half its ceiling on average, and the
+ * attempts go on at that pace while those average waits add up to no more than `budgetShare`
+ * of the grace period the server said in `joined.resumeGraceMs` (the seat is held that long).
+ * Counting whole ceilings instead would slow down after about half the grace period.
  * Past the budget the call goes on trying every `slowDelay` at most, for as long as a peer is
  * still connected: a restarted server takes seats back during the grace period after it
  * started, however long it was away.
@@ -23,7 +25,8 @@ export interface ReconnectPolicy {
 }
 
 /**
- * 250 ms, 0.5 s, 1 s, then 2 s eight times within a 20 s grace period, then every 8 s at most.
+ * 250 ms, 0.5 s, 1 s, then 2 s seventeen times within a 20 s grace period (about 18 s on
+ * average), then every 8 s at most.
  * A 2 s ceiling means a page is back within about 2 s of its server answering again (a
  * restart, a deploy), while full jitter still spreads a restarted server's returning pages.
  */
@@ -43,7 +46,8 @@ export function reconnectDelay(attempt: number, graceMs = defaultResumeGraceMs, 
   let delay = 0;
   for (let n = 0; n <= attempt; n += 1) {
     delay = Math.min(policy.maxDelay, policy.initialDelay * 2 ** n);
-    total += delay;
+    // Full jitter makes the average wait half its ceiling.
+    total += delay / 2;
     if (total > budget) return null;
   }
   return delay;

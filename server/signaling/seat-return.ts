@@ -29,7 +29,7 @@ export async function afterLookup<T>(context: SignalingContext, connection: Conn
 /**
  * A `join` with a token from before this server started, for a room it does not hold (or
  * re-established from such tokens): the seat comes back with its peer id, re-establishing
- * the room when it is the first (docs/protocol.md, "The seat outlives the server process").
+ * the room when it is the first (docs/seats.md).
  */
 export function recallSeat(context: SignalingContext, connection: Connection, roomId: string, token: string, name: string | undefined): Promise<void> {
   const seat = context.seats.recall(token, roomId, Date.now()).catch(() => null);

@@ -105,6 +105,40 @@ export async function waitUntilConnected(page: Page, count = 1, timeout?: number
  * that keeps growing past what it was when first seen (a frozen frame would not).
  */
 export async function waitForMovingRemoteVideo(page: Page): Promise<void> {
+  try {
+    await waitForFrames(page);
+  } catch (error) {
+    // Say what the remote videos and the connections did instead, so a failure can be understood.
+    const seen = await describeRemoteVideo(page).catch(() => 'nothing (the page did not answer)');
+    throw new Error(`expected moving remote pictures, the page shows ${seen}`, { cause: error });
+  }
+}
+
+/** The remote videos' elements and, where `watchPeerConnections` runs, the connections' video stats. */
+async function describeRemoteVideo(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const videos = [...document.querySelectorAll<HTMLVideoElement>('[data-testid="remote-video"]')].map((video) => ({
+      paused: video.paused,
+      size: `${video.videoWidth}x${video.videoHeight}`,
+      frames: video.getVideoPlaybackQuality().totalVideoFrames,
+      tracks: (video.srcObject as MediaStream | null)?.getVideoTracks().map((track) => `${track.readyState}${track.muted ? ' muted' : ''}`),
+    }));
+    const connections = await Promise.all(
+      ((window as unknown as { peerConnections?: RTCPeerConnection[] }).peerConnections ?? []).map(async (pc) => {
+        const stats = [...(await pc.getStats()).values()] as Array<Record<string, unknown>>;
+        const video = (type: string) => stats.filter((entry) => entry.type === type && entry.kind === 'video');
+        return {
+          state: `${pc.connectionState}/${pc.iceConnectionState}/${pc.signalingState}`,
+          received: video('inbound-rtp').map((entry) => ({ packets: entry.packetsReceived, decoded: entry.framesDecoded, keyFrames: entry.keyFramesDecoded, plis: entry.pliCount })),
+          sent: video('outbound-rtp').map((entry) => ({ packets: entry.packetsSent, encoded: entry.framesEncoded, limit: entry.qualityLimitationReason })),
+        };
+      }),
+    );
+    return JSON.stringify({ videos, connections });
+  });
+}
+
+async function waitForFrames(page: Page): Promise<void> {
   const remote = page.getByTestId('remote-video');
   await page.waitForFunction(() => {
     const videos = [...document.querySelectorAll<HTMLVideoElement>('[data-testid="remote-video"]')];

@@ -4,7 +4,7 @@ import { displayName } from '../../protocol/display-name.ts';
 const nameKey = 'parley.name';
 
 /** `localStorage`, or nothing where the browser refuses it (private modes, sandboxed frames). */
-function defaultStorage(): Pick<Storage, 'getItem' | 'setItem'> | undefined {
+export function defaultStorage(): Pick<Storage, 'getItem' | 'setItem'> | undefined {
   try {
     return window.localStorage;
   } catch {

@@ -1,0 +1,94 @@
+import type { CallActor } from './call-page.svelte.ts';
+import { defaultStorage } from './remembered-name.svelte.ts';
+
+/** Which chime: someone came into the call, or someone left it. */
+export type Chime = 'join' | 'leave';
+
+/** The `localStorage` key that remembers the sounds were switched off. */
+const offKey = 'parley.sounds-off';
+
+/** Two notes a fifth apart (C5, G5): rising when someone joins, falling when someone leaves. */
+const notes: Record<Chime, readonly number[]> = { join: [523.25, 783.99], leave: [783.99, 523.25] };
+/** Seconds between the notes, and how long each sounds: the chime is over in under half a second. */
+const noteGapS = 0.12;
+const noteS = 0.25;
+/** Loudness of the chime: well under a voice in the call. */
+const peakGain = 0.12;
+
+let audio: AudioContext | undefined;
+
+/** Plays `chime` with WebAudio: two short sine notes, no sound file needed. */
+export function playChime(chime: Chime): void {
+  audio ??= new AudioContext();
+  const context = audio;
+  notes[chime].forEach((frequency, index) => {
+    const start = context.currentTime + index * noteGapS;
+    const oscillator = context.createOscillator();
+    const gain = context.createGain();
+    oscillator.frequency.value = frequency;
+    gain.gain.setValueAtTime(0.0001, start);
+    gain.gain.exponentialRampToValueAtTime(peakGain, start + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, start + noteS);
+    oscillator.connect(gain).connect(context.destination);
+    oscillator.start(start);
+    oscillator.stop(start + noteS + 0.05);
+  });
+}
+
+/** How the sounds play and where the switch is remembered; tests pass their own. */
+export interface CallSoundsOptions {
+  play?: (chime: Chime) => void;
+  storage?: Pick<Storage, 'getItem' | 'setItem'>;
+}
+
+/**
+ * A short sound when someone joins or leaves the call, as people know from other calls; it can
+ * be switched off (remembered for the next visit). Only changes while in the call chime: not
+ * the people already there when we enter, nor everyone going when we hang up.
+ */
+export class CallSounds {
+  /** Whether the sounds play; the person's switch. */
+  #enabled = $state(true);
+  readonly #actor: CallActor;
+  readonly #play: (chime: Chime) => void;
+  readonly #storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
+
+  constructor(actor: CallActor, options: CallSoundsOptions = {}) {
+    this.#actor = actor;
+    this.#play = options.play ?? playChime;
+    this.#storage = options.storage ?? defaultStorage();
+    try {
+      this.#enabled = this.#storage?.getItem(offKey) !== '1';
+    } catch {
+      // Storage refused: sounds stay on.
+    }
+  }
+
+  get enabled(): boolean {
+    return this.#enabled;
+  }
+
+  set enabled(on: boolean) {
+    this.#enabled = on;
+    try {
+      this.#storage?.setItem(offKey, on ? '0' : '1');
+    } catch {
+      // Storage full or refused: the switch still holds for this visit.
+    }
+  }
+
+  /** Listens to the call from now on; returns what stops it (an `$effect` cleanup). */
+  start(): () => void {
+    const peerIds = (): Set<string> => new Set(this.#actor.getSnapshot().context.peers.map((peer) => peer.peerId));
+    let known = peerIds();
+    const subscription = this.#actor.subscribe((snapshot) => {
+      const now = peerIds();
+      if (this.#enabled && snapshot.matches('inCall')) {
+        if ([...now].some((id) => !known.has(id))) this.#play('join');
+        else if ([...known].some((id) => !now.has(id))) this.#play('leave');
+      }
+      known = now;
+    });
+    return () => subscription.unsubscribe();
+  }
+}
