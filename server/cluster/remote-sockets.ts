@@ -15,7 +15,12 @@ type Wire =
   | { k: 'msg'; c: string; i: string; a: string; m: ClientMessage; s: number }
   | { k: 'end'; c: string; code: number; e: 'leave' | 'lost' | null }
   | { k: 'frame'; c: string; f: string }
-  | { k: 'close'; c: string; code: number };
+  | { k: 'close'; c: string; code: number }
+  /** From an owner to a holder: which of these sockets do you still hold? Answered with `end` for the others. */
+  | { k: 'check'; c: ''; i: string; cs: string[] };
+
+/** Every how many peer checks an owner asks holders which of their sockets are still open. */
+const reconcileEvery = 10;
 
 function isWire(value: unknown): value is Wire {
   if (typeof value !== 'object' || value === null) return false;
@@ -57,6 +62,7 @@ class RemoteSocket implements ClientSocket {
  */
 export class RemoteSockets {
   private checking = false;
+  private checks = 0;
 
   constructor(
     private readonly link: RedisLink,
@@ -102,6 +108,13 @@ export class RemoteSockets {
       case 'close':
         if (connection !== undefined && connection.holder === undefined) sessions.end(connection, value.code, 'leave');
         return;
+      case 'check':
+        // An `end` lost while Redis was away would leave the owner a socket that is long gone.
+        for (const id of Array.isArray(value.cs) ? value.cs : []) {
+          if (sessions.connections.get(id)?.owner === value.i) continue;
+          this.link.send(value.i, { k: 'end', c: id, code: 1006, e: null } satisfies Wire);
+        }
+        return;
     }
   }
 
@@ -119,8 +132,12 @@ export class RemoteSockets {
         const peer = connection.owner ?? connection.holder;
         if (peer !== undefined) peers.add(peer);
       }
+      const reconcile = ++this.checks % reconcileEvery === 0;
       for (const peer of peers) {
-        if (await this.link.alive(peer)) continue;
+        if (await this.link.alive(peer)) {
+          if (reconcile) this.askHolder(peer);
+          continue;
+        }
         for (const connection of [...sessions.connections.values()]) {
           if (connection.owner === peer) {
             sessions.send(connection, frames.shuttingDown);
@@ -135,6 +152,12 @@ export class RemoteSockets {
     } finally {
       this.checking = false;
     }
+  }
+
+  /** Asks instance `holder` which of the sockets it holds for rooms here are still open. */
+  private askHolder(holder: string): void {
+    const ids = [...this.context.sessions.connections.values()].filter((connection) => connection.holder === holder).map((connection) => connection.id);
+    if (ids.length > 0) this.link.send(holder, { k: 'check', c: '', i: this.link.instanceId, cs: ids } satisfies Wire);
   }
 
   /** A `Connection` on this instance for a socket that instance `holder` holds. */

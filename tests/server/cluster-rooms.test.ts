@@ -9,6 +9,8 @@ let inspect: Redis;
 beforeAll(async () => {
   redis = await startRedisServer();
   inspect = new Redis(redis.url);
+  // The tests kill Redis on purpose: this client's reconnect errors are expected.
+  inspect.on('error', () => undefined);
 }, 30_000);
 
 afterAll(async () => {
@@ -143,6 +145,26 @@ describe('cluster mode: failures', () => {
     carol.send({ type: 'create' });
     expect(await carol.next('joined')).toMatchObject({ capacity: 2 });
   });
+});
+
+describe('cluster mode: Redis away while a socket closes', () => {
+  it('a socket that closed on another instance while Redis was away does not keep its seat for ever', async () => {
+    const options = { redisUrl: redis.url, secret, resumeGraceMs: 500 };
+    const [a, b] = await Promise.all([startServer(options), startServer(options)]);
+    const { client: alice, joined: created } = await a.create(2);
+    const { client: bob, joined } = await b.join(created.roomId);
+    await alice.next('peer-joined');
+    await redis.kill();
+    try {
+      // Bob hangs up; his instance cannot tell the owner now.
+      await bob.close();
+    } finally {
+      await redis.restart();
+    }
+    // Once the instances asked each other which sockets are still open, the seat is let go.
+    expect(await alice.next('peer-left', 30_000)).toEqual({ type: 'peer-left', peerId: joined.peerId });
+    expect(a.stats().members).toBe(1);
+  }, 40_000);
 });
 
 describe('cluster mode: taking a room over', () => {
