@@ -42,8 +42,18 @@ export async function startInstance(redisUrl: string, port = 0, env: Record<stri
 /** Starts Redis, two instances (with `env`) and HAProxy with deploy/haproxy.cfg in front of them. */
 export async function startCluster(env: Record<string, string> = {}): Promise<TestCluster> {
   const redis = await startRedisServer();
-  const instances = (await Promise.all([startInstance(redis.url, 0, env), startInstance(redis.url, 0, env)])) as [Instance, Instance];
-  const proxy = await startHaproxy([instances[0].port, instances[1].port]);
+  const started = [startInstance(redis.url, 0, env), startInstance(redis.url, 0, env)];
+  let instances: [Instance, Instance];
+  let proxy: Haproxy;
+  try {
+    instances = (await Promise.all(started)) as [Instance, Instance];
+    proxy = await startHaproxy([instances[0].port, instances[1].port]);
+  } catch (error) {
+    // Nothing of a deployment that failed to start may outlive the test.
+    for (const instance of await Promise.allSettled(started)) if (instance.status === 'fulfilled') instance.value.process.child.kill('SIGKILL');
+    await redis.stop();
+    throw error;
+  }
   return {
     redis,
     instances,

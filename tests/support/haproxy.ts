@@ -28,7 +28,8 @@ export async function startHaproxy(ports: [number, number]): Promise<Haproxy> {
   child.stdout!.on('data', (chunk) => (output += String(chunk)));
   child.stderr!.on('data', (chunk) => (output += String(chunk)));
   const exited = once(child, 'exit');
-  const deadline = Date.now() + 15_000;
+  // HAProxy answers once two health checks passed; on a busy machine that can take a while.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const answer = await fetch(`http://127.0.0.1:${port}/readyz`).then((response) => response.status, () => 0);
     if (answer === 200) break;
