@@ -17,8 +17,9 @@ const peakGain = 0.12;
 
 let audio: AudioContext | undefined;
 
-/** Plays `chime` with WebAudio: two short sine notes, no sound file needed. */
+/** Plays `chime` with WebAudio: two short sine notes, no sound file needed. Silent where there is no WebAudio. */
 export function playChime(chime: Chime): void {
+  if (typeof AudioContext === 'undefined') return;
   audio ??= new AudioContext();
   const context = audio;
   notes[chime].forEach((frequency, index) => {
