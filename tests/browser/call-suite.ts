@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { launchChromium, type LaunchChromiumOptions } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { openPerson, type OpenOptions, type Person } from './person.ts';
+import { createRoom, openPerson, waitUntilConnected, type OpenOptions, type Person } from './person.ts';
 
 /** One browser test file's world: a real server, one Chromium, and the people it opened. */
 export interface CallSuite {
@@ -10,6 +10,19 @@ export interface CallSuite {
   readonly browser: Browser;
   /** Opens the page for a new person (own browser context), closed after the test. */
   person(options?: OpenOptions): Promise<Person>;
+  /**
+   * A call of two: Alice creates a room from the lobby, Bob opens its link, and both pages
+   * read `connected`. `options` adds to how each is opened; `bobOpens` may rewrite the link
+   * Bob is given (say, through a proxy).
+   */
+  call(options?: CallOptions): Promise<{ alice: Person; bob: Person; link: string }>;
+}
+
+/** How the two people of `CallSuite.call` open the page. */
+export interface CallOptions {
+  alice?: OpenOptions;
+  bob?: Omit<OpenOptions, 'url'>;
+  bobOpens?: (link: string) => string;
 }
 
 /**
@@ -45,6 +58,13 @@ export function useCallSuite(launch: LaunchChromiumOptions = {}): CallSuite {
       const opened = await openPerson(suite.browser, suite.server.origin, options);
       people.push(opened);
       return opened;
+    },
+    async call(options = {}) {
+      const alice = await suite.person(options.alice);
+      const link = await createRoom(alice);
+      const bob = await suite.person({ ...options.bob, url: options.bobOpens?.(link) ?? link });
+      await Promise.all([waitUntilConnected(alice.page), waitUntilConnected(bob.page)]);
+      return { alice, bob, link };
     },
   };
   return suite;

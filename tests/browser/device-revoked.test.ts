@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
-import { createRoom, handshakeStates, patience, shownError, waitForMovingRemoteVideo, waitUntilConnected } from './person.ts';
+import { handshakeStates, patience, shownError, waitForMovingRemoteVideo } from './person.ts';
 
 /**
  * Chromium ends a page's camera and microphone tracks when their permission is taken back
@@ -17,10 +17,7 @@ async function pressed(page: Page, testId: string): Promise<string | null> {
 
 describe('a call while one person\'s camera and microphone permission is revoked', () => {
   it('says so, shows both switches off, shows the others that person\'s camera and mic as off, and goes on until another device is picked', async () => {
-    const alice = await suite.person();
-    const link = await createRoom(alice);
-    const bob = await suite.person({ url: link });
-    await Promise.all([waitUntilConnected(alice.page), waitUntilConnected(bob.page)]);
+    const { alice, bob } = await suite.call();
     await Promise.all([waitForMovingRemoteVideo(alice.page), waitForMovingRemoteVideo(bob.page)]);
     const peersBefore = await handshakeStates(alice.page);
 

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
-import { createRoom, patience, signalingStates, waitUntilConnected, watchPeerConnections } from './person.ts';
+import { patience, signalingStates, waitUntilConnected, watchPeerConnections } from './person.ts';
 
 const suite = useCallSuite();
 
 describe('the real RTCPeerConnection after a call', () => {
   it('is closed on both sides once one person hangs up, and after a peer closes the tab', async () => {
-    const alice = await suite.person({ init: watchPeerConnections });
-    const link = await createRoom(alice);
-    const bob = await suite.person({ url: link, init: watchPeerConnections });
-    await Promise.all([waitUntilConnected(alice.page), waitUntilConnected(bob.page)]);
+    const { alice, bob, link } = await suite.call({ alice: { init: watchPeerConnections }, bob: { init: watchPeerConnections } });
     expect(await signalingStates(alice.page)).toEqual(['stable']);
 
     await bob.page.getByTestId('hang-up').click();

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
-import { createRoom, handshakeStates, patience, waitForMovingRemoteVideo, waitUntilConnected } from './person.ts';
+import { handshakeStates, patience, waitForMovingRemoteVideo } from './person.ts';
 
 const suite = useCallSuite();
 
 describe('a call when the other person\'s browser tab crashes', () => {
   it('stops showing their picture as live within seconds, then shows them gone from the call', async () => {
-    const alice = await suite.person();
-    const link = await createRoom(alice);
-    const bob = await suite.person({ url: link });
-    await Promise.all([waitUntilConnected(alice.page), waitUntilConnected(bob.page)]);
+    const { alice, bob } = await suite.call();
     await waitForMovingRemoteVideo(alice.page);
     // How Alice sees Bob's picture: live, dimmed under a caption (not connected), or gone with his tile.
     const picture = () =>

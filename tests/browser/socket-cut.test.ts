@@ -3,13 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StallingProxy } from '../support/stalling-proxy.ts';
 import { useCallSuite } from './call-suite.ts';
 import {
-  createRoom,
   handshakeStates,
   patience,
   recordedHandshakeWords,
   recordHandshakeWords,
   waitForMovingRemoteVideo,
-  waitUntilConnected,
 } from './person.ts';
 
 /**
@@ -36,10 +34,8 @@ async function saysReconnecting(page: Page): Promise<boolean> {
 describe('a call while one person\'s signaling socket is silent for 10 s', () => {
   it('keeps the media, says reconnecting on that page, and comes back into the same seat without a new offer', async () => {
     proxy = await StallingProxy.start(Number(new URL(suite.server.origin).port));
-    const alice = await suite.person();
-    const link = await createRoom(alice);
-    const bob = await suite.person({ url: link.replace(suite.server.origin, proxy.origin) });
-    await Promise.all([waitUntilConnected(alice.page), waitUntilConnected(bob.page)]);
+    const through = proxy;
+    const { alice, bob } = await suite.call({ bobOpens: (link) => link.replace(suite.server.origin, through.origin) });
     await Promise.all([waitForMovingRemoteVideo(alice.page), waitForMovingRemoteVideo(bob.page)]);
     const peersBefore = await Promise.all([handshakeStates(alice.page), handshakeStates(bob.page)]);
     await Promise.all([recordHandshakeWords(alice.page), recordHandshakeWords(bob.page)]);
