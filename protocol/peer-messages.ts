@@ -15,6 +15,8 @@ type FieldType = 'boolean' | 'string' | 'number';
 export const peerMessageFields = {
   /** The sender's microphone and camera switches, sent when the channel opens and on every change. */
   status: { micMuted: 'boolean', cameraOff: 'boolean' },
+  /** Which of the sender's streams (by `MediaStream.id`, the SDP's msid) is its shared screen; `''`: none. */
+  screen: { streamId: 'string' },
 } as const satisfies Record<string, Record<string, FieldType>>;
 
 /** The sender's switches, as the others' tiles show them (`peer-muted`, `peer-camera-off`). */
@@ -24,8 +26,18 @@ export interface StatusMessage {
   cameraOff: boolean;
 }
 
+/**
+ * Names the sender's shared screen, so the receiver can tell it from the camera: both are video
+ * tracks, and only the stream id (the msid in the SDP) sets them apart. Sent when sharing
+ * starts or stops, and when the channel opens while sharing.
+ */
+export interface ScreenMessage {
+  type: 'screen';
+  streamId: string;
+}
+
 /** Every message two peers exchange on the data channel. */
-export type PeerMessage = StatusMessage;
+export type PeerMessage = StatusMessage | ScreenMessage;
 
 /** Largest text accepted, in UTF-16 units: far above a status message, small enough to parse cheaply. */
 export const maxPeerMessageLength = 16 * 1024;

@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { encodePeerMessage, parsePeerMessage, type PeerMessage } from '../../protocol/peer-messages.ts';
+import { encodePeerMessage, parsePeerMessage, peerMessageFields, type PeerMessage } from '../../protocol/peer-messages.ts';
 
 describe('peer messages on the data channel', () => {
   describe('happy path', () => {
     it('reads back what it encodes', () => {
       const status: PeerMessage = { type: 'status', micMuted: true, cameraOff: false };
       expect(parsePeerMessage(encodePeerMessage(status))).toEqual(status);
+    });
+
+    it('reads back which stream is the shared screen, and that sharing stopped', () => {
+      for (const streamId of ['{4b1c0c2e-screen}', '']) {
+        const screen: PeerMessage = { type: 'screen', streamId };
+        expect(parsePeerMessage(encodePeerMessage(screen))).toEqual(screen);
+      }
     });
 
     it('keeps only the known fields', () => {
@@ -29,6 +36,7 @@ describe('peer messages on the data channel', () => {
       ['an inherited type', '{"type":"toString"}'],
       ['a missing field', '{"type":"status","micMuted":true}'],
       ['a field of the wrong type', '{"type":"status","micMuted":"yes","cameraOff":true}'],
+      ['a screen without its stream id', '{"type":"screen","streamId":null}'],
       ['a huge text', JSON.stringify({ type: 'status', micMuted: true, cameraOff: true, pad: 'x'.repeat(20_000) })],
     ])('ignores %s', (_, data) => {
       expect(parsePeerMessage(data)).toBeNull();
@@ -38,7 +46,7 @@ describe('peer messages on the data channel', () => {
       fc.assert(
         fc.property(fc.oneof(fc.string(), fc.json(), fc.anything()), (data) => {
           const parsed = parsePeerMessage(data);
-          expect(parsed === null || parsed.type === 'status').toBe(true);
+          expect(parsed === null || Object.hasOwn(peerMessageFields, parsed.type)).toBe(true);
         }),
       );
     });

@@ -71,14 +71,14 @@ describe('call view videos', () => {
       call.connect('peer-b');
       flushSync();
       const first = remoteStream();
-      call.connections.last.emit({ type: 'pc.track', stream: first });
+      call.connections.last.emit({ type: 'pc.track', streamId: 'camera', stream: first });
       flushSync();
       call.connections.last.emit({ type: 'pc.connectionState', state: 'disconnected' });
       flushSync();
       call.connections.last.emit({ type: 'pc.connectionState', state: 'connected' });
       flushSync();
       const second = remoteStream();
-      call.connections.last.emit({ type: 'pc.track', stream: second });
+      call.connections.last.emit({ type: 'pc.track', streamId: 'camera', stream: second });
       flushSync();
       expect(page.peers.map((peer) => peer.stream)).toEqual([second]);
       expect(given.get('remote-video')).toEqual([first, null, second]);
