@@ -8,8 +8,9 @@
  * entry in `peerMessageFields` and one more member of `PeerMessage`.
  *
  * Files do not travel on this channel: each transfer opens its own ordered channel (labelled
- * `file:<id>`), whose first message is a `file` offer in this format, followed by the bytes as
- * binary chunks; the receiver answers `file-ack` on it once the SHA-256 was checked. A big
+ * `file:<id>`), whose first message is a `file` offer in this format; the receiver answers
+ * `file-accept` once it is ready for the bytes, which follow as binary chunks, and `file-ack`
+ * once the SHA-256 was checked. A big
  * file thus never holds up chat or status, and closing that channel cancels the transfer.
  */
 
@@ -24,6 +25,8 @@ export const peerMessageFields = {
   chat: { text: 'string' },
   /** The first message on a file's own channel: what follows, and its SHA-256 (lowercase hex). */
   file: { name: 'string', size: 'number', mime: 'string', sha256: 'string' },
+  /** The receiver is ready for the bytes: nothing but the offer is sent before it. */
+  'file-accept': {},
   /** The receiver's answer on a file's channel: whether the bytes matched the SHA-256. */
   'file-ack': { ok: 'boolean' },
 } as const satisfies Record<string, Record<string, FieldType>>;
@@ -51,6 +54,11 @@ export interface FileOfferMessage {
   sha256: string;
 }
 
+/** The receiver took the offer and waits for the bytes. */
+export interface FileAcceptMessage {
+  type: 'file-accept';
+}
+
 /** Whether the received bytes had the offered SHA-256. */
 export interface FileAckMessage {
   type: 'file-ack';
@@ -58,7 +66,7 @@ export interface FileAckMessage {
 }
 
 /** Every message two peers exchange on the data channel. */
-export type PeerMessage = StatusMessage | ChatMessage | FileOfferMessage | FileAckMessage;
+export type PeerMessage = StatusMessage | ChatMessage | FileOfferMessage | FileAcceptMessage | FileAckMessage;
 
 /**
  * Longest chat line, in UTF-16 units: a long paragraph or a pasted link with room to spare,

@@ -13,6 +13,7 @@ describe('peer messages on the data channel', () => {
       { type: 'chat', text: '<img src=x onerror=alert(1)> https://example.com/?a=1&b=2' },
       { type: 'chat', text: 'x'.repeat(maxChatLength) },
       { type: 'file', name: 'notes.txt', size: maxFileBytes, mime: 'text/plain', sha256: 'ab'.repeat(32) },
+      { type: 'file-accept' },
       { type: 'file-ack', ok: false },
     ])('reads back a $type message', (message) => {
       expect(parsePeerMessage(encodePeerMessage(message))).toEqual(message);

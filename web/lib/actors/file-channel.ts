@@ -27,6 +27,10 @@ export interface FileTransferHandle<Outcome = FileOutcome> {
 /** How a received file ended: its bytes and offer once the SHA-256 matched. */
 export type ReceivedFile = { state: 'done'; bytes: Uint8Array<ArrayBuffer>; offer: FileOfferMessage } | { state: 'failed'; reason: string };
 
+/** Why a transfer failed, as the page says it. */
+const damaged = 'The file arrived damaged (SHA-256 differs).';
+const cancelled = 'Cancelled.';
+
 /** SHA-256 of `bytes` as lowercase hex (crypto.subtle: the browser's own, nothing shipped). */
 export async function sha256Hex(bytes: BufferSource): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
@@ -37,12 +41,22 @@ function waitFor(channel: RTCDataChannel, type: 'open' | 'bufferedamountlow'): P
   return new Promise((resolve) => channel.addEventListener(type, () => resolve(), { once: true }));
 }
 
+/** One file to send to one peer. */
+export interface FileToSend {
+  /** Names the file's channel (`file:<id>`); the same for every peer it goes to. */
+  id: string;
+  bytes: Uint8Array<ArrayBuffer>;
+  offer: FileOfferMessage;
+  /** Told how many bytes have left this side's buffer. */
+  progress(bytes: number): void;
+}
+
 /**
- * Sends one file to one peer on its own ordered channel (`file:<id>`): the offer, then the
- * bytes in chunks with backpressure, then waits for the receiver's `file-ack`.
- * `progress` is told how many bytes have left this side's buffer.
+ * Sends one file to one peer on its own ordered channel (`file:<id>`): the offer, then (once
+ * the receiver accepted it) the bytes in chunks with backpressure, then waits for the
+ * receiver's `file-ack`.
  */
-export function sendFile(pc: RTCPeerConnection, id: string, bytes: Uint8Array<ArrayBuffer>, offer: FileOfferMessage, progress: (bytes: number) => void): FileTransferHandle {
+export function sendFile(pc: RTCPeerConnection, { id, bytes, offer, progress }: FileToSend): FileTransferHandle {
   const channel = pc.createDataChannel(`${fileChannelPrefix}${id}`, { ordered: true });
   channel.binaryType = 'arraybuffer';
   channel.bufferedAmountLowThreshold = lowWater;
@@ -55,15 +69,20 @@ export function sendFile(pc: RTCPeerConnection, id: string, bytes: Uint8Array<Ar
       resolve(result);
       channel.close();
     };
+    let accepted: () => void = () => {};
+    const acceptance = new Promise<void>((resolve) => (accepted = resolve));
     channel.addEventListener('message', ({ data }) => {
       const answer = parsePeerMessage(data);
+      if (answer?.type === 'file-accept') accepted();
       if (answer?.type !== 'file-ack') return;
-      settle(answer.ok ? { state: 'done' } : { state: 'failed', reason: 'The file arrived damaged (SHA-256 differs).' });
+      settle(answer.ok ? { state: 'done' } : { state: 'failed', reason: damaged });
     });
-    channel.addEventListener('close', () => settle({ state: 'failed', reason: 'Cancelled.' }));
+    channel.addEventListener('close', () => settle({ state: 'failed', reason: cancelled }));
     void (async () => {
-      await waitFor(channel, 'open');
+      // Browsers open it a moment later; a stack may hand it over open already (@roamhq/wrtc does).
+      if (channel.readyState === 'connecting') await waitFor(channel, 'open');
       channel.send(encodePeerMessage(offer));
+      await acceptance;
       for (let offset = 0; offset < bytes.length && !settled; offset += chunk) {
         if (channel.bufferedAmount > highWater) await waitFor(channel, 'bufferedamountlow');
         if (settled || channel.readyState !== 'open') return;
@@ -105,7 +124,7 @@ export function receiveFile(channel: RTCDataChannel, arrival: FileArrival): File
     finished = true;
     const ok = (await sha256Hex(bytes)) === current.sha256;
     if (channel.readyState === 'open') channel.send(encodePeerMessage({ type: 'file-ack', ok }));
-    resolve(ok ? { state: 'done', bytes, offer: current } : { state: 'failed', reason: 'The file arrived damaged (SHA-256 differs).' });
+    resolve(ok ? { state: 'done', bytes, offer: current } : { state: 'failed', reason: damaged });
   };
   const feed = (data: unknown) => {
     if (finished) return;
@@ -116,6 +135,7 @@ export function receiveFile(channel: RTCDataChannel, arrival: FileArrival): File
       bytes = new Uint8Array(first.size);
       arrival.offered(first);
       if (first.size === 0) void check(first);
+      else channel.send(encodePeerMessage({ type: 'file-accept' }));
       return;
     }
     if (!(data instanceof ArrayBuffer) || received + data.byteLength > offer.size) return fail('More bytes came than the file has.');
@@ -124,7 +144,7 @@ export function receiveFile(channel: RTCDataChannel, arrival: FileArrival): File
     arrival.progress(received);
     if (received === offer.size) void check(offer);
   };
-  channel.addEventListener('close', () => fail('Cancelled.'));
-  if (channel.readyState === 'closed') fail('Cancelled.');
-  return { feed, cancel: () => fail('Cancelled.'), outcome };
+  channel.addEventListener('close', () => fail(cancelled));
+  if (channel.readyState === 'closed') fail(cancelled);
+  return { feed, cancel: () => fail(cancelled), outcome };
 }

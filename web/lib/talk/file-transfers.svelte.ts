@@ -74,7 +74,7 @@ export class FileTransfers {
     const id = crypto.randomUUID();
     for (const link of peers) {
       const transfer = this.#add(link.peerId, 'out', offer);
-      transfer.track(sendFile(link.pc, id, bytes, offer, (sent) => (transfer.transferred = sent)));
+      transfer.track(sendFile(link.pc, { id, bytes, offer, progress: (sent) => (transfer.transferred = sent) }));
     }
   }
 
