@@ -26,6 +26,12 @@ declare module 'fastify' {
     /** The /ws signaling endpoint. */
     signaling: {
       stats(): SignalingStats;
+      /**
+       * Cluster mode: sockets here whose room another instance owns (`piped`), and sockets of
+       * other instances whose room is here (`remote`, also in `connections`). Across a
+       * deployment both totals agree once every close has reached the room's owner.
+       */
+      pipes(): { piped: number; remote: number };
       /** Client messages handled by type, and errors sent by code, since the server started. */
       readonly counts: { frames: Record<string, number>; errors: Record<string, number> };
     };
@@ -149,6 +155,14 @@ export const signalingPlugin = fp(
 
     app.decorate('signaling', {
       stats: () => ({ rooms: rooms.size, connections: connections.size, members: rooms.memberCount() }),
+      pipes: () => {
+        const counts = { piped: 0, remote: 0 };
+        for (const connection of connections.values()) {
+          if (connection.owner !== undefined) counts.piped++;
+          if (connection.holder !== undefined) counts.remote++;
+        }
+        return counts;
+      },
       counts,
     });
   },
