@@ -279,6 +279,11 @@ export class CallPage {
     this.call.send({ type: 'ui.receiveOnly' });
   }
 
+  /** After media was blocked: ask again, once the person has allowed camera and microphone. */
+  retryMedia(): void {
+    this.call.send({ type: 'ui.retryMedia' });
+  }
+
   backToLobby(): void {
     this.call.send({ type: 'ui.backToLobby' });
   }
