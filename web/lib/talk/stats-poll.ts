@@ -25,7 +25,9 @@ export function pollStats(target: StatsPollTarget, now: () => number = () => per
       await Promise.all(
         target.links().map(async ({ peerId, pc }) => {
           if (pc.connectionState === 'closed') return;
-          const report = await pc.getStats();
+          // A connection closing under us refuses: it is skipped, and gone by the next tick.
+          const report = await pc.getStats().catch(() => null);
+          if (report === null) return;
           const { sample, counters: next } = summarizeStats(report.values(), now(), counters.get(pc) ?? null);
           counters.set(pc, next);
           target.add(peerId, sample);
