@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 /**
- * Three projects: `unit` (Node: protocol, machines, server over real loopback sockets),
+ * Four projects: `unit` (Node: protocol, machines, server over real loopback sockets),
+ * `cluster` (the protocol conformance suites again, against two instances on one Redis),
  * `web` (Svelte rune classes and components in jsdom) and `browser` (real Chromium through
  * playwright-core, run by `npm run test:browser`).
  */
@@ -15,6 +16,18 @@ export default defineConfig({
           include: ['tests/{protocol,machines,server,call}/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
+          provide: { deployment: 'one instance' },
+        },
+      },
+      {
+        // The same conformance suites with every client on the next of two instances of a
+        // cluster (one real redis-server): what passes on one instance must pass across two.
+        test: {
+          name: 'cluster',
+          include: ['tests/server/conformance*.test.ts'],
+          environment: 'node',
+          testTimeout: 20_000,
+          provide: { deployment: 'two instances' },
         },
       },
       {

@@ -26,6 +26,12 @@ declare module 'fastify' {
     /** The /ws signaling endpoint. */
     signaling: {
       stats(): SignalingStats;
+      /**
+       * Cluster mode: sockets here whose room another instance owns (`piped`), and sockets of
+       * other instances whose room is here (`remote`, also in `connections`). Across a
+       * deployment both totals agree once every close has reached the room's owner.
+       */
+      pipes(): { piped: number; remote: number };
       /** Client messages handled by type, and errors sent by code, since the server started. */
       readonly counts: { frames: Record<string, number>; errors: Record<string, number> };
     };
@@ -55,7 +61,7 @@ export const signalingPlugin = fp(
       mayCreate: (address) => edge.mayCreate(address),
       cluster: undefined,
       closed: (connection, code) => onClose(connection, code),
-      handle: (connection, message, size) => routeMessage(context, connection, message, size),
+      handle: (connection, message, size, text) => routeMessage(context, connection, message, size, text),
     };
     const cluster = app.cluster === undefined ? undefined : new ClusterNode(app.cluster, context, app.log);
     context.cluster = cluster;
@@ -67,10 +73,11 @@ export const signalingPlugin = fp(
       const verdict = connection.limiter.take(performance.now(), data.length);
       if (verdict !== 'accept') return sessions.overLimit(connection, verdict);
       if (isBinary) return sessions.end(connection, closeCodes.unsupportedData, 'leave');
-      const result = parse(data.toString());
+      const text = data.toString();
+      const result = parse(text);
       if (!result.ok) sessions.sendError(connection, result.error.code, result.error.ref, result.error.message);
       else if (connection.backlog !== undefined) connection.backlog.push({ message: result.message, size: data.length });
-      else context.handle(connection, result.message, data.length);
+      else context.handle(connection, result.message, data.length, text);
     };
 
     const onClose = (connection: Connection, code: number): void => {
@@ -148,6 +155,14 @@ export const signalingPlugin = fp(
 
     app.decorate('signaling', {
       stats: () => ({ rooms: rooms.size, connections: connections.size, members: rooms.memberCount() }),
+      pipes: () => {
+        const counts = { piped: 0, remote: 0 };
+        for (const connection of connections.values()) {
+          if (connection.owner !== undefined) counts.piped++;
+          if (connection.holder !== undefined) counts.remote++;
+        }
+        return counts;
+      },
       counts,
     });
   },

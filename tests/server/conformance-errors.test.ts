@@ -286,7 +286,7 @@ describe('shutting-down', () => {
     const server = await start();
     const { alice, bob } = await pair(server);
     const idle = await server.open();
-    const closing = server.app.close();
+    const closing = server.close();
     for (const probe of [alice, bob, idle]) {
       expect(await probe.next()).toEqual({ type: 'error', code: 'shutting-down', message: expect.any(String) });
       expect((await probe.ended()).code).toBe(1012);

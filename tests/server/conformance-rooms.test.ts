@@ -22,7 +22,7 @@ async function room(server: ProbeServer, count: number, capacity = count) {
 
 /** Drops `probe` without a close frame and waits until the server has noticed. */
 async function lose(server: ProbeServer, probe: ProtocolProbe): Promise<void> {
-  const before = server.app.signaling.stats().connections;
+  const before = server.stats().connections;
   await probe.drop();
   await server.connectionsSettle(before - 1);
 }
@@ -194,7 +194,7 @@ describe('rooms: lost connections and the grace period', () => {
     const [alice, bob] = await room(server, 2);
     await lose(server, alice!.probe);
     await lose(server, bob!.probe);
-    await until(() => server.app.signaling.stats().rooms === 0);
+    await until(() => server.stats().rooms === 0);
     const late = await server.open();
     late.send({ type: 'join', roomId: alice!.joined.roomId, resume: alice!.joined.resume });
     await late.expectError('room-not-found');

@@ -17,7 +17,7 @@ export function createCallMachine(options: PeerConnectionOptions = {}) {
       acquireMedia,
       requestMedia,
       signalingSocket,
-      peerMachine: peerMachine.provide({ actors: { peerConnection: options.relayOnly ? createPeerConnectionActor(undefined, options) : peerConnection } }),
+      peerMachine: peerMachine.provide({ actors: { peerConnection: options.relayOnly || options.links ? createPeerConnectionActor(undefined, options) : peerConnection } }),
     },
   });
 }
