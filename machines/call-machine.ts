@@ -13,7 +13,8 @@
  * - `media`        asking for camera and microphone: `media.cameraAndMic`, then on a missing
  *                  device `media.micOnly`, then `media.cameraOnly`; `media.blocked` when none
  *                  worked (`error.code` `media-denied` / `media-unavailable`): `ui.receiveOnly`
- *                  joins without sending media, `ui.backToLobby` gives up
+ *                  joins without sending media, `ui.retryMedia` asks again (after the person
+ *                  allowed the camera in the browser), `ui.backToLobby` gives up
  * - `joining`      socket opening (`joining.connecting`), then `create`/`join` sent
  *                  (`joining.requesting`) until `joined`
  * - `inCall`       in the room; `peers` may be empty (the link stays valid, someone can join)
@@ -31,7 +32,7 @@
  * `ui.open {roomId, name?}` (checks, then pre-join), `ui.joinCall {name?}`, `ui.useTrack {track}`
  * (a picked device replaces its kind, any state), `ui.hangUp` (any state;
  * send it on `pagehide` too), `ui.toggleMic` / `ui.toggleCamera` (any state, even before
- * media), `ui.receiveOnly`, `ui.backToLobby`.
+ * media), `ui.receiveOnly`, `ui.retryMedia`, `ui.backToLobby`.
  *
  * Context (CallContext in call/types.ts): `roomId`, `selfId`, `capacity`, `localStream`,
  * `micMuted`, `cameraOff`, `name`, `names` (display names by peer id), `lastLeft`, `error` (`{ code, message?, peerId? }` or `null`; a peer whose
@@ -127,6 +128,7 @@ export const callMachine = callSetup.createMachine({
         blocked: {
           on: {
             'ui.receiveOnly': { target: '#call.joining', actions: 'clearError' },
+            'ui.retryMedia': { target: 'cameraAndMic', actions: 'clearError' },
             'ui.backToLobby': { target: '#call.lobby', actions: 'resetToLobby' },
           },
         },

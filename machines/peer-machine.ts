@@ -110,7 +110,7 @@ export const peerMachine = peerSetup.createMachine({
       invoke: {
         id: 'pc',
         src: 'peerConnection',
-        input: ({ context }) => ({ iceServers: context.iceServers, polite: context.polite, sendLimit: context.sendLimit }),
+        input: ({ context }) => ({ peerId: context.peerId, iceServers: context.iceServers, polite: context.polite, sendLimit: context.sendLimit }),
       },
       on: {
         'signal.candidate': [

@@ -4,8 +4,14 @@
  * is away. Each message is one JSON text with a string `type`, like the signaling protocol.
  *
  * The schemas are plain field tables rather than TypeBox, because this module ships in the
- * page's bundle, where every kilobyte counts (bench `page-weight`); a new message (chat, file
- * chunks) is one more entry in `peerMessageFields` and one more member of `PeerMessage`.
+ * page's bundle, where every kilobyte counts (bench `page-weight`); a new message is one more
+ * entry in `peerMessageFields` and one more member of `PeerMessage`.
+ *
+ * Files do not travel on this channel: each transfer opens its own ordered channel (labelled
+ * `file:<id>`), whose first message is a `file` offer in this format; the receiver answers
+ * `file-accept` once it is ready for the bytes, which follow as binary chunks, and `file-ack`
+ * once the SHA-256 was checked. A big
+ * file thus never holds up chat or status, and closing that channel cancels the transfer.
  */
 
 /** What a field holds; `'string'` fields may be bounded with `maxStringLength`. */
@@ -15,6 +21,14 @@ type FieldType = 'boolean' | 'string' | 'number';
 export const peerMessageFields = {
   /** The sender's microphone and camera switches, sent when the channel opens and on every change. */
   status: { micMuted: 'boolean', cameraOff: 'boolean' },
+  /** One chat line to everyone; text only, at most `maxChatLength` long. */
+  chat: { text: 'string' },
+  /** The first message on a file's own channel: what follows, and its SHA-256 (lowercase hex). */
+  file: { name: 'string', size: 'number', mime: 'string', sha256: 'string' },
+  /** The receiver is ready for the bytes: nothing but the offer is sent before it. */
+  'file-accept': {},
+  /** The receiver's answer on a file's channel: whether the bytes matched the SHA-256. */
+  'file-ack': { ok: 'boolean' },
 } as const satisfies Record<string, Record<string, FieldType>>;
 
 /** The sender's switches, as the others' tiles show them (`peer-muted`, `peer-camera-off`). */
@@ -24,8 +38,50 @@ export interface StatusMessage {
   cameraOff: boolean;
 }
 
+/** One chat line; `text` is shown as text, never as HTML. */
+export interface ChatMessage {
+  type: 'chat';
+  text: string;
+}
+
+/** A file about to be sent on its own channel. */
+export interface FileOfferMessage {
+  type: 'file';
+  name: string;
+  /** In bytes, at most `maxFileBytes`. */
+  size: number;
+  mime: string;
+  sha256: string;
+}
+
+/** The receiver took the offer and waits for the bytes. */
+export interface FileAcceptMessage {
+  type: 'file-accept';
+}
+
+/** Whether the received bytes had the offered SHA-256. */
+export interface FileAckMessage {
+  type: 'file-ack';
+  ok: boolean;
+}
+
 /** Every message two peers exchange on the data channel. */
-export type PeerMessage = StatusMessage;
+export type PeerMessage = StatusMessage | ChatMessage | FileOfferMessage | FileAcceptMessage | FileAckMessage;
+
+/**
+ * Longest chat line, in UTF-16 units: a long paragraph or a pasted link with room to spare,
+ * while a page of chat stays cheap to render. The input refuses more; the parser drops more.
+ */
+export const maxChatLength = 2_000;
+
+/**
+ * Largest file sent, in bytes: both ends hold the whole file in memory (to hash it, and to
+ * offer it for saving), which stays comfortable on a phone at 64 MiB.
+ */
+export const maxFileBytes = 64 * 1024 * 1024;
+
+/** The label prefix of a file's own data channel (`file:<id>`). */
+export const fileChannelPrefix = 'file:';
 
 /** Largest text accepted, in UTF-16 units: far above a status message, small enough to parse cheaply. */
 export const maxPeerMessageLength = 16 * 1024;
@@ -40,6 +96,15 @@ function matches(value: unknown, type: FieldType): boolean {
   if (type === 'string') return typeof value === 'string' && value.length <= maxStringLength;
   if (type === 'number') return typeof value === 'number' && Number.isFinite(value);
   return typeof value === 'boolean';
+}
+
+/** The bounds a field table cannot say: a chat line's length, a file's size and hash. */
+function withinLimits(message: PeerMessage): boolean {
+  if (message.type === 'chat') return message.text.length <= maxChatLength;
+  if (message.type === 'file') {
+    return Number.isInteger(message.size) && message.size >= 0 && message.size <= maxFileBytes && /^[0-9a-f]{64}$/.test(message.sha256);
+  }
+  return true;
 }
 
 /**
@@ -65,7 +130,7 @@ export function parsePeerMessage(data: unknown): PeerMessage | null {
     if (!matches(record[name], fieldType)) return null;
     message[name] = record[name];
   }
-  return message as unknown as PeerMessage;
+  return withinLimits(message as unknown as PeerMessage) ? (message as unknown as PeerMessage) : null;
 }
 
 /** Serialises one peer message into the text sent on the data channel. */

@@ -97,6 +97,8 @@ export type CallUiEvent =
   | { type: 'ui.toggleCamera' }
   /** After media failed: join anyway, receiving only. */
   | { type: 'ui.receiveOnly' }
+  /** After media failed: ask for camera and microphone again (the person allowed them meanwhile). */
+  | { type: 'ui.retryMedia' }
   /** From a media failure, `ended` or `failed`: back to the lobby. */
   | { type: 'ui.backToLobby' };
 

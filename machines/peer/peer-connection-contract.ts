@@ -15,6 +15,8 @@ export type MediaKind = 'audio' | 'video';
 
 /** What the actor is started with. */
 export interface PeerConnectionInput {
+  /** The remote peer's id, so the page can find this connection (chat, files, stats). */
+  peerId?: string;
   /** From `joined.iceServers`: STUN/TURN servers with short-lived credentials. */
   iceServers: IceServer[];
   /** The polite side rolls back its own offer when offers collide; the impolite side ignores theirs. */

@@ -12,3 +12,12 @@ export const roomFrames = {
 export function signalFrame(from: string, data: SignalData): string {
   return encode({ type: 'signal', from, data });
 }
+
+/**
+ * The same frame as `signalFrame`, with `data` given as JSON text the server already validated
+ * (server/signaling/raw-data.ts): the relay's hot path splices it in rather than serialising
+ * the parsed value again.
+ */
+export function signalFrameOfText(from: string, dataText: string): string {
+  return `{"type":"signal","from":${JSON.stringify(from)},"data":${dataText}}`;
+}

@@ -61,7 +61,7 @@ export const signalingPlugin = fp(
       mayCreate: (address) => edge.mayCreate(address),
       cluster: undefined,
       closed: (connection, code) => onClose(connection, code),
-      handle: (connection, message, size) => routeMessage(context, connection, message, size),
+      handle: (connection, message, size, text) => routeMessage(context, connection, message, size, text),
     };
     const cluster = app.cluster === undefined ? undefined : new ClusterNode(app.cluster, context, app.log);
     context.cluster = cluster;
@@ -73,10 +73,11 @@ export const signalingPlugin = fp(
       const verdict = connection.limiter.take(performance.now(), data.length);
       if (verdict !== 'accept') return sessions.overLimit(connection, verdict);
       if (isBinary) return sessions.end(connection, closeCodes.unsupportedData, 'leave');
-      const result = parse(data.toString());
+      const text = data.toString();
+      const result = parse(text);
       if (!result.ok) sessions.sendError(connection, result.error.code, result.error.ref, result.error.message);
       else if (connection.backlog !== undefined) connection.backlog.push({ message: result.message, size: data.length });
-      else context.handle(connection, result.message, data.length);
+      else context.handle(connection, result.message, data.length, text);
     };
 
     const onClose = (connection: Connection, code: number): void => {

@@ -44,6 +44,9 @@ export interface SignalingContext {
   cluster: ClusterRouting | undefined;
   /** The socket of `connection` closed with `code` (a remote socket's close comes this way too). */
   closed(connection: Connection, code: number): void;
-  /** Handles one parsed client message of `connection` (room-routing.ts). */
-  handle(connection: Connection, message: ClientMessage, size: number): void;
+  /**
+   * Handles one parsed client message of `connection` (room-routing.ts); `text` is the frame as
+   * received, when at hand, so a relayed signal can reuse its `data` text.
+   */
+  handle(connection: Connection, message: ClientMessage, size: number, text?: string): void;
 }

@@ -25,6 +25,22 @@ describe('a person who blocked camera and microphone', () => {
       expect(b.errors).toEqual([]);
     });
 
+    it('can allow the camera in the browser and try again, and is then seen by the others', async () => {
+      const a = await person();
+      const link = await createRoom(a);
+      const b = await person({ url: link, media: false });
+      expect((await shownError(b.page)).code).toBe('media-denied');
+
+      await b.context.grantPermissions(['camera', 'microphone'], { origin: new URL(link).origin });
+      await b.page.getByRole('button', { name: /^try again$/i }).click();
+      await b.page.getByTestId('join-call').click();
+
+      await Promise.all([waitUntilConnected(a.page), waitUntilConnected(b.page)]);
+      await waitForMovingRemoteVideo(a.page);
+      expect(await b.page.getByTestId('error').count()).toBe(0);
+      expect(b.errors).toEqual([]);
+    });
+
     it('can go back to the lobby instead', async () => {
       const b = await person({ media: false });
       await b.page.getByTestId('create-room').click();

@@ -173,6 +173,23 @@ describe('callMachine', () => {
       expect(call.handshakes()).toEqual([['alice-peer', 'offering']]);
     });
 
+    it('asks again after media-denied once the person allowed camera and microphone, and goes on joining', async () => {
+      const call = startCall({ camera: 'denied', mic: 'denied' });
+      call.actor.send({ type: 'ui.join', roomId });
+      await call.reach({ media: 'blocked' });
+
+      call.actor.send({ type: 'ui.retryMedia' });
+      await call.reach({ media: 'blocked' });
+      expect(call.devices.requests).toHaveLength(2);
+
+      call.devices.change('present', 'present');
+      call.actor.send({ type: 'ui.retryMedia' });
+      await call.reach('joining');
+      expect(call.context().error).toBeNull();
+      expect(call.devices.requests).toHaveLength(3);
+      expect(call.localStream()?.getTracks().map((track) => track.kind).sort()).toEqual(['audio', 'video']);
+    });
+
     it('stops at media-denied when the microphone is refused after the camera was found missing', async () => {
       const call = startCall({ camera: 'missing', mic: 'denied' });
       call.actor.send({ type: 'ui.create' });

@@ -200,7 +200,7 @@ function callMoves(snapshot: CallSnapshot, words: readonly string[]): CallMove[]
   }
   if (is('prejoin')) return [ui('ui.joinCall'), ui('ui.backToLobby'), hangUp, ui('ui.toggleMic'), { kind: 'new-device' }];
   if (is('ended') || is('failed')) return [...start, ui('ui.backToLobby')];
-  if (is({ media: 'blocked' })) return [ui('ui.receiveOnly'), ui('ui.backToLobby'), hangUp];
+  if (is({ media: 'blocked' })) return [ui('ui.receiveOnly'), ui('ui.retryMedia'), ui('ui.backToLobby'), hangUp];
   if (is('media')) {
     const answers: CallMove[] = [{ kind: 'media-ready' }, { kind: 'media-failed', code: 'media-unavailable' }, { kind: 'media-failed', code: 'media-denied' }];
     return [...answers, hangUp, ...(is({ media: 'cameraAndMic' }) ? [ui('ui.toggleMic')] : [])];

@@ -15,7 +15,7 @@ export function createCallMachine(options: PeerConnectionOptions = {}) {
     actors: {
       acquireMedia,
       signalingSocket,
-      peerMachine: peerMachine.provide({ actors: { peerConnection: options.relayOnly ? createPeerConnectionActor(undefined, options) : peerConnection } }),
+      peerMachine: peerMachine.provide({ actors: { peerConnection: options.relayOnly || options.links ? createPeerConnectionActor(undefined, options) : peerConnection } }),
     },
   });
 }

@@ -9,6 +9,7 @@ import { limits } from '../../protocol/limits.ts';
 import { RememberedName } from './remembered-name.svelte.ts';
 import { DeviceChoice, type DeviceChoiceOptions } from './device-choice.svelte.ts';
 import { RemotePeers, type PeerActorState, type RemotePeer } from './remote-peers.svelte.ts';
+import { Talk } from './talk/talk.svelte.ts';
 
 /** The running call machine, with the page's real browser actors. */
 export type CallActor = Actor<typeof callMachine>;
@@ -63,6 +64,8 @@ export class CallPage {
   readonly devices: DeviceChoice;
   /** How many people a room made from the lobby holds: a group by default. */
   roomSize = $state<number>(limits.maxCapacity);
+  /** Chat, files and live stats, over each peer's connection. */
+  readonly talk = new Talk();
 
   readonly #location: Pick<Location, 'origin' | 'pathname'>;
   readonly #history: Pick<History, 'replaceState'> | undefined;
@@ -77,7 +80,7 @@ export class CallPage {
     this.inspection = options.inspection ?? new PageInspection({ search: window.location.search });
     // `?relay` in the address: relay-only connections (see connectionOptionsFrom).
     this.call = new ActorState(
-      options.actor ?? createActor(createCallMachine(connectionOptionsFrom(window.location.search)), { inspect: this.inspection.inspect }),
+      options.actor ?? createActor(createCallMachine({ ...connectionOptionsFrom(window.location.search), links: this.talk.links }), { inspect: this.inspection.inspect }),
     );
     this.#location = options.location ?? window.location;
     this.#history = options.history ?? window.history;
@@ -106,6 +109,7 @@ export class CallPage {
     this.call.actor.send({ type: 'ui.hangUp' });
     this.#stopAddressSync?.();
     this.call.actor.stop();
+    this.talk.stop();
     clearTimeout(this.#copyTimer);
   }
 
@@ -273,6 +277,11 @@ export class CallPage {
   /** After media was blocked: join anyway, only receiving. */
   receiveOnly(): void {
     this.call.send({ type: 'ui.receiveOnly' });
+  }
+
+  /** After media was blocked: ask again, once the person has allowed camera and microphone. */
+  retryMedia(): void {
+    this.call.send({ type: 'ui.retryMedia' });
   }
 
   backToLobby(): void {

@@ -15,7 +15,8 @@ const sentences: Readonly<Record<ErrorCode, string>> = {
   'peer-not-found': 'The other person has already left the call.',
   'rate-limited': 'This page sent too much too fast; the server is slowing it down.',
   'shutting-down': 'The server is restarting. Reconnecting…',
-  'media-denied': 'Camera and microphone access was blocked. Allow it in your browser, or join without them.',
+  'media-denied':
+    'Camera and microphone access was blocked. To allow it, click the camera or lock icon in the address bar, allow camera and microphone, then press Try again. Or join without them.',
   'media-unavailable':
     'No camera or microphone could be used. Check they are plugged in and not in use by another app, or join without them.',
   'ice-failed': 'Could not connect to the other person. A firewall may be blocking the call.',

@@ -16,6 +16,8 @@ export interface FakeMediaDevices {
   streams: FakeStream[];
   /** Requests not answered yet (only with `hold: true`): call `release()` to answer them. */
   release(): void;
+  /** Changes how the devices answer from now on, as a person allowing the camera in the browser's settings. */
+  change(camera: DeviceState, mic: DeviceState): void;
 }
 
 /**
@@ -24,7 +26,8 @@ export interface FakeMediaDevices {
  * `release()`; a stream answered after the request was abandoned is stopped, as the real
  * actor does.
  */
-export function createFakeMediaDevices(devices: { camera: DeviceState; mic: DeviceState; hold?: boolean }): FakeMediaDevices {
+export function createFakeMediaDevices(given: { camera: DeviceState; mic: DeviceState; hold?: boolean }): FakeMediaDevices {
+  const devices = { ...given };
   const requests: MediaRequest[] = [];
   const streams: FakeStream[] = [];
   const held: Array<() => void> = [];
@@ -62,6 +65,10 @@ export function createFakeMediaDevices(devices: { camera: DeviceState; mic: Devi
     streams,
     release: () => {
       for (const settle of held.splice(0)) settle();
+    },
+    change: (camera, mic) => {
+      devices.camera = camera;
+      devices.mic = mic;
     },
   };
 }

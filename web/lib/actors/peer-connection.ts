@@ -7,6 +7,7 @@ import type {
 } from '../../../machines/peer/peer-connection-contract.ts';
 import type { SendLimit } from '../../../machines/peer/send-limit.ts';
 import { encodePeerMessage, parsePeerMessage, peerChannel } from '../../../protocol/peer-messages.ts';
+import type { PeerLinks } from './peer-links.ts';
 
 /** What the actor needs from the platform; the browser's by default, another WebRTC stack in tests. */
 export interface PeerConnectionPlatform {
@@ -68,6 +69,8 @@ export interface PeerConnectionOptions {
    * person's addresses from the others, and proves a TURN deployment works.
    */
   relayOnly?: boolean;
+  /** Where each connection is registered for chat, files and stats, by the remote peer's id. */
+  links?: PeerLinks;
 }
 
 /**
@@ -113,9 +116,16 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
     pc.addEventListener('icecandidate', ({ candidate }) => report({ type: 'pc.candidate', candidate: candidate ? candidate.toJSON() : null }));
     pc.addEventListener('connectionstatechange', () => report({ type: 'pc.connectionState', state: pc.connectionState }));
     channel.addEventListener('open', () => report({ type: 'pc.channelOpen' }));
+    const links = options.links;
+    const unlink = links && input.peerId !== undefined ? links.add({ peerId: input.peerId, pc, channel }) : undefined;
     channel.addEventListener('message', ({ data }) => {
       const message = parsePeerMessage(data);
-      if (message) report({ type: 'pc.message', message });
+      // Status is the peer machine's; chat and the rest are the page's.
+      if (message?.type === 'status') report({ type: 'pc.message', message });
+      else if (message && input.peerId !== undefined) links?.deliver(input.peerId, message);
+    });
+    pc.addEventListener('datachannel', ({ channel: opened }) => {
+      if (input.peerId !== undefined) links?.deliverChannel(input.peerId, opened);
     });
     pc.addEventListener('track', ({ track }) => {
       remoteTracks.push(track);
@@ -165,6 +175,7 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
 
     return () => {
       closed = true;
+      unlink?.();
       pc.close();
     };
   });

@@ -1,5 +1,6 @@
 import type { LogEntry } from './inspector-log.svelte.ts';
 import type { EventSummary } from './summarize-event.ts';
+import type { StatsSample } from '../talk/peer-stats.ts';
 
 /**
  * One exported log line: the event's summary (which holds no address and no SDP body) and its
@@ -19,6 +20,11 @@ export interface LogExport {
   /** Lines dropped from the start because the log is bounded. */
   dropped: number;
   entries: ExportedEntry[];
+  /**
+   * The last minute of each remote peer's live stats, by peer id, as far as the stats panel
+   * was open in it (numbers and candidate types only: no address).
+   */
+  stats: Record<string, StatsSample[]>;
 }
 
 /** What the export is made of. */
@@ -28,6 +34,8 @@ export interface LogExportInput {
   callState: string;
   peers: Array<{ peerId: string; state: string }>;
   exportedAt: Date;
+  /** The stats panel's last minute; none when it was never opened. */
+  stats?: Record<string, StatsSample[]>;
 }
 
 /**
@@ -52,5 +60,6 @@ export function logExport(input: LogExportInput): LogExport {
     peers: input.peers,
     dropped: input.dropped,
     entries,
+    stats: input.stats ?? {},
   };
 }

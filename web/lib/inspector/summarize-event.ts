@@ -47,6 +47,7 @@ const uiTexts: Record<string, string> = {
   'ui.toggleMic': 'switch the microphone',
   'ui.toggleCamera': 'switch the camera',
   'ui.receiveOnly': 'join receiving only',
+  'ui.retryMedia': 'ask for camera and microphone again',
   'ui.backToLobby': 'back to the lobby',
 };
 

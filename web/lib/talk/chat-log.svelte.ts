@@ -1,0 +1,70 @@
+import { maxChatLength, type PeerMessage } from '../../../protocol/peer-messages.ts';
+import type { PeerLinkListener } from '../actors/peer-links.ts';
+
+/** One line of the chat: who wrote it (`me`, or the sender's peer id) and its text. */
+export interface ChatEntry {
+  id: number;
+  from: string;
+  text: string;
+}
+
+/** What the chat needs of the peers' channels (PeerLinks, or a fake in tests). */
+export interface ChatChannels {
+  broadcast(message: PeerMessage): number;
+  listen(listener: PeerLinkListener): () => void;
+}
+
+/** How many lines the page keeps: a long meeting's chat, without growing for ever. */
+const keptLines = 500;
+
+/**
+ * The call's chat with everyone, over each peer's data channel (so it goes on while the
+ * server is away). Lines are plain text: the page renders them as text nodes, never HTML.
+ * While the panel is closed, arriving lines are counted as unread.
+ */
+export class ChatLog {
+  entries = $state<ChatEntry[]>([]);
+  /** Lines that arrived while the chat was closed. */
+  unread = $state(0);
+  #open = $state(false);
+  #nextId = 0;
+  readonly #channels: ChatChannels;
+  readonly #stop: () => void;
+
+  constructor(channels: ChatChannels) {
+    this.#channels = channels;
+    this.#stop = channels.listen({ message: (peerId, message) => message.type === 'chat' && this.#add(peerId, message.text) });
+  }
+
+  /** Whether the chat is on screen; opening it marks every line read. */
+  get open(): boolean {
+    return this.#open;
+  }
+
+  set open(value: boolean) {
+    this.#open = value;
+    if (value) this.unread = 0;
+  }
+
+  /**
+   * Sends `text` (trimmed) to everyone and shows it as ours. Refuses (returns false) an empty
+   * line or one over `maxChatLength`, which the others would drop.
+   */
+  send(text: string): boolean {
+    const line = text.trim();
+    if (line === '' || line.length > maxChatLength) return false;
+    this.#channels.broadcast({ type: 'chat', text: line });
+    this.#add('me', line);
+    return true;
+  }
+
+  /** Stops listening (the call is over). */
+  stop(): void {
+    this.#stop();
+  }
+
+  #add(from: string, text: string): void {
+    this.entries = [...this.entries.slice(1 - keptLines), { id: this.#nextId++, from, text }];
+    if (!this.#open && from !== 'me') this.unread++;
+  }
+}
