@@ -36,7 +36,7 @@ export interface SetupTimes {
 export interface CallSetupResult {
   parley: SetupTimes;
   floor: SetupTimes;
-  /** Parley − floor, p50 of both-connected (the target: within 30 ms). */
+  /** Parley − floor, p50 of both-connected (the target: within 100 ms). */
   connectedP50OverFloorMs: number;
   connectedP50Ratio: number;
   firstFrameP50Ratio: number;
