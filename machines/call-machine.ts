@@ -47,11 +47,14 @@
  * `joinTimeout` / `reconnectDelay`, and the actions `stopLocalMedia` / `applyTrackSwitches`;
  * how each named step is done is in call/call-machine.setup.ts.
  */
-import { and, not } from 'xstate';
+import { and, not, or, stateIn } from 'xstate';
 import { callSetup, initialCallContext, signalingLost } from './call/call-machine.setup.ts';
 import type { MediaRequest } from './call/types.ts';
 
 const lose = { type: 'failWith', params: signalingLost } as const;
+
+/** In the room (or getting back into it): where a camera can be turned on and a screen shared. */
+const inRoom = or([stateIn('#call.inCall'), stateIn('#call.rejoining')]);
 
 /** One media attempt: on a missing device try `next`, on a refusal stop at `blocked`. */
 function mediaAttempt(request: MediaRequest, next: 'micOnly' | 'cameraOnly' | 'blocked') {
@@ -71,6 +74,9 @@ function mediaAttempt(request: MediaRequest, next: 'micOnly' | 'cameraOnly' | 'b
   };
 }
 
+/** Hanging up or failing lets go of everything: connections, the socket, camera, screen, requests for them. */
+const release = ['stopPeers', 'closeSocket', 'stopLocalMedia', 'forgetLocalMedia', 'stopScreen', 'stopRequests'] as const;
+
 /** After hanging up or failing: start again or go back to the lobby. */
 const startAgain = {
   'ui.create': { target: '#call.media', actions: 'startOver' },
@@ -86,7 +92,22 @@ export const callMachine = callSetup.createMachine({
   initial: 'lobby',
   on: {
     'ui.toggleMic': { actions: ['toggleMic', 'applyTrackSwitches', 'shareStatus'] },
-    'ui.toggleCamera': { actions: ['toggleCamera', 'applyTrackSwitches', 'shareStatus'] },
+    'ui.toggleCamera': [
+      // Joined without a camera: the toggle asks for one, and it is sent once it comes.
+      { guard: and(['lacksCamera', inRoom]), actions: { type: 'requestMedia', params: { source: 'camera' } } },
+      { actions: ['toggleCamera', 'applyTrackSwitches', 'shareStatus'] },
+    ],
+    'ui.toggleScreen': [
+      { guard: 'isSharingScreen', actions: ['stopScreen', 'updatePeers'] },
+      { guard: inRoom, actions: { type: 'requestMedia', params: { source: 'screen' } } },
+    ],
+    'media.added': [
+      { guard: 'isScreen', actions: ['stopRequests', 'storeScreen', 'updatePeers'] },
+      { actions: ['stopRequests', 'addCamera', 'applyTrackSwitches', 'updatePeers', 'shareStatus'] },
+    ],
+    'media.refused': { actions: ['noteRefusal', 'stopRequests'] },
+    // The browser's own "Stop sharing": as if the person pressed the button.
+    'media.screenEnded': { actions: ['stopScreen', 'updatePeers'] },
     'ui.useTrack': { actions: ['swapLocalTrack', 'replaceTrackInPeers', 'forgetEndedDevice'] },
     // A device stopped mid-call: said on the page, its switch shows it off, the others see it off.
     'media.trackEnded': { actions: ['switchOffEndedDevice', 'applyTrackSwitches', 'shareStatus'] },
@@ -211,7 +232,7 @@ export const callMachine = callSetup.createMachine({
         },
       },
     },
-    ended: { entry: ['stopPeers', 'closeSocket', 'stopLocalMedia', 'forgetLocalMedia'], on: startAgain },
-    failed: { entry: ['stopPeers', 'closeSocket', 'stopLocalMedia', 'forgetLocalMedia'], on: startAgain },
+    ended: { entry: release, on: startAgain },
+    failed: { entry: release, on: startAgain },
   },
 });

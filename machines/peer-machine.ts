@@ -16,7 +16,13 @@
  *                 and retried the same way until it connects
  *     negotiation: stable, makingOffer, awaitingAnswer, applyingAnswer, applyingOffer, makingAnswer
  *     channel: waiting → open   (the data channel: our mic/camera switches, the peer's in
- *                               `context.remoteStatus`; protocol/peer-messages.ts)
+ *                               `context.remoteStatus`; which stream is a screen;
+ *                               protocol/peer-messages.ts)
+ *   A track added mid-call (`media.update`: a camera turned on, a screen shared or stopped) is
+ *   attached to the connection, whose `negotiationneeded` starts an offer like any other: both
+ *   sides adding one at once is glare, settled by the polite/impolite roles. The remote camera
+ *   and screen arrive as `remoteStream` and `remoteScreen` (peer/remote-media.ts), both DTLS
+ *   fingerprints as `fingerprints` (peer/fingerprint.ts).
  *   failed      final, when the connection refuses a description; `context.error.code` is `ice-failed`
  *   closed      final; the remote peer left or we hung up
  *
@@ -68,6 +74,10 @@ export const peerMachine = peerSetup.createMachine({
     ignoringOffer: false,
     candidateError: null,
     remoteStream: null,
+    remoteScreen: null,
+    remoteStreams: {},
+    remoteScreenId: null,
+    fingerprints: { local: null, remote: null },
     error: null,
     sendLimit: null,
     localStatus: input.status ?? { micMuted: false, cameraOff: false },
@@ -82,6 +92,7 @@ export const peerMachine = peerSetup.createMachine({
     'media.sendLimit': { actions: 'storeSendLimit' },
     'status.local': { actions: 'storeLocalStatus' },
     'ice.servers': { actions: 'storeIceServers' },
+    'media.update': { actions: 'storeLocalMedia' },
   },
   states: {
     idle: {
@@ -89,7 +100,7 @@ export const peerMachine = peerSetup.createMachine({
       // Their offer may have been lost on the way (say, with a server that went away): ask again.
       after: { offerWait: { target: 'idle', reenter: true, actions: { type: 'sendSignal', params: { data: { wantOffer: true } } } } },
       on: {
-        'signal.description': { guard: 'isRemoteOffer', target: 'media', actions: 'storeRemoteOffer' },
+        'signal.description': { guard: 'isRemoteOffer', target: 'media', actions: ['storeRemoteOffer', 'noteFingerprint'] },
       },
     },
     media: {
@@ -102,7 +113,7 @@ export const peerMachine = peerSetup.createMachine({
       ],
       on: {
         'media.ready': { actions: 'storeLocalMedia' },
-        'signal.description': { guard: 'isRemoteOffer', actions: 'storeRemoteOffer' },
+        'signal.description': { guard: 'isRemoteOffer', actions: ['storeRemoteOffer', 'noteFingerprint'] },
       },
     },
     active: {
@@ -121,6 +132,8 @@ export const peerMachine = peerSetup.createMachine({
         'pc.track': { actions: 'storeRemoteStream' },
         'media.sendLimit': { actions: ['storeSendLimit', 'applySendLimit'] },
         'media.replaceTrack': { actions: 'replaceTrack' },
+        // A track added or removed mid-call: the connection asks for an offer (`negotiationneeded`).
+        'media.update': { actions: ['storeLocalMedia', 'sendScreen', 'attachLocalMedia'] },
         // Fresh TURN credentials: the next ICE restart gathers relay candidates with them.
         'ice.servers': { actions: ['storeIceServers', 'applyIceServers'] },
         'pc.message': { actions: 'receiveMessage' },
@@ -178,7 +191,7 @@ export const peerMachine = peerSetup.createMachine({
           states: {
             waiting: { on: { 'pc.channelOpen': 'open' } },
             open: {
-              entry: 'sendStatus',
+              entry: ['sendStatus', 'announceScreen'],
               on: { 'status.local': { actions: ['storeLocalStatus', 'sendStatus'] } },
             },
           },
@@ -193,16 +206,16 @@ export const peerMachine = peerSetup.createMachine({
               on: {
                 'pc.negotiationNeeded': { target: 'makingOffer' },
                 'signal.wantOffer': { target: 'makingOffer' },
-                'signal.description': { guard: 'isRemoteOffer', target: 'applyingOffer', actions: 'storeRemoteOffer' },
+                'signal.description': { guard: 'isRemoteOffer', target: 'applyingOffer', actions: ['storeRemoteOffer', 'noteFingerprint'] },
               },
             },
             makingOffer: {
               entry: ['clearOfferWanted', 'setLocalDescription'],
               on: {
-                'pc.description': { guard: 'isLocalOffer', target: 'awaitingAnswer', actions: { type: 'sendSignal', params: descriptionSignal } },
+                'pc.description': { guard: 'isLocalOffer', target: 'awaitingAnswer', actions: [{ type: 'sendSignal', params: descriptionSignal }, 'noteFingerprint'] },
                 // Colliding offers: the polite side drops its own; the impolite side ignores theirs.
                 'signal.description': [
-                  { guard: and(['isRemoteOffer', 'isPolite']), target: 'applyingOffer', actions: ['rollback', 'storeRemoteOffer'] },
+                  { guard: and(['isRemoteOffer', 'isPolite']), target: 'applyingOffer', actions: ['rollback', 'storeRemoteOffer', 'noteFingerprint'] },
                   { guard: 'isRemoteOffer', actions: 'ignoreOffer' },
                 ],
               },
@@ -210,8 +223,8 @@ export const peerMachine = peerSetup.createMachine({
             awaitingAnswer: {
               on: {
                 'signal.description': [
-                  { guard: 'isRemoteAnswer', target: 'applyingAnswer', actions: 'setRemoteAnswer' },
-                  { guard: and(['isRemoteOffer', 'isPolite']), target: 'applyingOffer', actions: ['rollback', 'storeRemoteOffer'] },
+                  { guard: 'isRemoteAnswer', target: 'applyingAnswer', actions: ['setRemoteAnswer', 'noteFingerprint'] },
+                  { guard: and(['isRemoteOffer', 'isPolite']), target: 'applyingOffer', actions: ['rollback', 'storeRemoteOffer', 'noteFingerprint'] },
                   { guard: 'isRemoteOffer', actions: 'ignoreOffer' },
                 ],
                 // Our offer never reached them: a new one (from have-local-offer, still an offer).
@@ -223,7 +236,7 @@ export const peerMachine = peerSetup.createMachine({
                 'pc.remoteDescription': { guard: 'appliedAnswer', target: 'stable', actions: 'flushCandidates' },
                 // Their next offer right behind their answer is no collision (MDN's
                 // isSettingRemoteAnswerPending): it is applied after the answer, in order.
-                'signal.description': { guard: 'isRemoteOffer', target: 'applyingOffer', actions: 'storeRemoteOffer' },
+                'signal.description': { guard: 'isRemoteOffer', target: 'applyingOffer', actions: ['storeRemoteOffer', 'noteFingerprint'] },
               },
             },
             applyingOffer: {
@@ -231,8 +244,8 @@ export const peerMachine = peerSetup.createMachine({
               on: { 'pc.remoteDescription': { guard: 'appliedOffer', target: 'makingAnswer', actions: 'flushCandidates' } },
             },
             makingAnswer: {
-              entry: ['attachMediaToAnswer', 'setLocalDescription'],
-              on: { 'pc.description': { guard: 'isLocalAnswer', target: 'stable', actions: { type: 'sendSignal', params: descriptionSignal } } },
+              entry: ['attachLocalMedia', 'setLocalDescription'],
+              on: { 'pc.description': { guard: 'isLocalAnswer', target: 'stable', actions: [{ type: 'sendSignal', params: descriptionSignal }, 'noteFingerprint'] } },
             },
           },
         },

@@ -29,6 +29,8 @@ export const peerMessageFields = {
   'file-accept': {},
   /** The receiver's answer on a file's channel: whether the bytes matched the SHA-256. */
   'file-ack': { ok: 'boolean' },
+  /** Which of the sender's streams (by `MediaStream.id`, the SDP's msid) is its shared screen; `''`: none. */
+  screen: { streamId: 'string' },
 } as const satisfies Record<string, Record<string, FieldType>>;
 
 /** The sender's switches, as the others' tiles show them (`peer-muted`, `peer-camera-off`). */
@@ -65,9 +67,6 @@ export interface FileAckMessage {
   ok: boolean;
 }
 
-/** Every message two peers exchange on the data channel. */
-export type PeerMessage = StatusMessage | ChatMessage | FileOfferMessage | FileAcceptMessage | FileAckMessage;
-
 /**
  * Longest chat line, in UTF-16 units: a long paragraph or a pasted link with room to spare,
  * while a page of chat stays cheap to render. The input refuses more; the parser drops more.
@@ -82,6 +81,19 @@ export const maxFileBytes = 64 * 1024 * 1024;
 
 /** The label prefix of a file's own data channel (`file:<id>`). */
 export const fileChannelPrefix = 'file:';
+
+/**
+ * Names the sender's shared screen, so the receiver can tell it from the camera: both are video
+ * tracks, and only the stream id (the msid in the SDP) sets them apart. Sent when sharing
+ * starts or stops, and when the channel opens while sharing.
+ */
+export interface ScreenMessage {
+  type: 'screen';
+  streamId: string;
+}
+
+/** Every message two peers exchange on the data channel. */
+export type PeerMessage = StatusMessage | ScreenMessage | ChatMessage | FileOfferMessage | FileAcceptMessage | FileAckMessage;
 
 /** Largest text accepted, in UTF-16 units: far above a status message, small enough to parse cheaply. */
 export const maxPeerMessageLength = 16 * 1024;

@@ -4,7 +4,7 @@
  * call-machine.ts; this file holds how each named step is done.
  */
 import { assertEvent, assign, enqueueActions, fromCallback, fromPromise, sendTo, setup, spawnChild, stopChild } from 'xstate';
-import type { CallContext, CallEvent, CallFailure, MediaRequest, PeerEntry, SocketCommand } from './types.ts';
+import type { CallContext, CallEvent, CallFailure, MediaRequest, MediaSource, PeerEntry, SocketCommand } from './types.ts';
 import { closeCodes } from '../../protocol/limits.ts';
 import { MediaAccessError } from './media-access-error.ts';
 import { messageOf } from './message-of.ts';
@@ -31,7 +31,7 @@ function withHeld(outbox: readonly PeerSignalEvent[], signal: PeerSignalEvent): 
 /** A call before anything happened; also what `ui.backToLobby` returns to. */
 export const initialCallContext: CallContext = {
   intent: null, roomId: null, selfId: null, capacity: null, resumeToken: null, iceServers: [],
-  peers: [], localStream: null, micMuted: false, cameraOff: false, error: null, outbox: [], reconnectAttempt: 0,
+  peers: [], localStream: null, screenStream: null, micMuted: false, cameraOff: false, error: null, outbox: [], reconnectAttempt: 0,
   peersLeft: 0, lastLeft: null, name: null, names: {}, resumeGraceMs: null, endedPeers: [],
 };
 
@@ -54,7 +54,7 @@ function spawnPeer(spawn: Spawn, context: CallContext, peer: { peerId: string; r
       peerId: peer.peerId,
       role: peer.role,
       iceServers: peer.iceServers,
-      localMedia: { stream: context.localStream },
+      localMedia: { stream: context.localStream, screen: context.screenStream },
       status: { micMuted: context.micMuted, cameraOff: context.cameraOff },
     },
   });
@@ -70,6 +70,13 @@ export const callSetup = setup({
       throw new Error('callMachine needs a signalingSocket actor: provide one with .provide()');
     }),
     peerMachine,
+    /**
+     * Gets a camera (turned on mid-call) or a screen (`getDisplayMedia`) and sends back
+     * `media.added` or `media.refused`; a stream that comes after it was stopped is stopped.
+     */
+    requestMedia: fromCallback<CallEvent, { source: MediaSource }>(() => {
+      throw new Error('callMachine needs a requestMedia actor: provide one with .provide()');
+    }),
   },
   actions: {
     /** Stops the camera and microphone, so their lights go off. */
@@ -82,6 +89,41 @@ export const callSetup = setup({
       for (const track of context.localStream?.getVideoTracks() ?? []) track.enabled = !context.cameraOff;
     },
     forgetLocalMedia: assign({ localStream: null }),
+    /** Asks for the camera or the screen, once at a time for each. */
+    requestMedia: enqueueActions(({ enqueue }, params: { source: MediaSource }) => {
+      enqueue.stopChild(params.source);
+      enqueue.spawnChild('requestMedia', { id: params.source, input: { source: params.source } });
+    }),
+    /** Stops the request `event` answered, or every request when the call is over. */
+    stopRequests: enqueueActions(({ event, enqueue }) => {
+      const sources: MediaSource[] = event.type === 'media.added' || event.type === 'media.refused' ? [event.source] : ['camera', 'screen'];
+      for (const source of sources) enqueue.stopChild(source);
+    }),
+    /**
+     * A camera turned on mid-call: its track joins our stream (a microphone-only call), or its
+     * stream becomes ours (a receive-only one), and it is on.
+     */
+    addCamera: assign(({ context, event }) => {
+      assertEvent(event, 'media.added');
+      const stream = context.localStream;
+      if (stream === null) return { localStream: event.stream, cameraOff: false };
+      for (const track of event.stream.getVideoTracks()) stream.addTrack(track);
+      return { cameraOff: false };
+    }),
+    storeScreen: assign({ screenStream: ({ event, context }) => (event.type === 'media.added' ? event.stream : context.screenStream) }),
+    /** Stops sharing: the screen's tracks stop (the browser's sharing indicator goes) and it is forgotten. */
+    stopScreen: assign(({ context }) => {
+      for (const track of context.screenStream?.getTracks() ?? []) track.stop();
+      return { screenStream: null };
+    }),
+    /** The camera could not be turned on: said on the page. A screen picker closed is no error. */
+    noteRefusal: assign({
+      error: ({ context, event }) => (event.type === 'media.refused' && event.source === 'camera' ? { code: event.code, message: event.message } : context.error),
+    }),
+    /** Every peer sends what we send now: a track added or removed is negotiated (peerMachine). */
+    updatePeers: enqueueActions(({ context, enqueue }) => {
+      tellPeers(context, enqueue, { type: 'media.update', stream: context.localStream, screen: context.screenStream });
+    }),
     startOver: assign(({ context, event }) => ({
       ...initialCallContext,
       micMuted: context.micMuted,
@@ -287,6 +329,10 @@ export const callSetup = setup({
     }),
   },
   guards: {
+    /** The person joined without a camera (receive-only, or it was missing or denied). */
+    lacksCamera: ({ context }) => (context.localStream?.getVideoTracks().length ?? 0) === 0,
+    isSharingScreen: ({ context }) => context.screenStream !== null,
+    isScreen: ({ event }) => 'source' in event && event.source === 'screen',
     isDeviceMissing: ({ event }) => MediaAccessError.from((event as unknown as { error: unknown }).error).code === 'media-unavailable',
     isWelcome: ({ event }) => messageOf(event, 'welcome') !== null,
     isJoined: ({ event }) => messageOf(event, 'joined') !== null,

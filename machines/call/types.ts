@@ -44,6 +44,8 @@ export interface CallContext {
   peers: PeerEntry[];
   /** Our camera/microphone, `null` before media is acquired and when receiving only. */
   localStream: MediaStream | null;
+  /** The screen we share (`getDisplayMedia`), sent to every peer beside the camera; `null` when not sharing. */
+  screenStream: MediaStream | null;
   micMuted: boolean;
   cameraOff: boolean;
   error: CallFailure | null;
@@ -95,6 +97,8 @@ export type CallUiEvent =
   | { type: 'ui.hangUp' }
   | { type: 'ui.toggleMic' }
   | { type: 'ui.toggleCamera' }
+  /** Share the screen, or stop sharing it. */
+  | { type: 'ui.toggleScreen' }
   /** After media failed: join anyway, receiving only. */
   | { type: 'ui.receiveOnly' }
   /** After media failed: ask for camera and microphone again (the person allowed them meanwhile). */
@@ -105,8 +109,19 @@ export type CallUiEvent =
 /** The browser is back online (`window`'s `online` event): no need to wait out the backoff. */
 export type NetworkEvent = { type: 'network.online' };
 
-/** A local track ended by itself (its device unplugged, its permission revoked). */
-export type LocalMediaEvent = { type: 'media.trackEnded'; kind: 'audio' | 'video' };
+/** What `requestMedia` asks for mid-call: a camera (after joining without one) or a screen to share. */
+export type MediaSource = 'camera' | 'screen';
+
+/** Local media events: from the page (a track that ended by itself) and from `requestMedia`. */
+export type LocalMediaEvent =
+  /** A local track ended by itself (its device unplugged, its permission revoked). */
+  | { type: 'media.trackEnded'; kind: 'audio' | 'video' }
+  /** `requestMedia` got the camera or the screen. */
+  | { type: 'media.added'; source: MediaSource; stream: MediaStream }
+  /** `requestMedia` was refused (a person closing the screen picker refuses too). */
+  | { type: 'media.refused'; source: MediaSource; code: 'media-denied' | 'media-unavailable'; message: string }
+  /** The shared screen's track ended by itself: the browser's own "Stop sharing" button. */
+  | { type: 'media.screenEnded' };
 
 /** A spawned peer machine finished (`failed` or `closed`). */
 export type PeerDoneEvent = { type: `xstate.done.actor.peer:${string}`; output: PeerOutput };

@@ -7,7 +7,7 @@
  * a time, in the order received, so a candidate sent after a description is applied after it.
  */
 import type { IceServer } from '../../protocol/messages.ts';
-import type { PeerMessage } from '../../protocol/peer-messages.ts';
+import type { PeerMessage, ScreenMessage, StatusMessage } from '../../protocol/peer-messages.ts';
 import type { SendLimit } from './send-limit.ts';
 
 /** A kind of media track, as in `MediaStreamTrack.kind`. */
@@ -28,11 +28,11 @@ export interface PeerConnectionInput {
 /** Commands the peer machine sends to the connection actor. */
 export type PeerConnectionCommand =
   /**
-   * Attaches every track of `stream` that is not attached yet, and adds a receive-only
-   * transceiver for each kind in `receive` that has none yet. Idempotent, so it can be sent
-   * before every answer.
+   * Attaches every track of `stream` and `screen` that is not attached yet, removes the
+   * senders of a screen no longer shared, and adds a receive-only transceiver for each kind in
+   * `receive` that has none yet. Idempotent, so it can be sent before every answer.
    */
-  | { type: 'peer.attachMedia'; stream: MediaStream | null; receive: MediaKind[] }
+  | { type: 'peer.attachMedia'; stream: MediaStream | null; screen?: MediaStream | null; receive: MediaKind[] }
   /** `setLocalDescription()` with no argument: an offer or an answer, whichever is due. */
   | { type: 'peer.setLocalDescription' }
   | { type: 'peer.setRemoteDescription'; description: RTCSessionDescriptionInit }
@@ -74,11 +74,17 @@ export type PeerConnectionEvent =
   /** A local candidate (`candidate.toJSON()`), or `null` once gathering is complete. */
   | { type: 'pc.candidate'; candidate: RTCIceCandidateInit | null }
   | { type: 'pc.connectionState'; state: RTCPeerConnectionState }
-  /** A remote track arrived; `stream` holds every remote track received so far. */
-  | { type: 'pc.track'; stream: MediaStream }
+  /**
+   * The remote tracks of one remote stream changed (one arrived, or the peer stopped sending
+   * one); `stream` holds those still received, `streamId` is the remote stream's id (its msid).
+   */
+  | { type: 'pc.track'; streamId: string; stream: MediaStream }
   /** The data channel (one per peer, negotiated) opened: messages can flow both ways. */
   | { type: 'pc.channelOpen' }
-  /** A well-formed message arrived on the data channel (others are dropped by the actor). */
-  | { type: 'pc.message'; message: PeerMessage }
+  /**
+   * A well-formed message for the peer machine arrived on the data channel (malformed ones are
+   * dropped by the actor, and chat and files go to the page instead).
+   */
+  | { type: 'pc.message'; message: StatusMessage | ScreenMessage }
   /** A command failed. */
   | { type: 'pc.error'; operation: PeerConnectionOperation; message: string };

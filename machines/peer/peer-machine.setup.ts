@@ -4,6 +4,8 @@
  */
 import { assertEvent, assign, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
 import type { MediaKind, PeerConnectionCommand, PeerConnectionInput } from './peer-connection-contract.ts';
+import { fingerprintOf } from './fingerprint.ts';
+import { splitRemoteMedia } from './remote-media.ts';
 import type { PeerContext, PeerError, PeerEvent, PeerInput, PeerOutput, PeerSignal, PeerSignalEvent } from './types.ts';
 
 const mediaKinds: readonly MediaKind[] = ['audio', 'video'];
@@ -38,10 +40,21 @@ export const peerSetup = setup({
       ({ context }, params: { data: PeerSignal }): PeerSignalEvent => ({ type: 'peer.signal', peerId: context.peerId, data: params.data }),
     ),
     storeLocalMedia: assign({
-      localMedia: ({ event }) => (event.type === 'media.ready' ? { stream: event.stream } : null),
+      localMedia: ({ event, context }) => {
+        if (event.type === 'media.update') return { stream: event.stream, screen: event.screen };
+        return event.type === 'media.ready' ? { stream: event.stream } : context.localMedia;
+      },
     }),
     storeRemoteOffer: assign({
       remoteOffer: ({ event, context }) => (event.type === 'signal.description' ? event.description : context.remoteOffer),
+    }),
+    /** Keeps the fingerprint of a description we made or one they sent, for the verification code. */
+    noteFingerprint: assign({
+      fingerprints: ({ event, context }) => {
+        if (event.type === 'pc.description') return { ...context.fingerprints, local: fingerprintOf(event.description.sdp) ?? context.fingerprints.local };
+        if (event.type === 'signal.description') return { ...context.fingerprints, remote: fingerprintOf(event.description.sdp) ?? context.fingerprints.remote };
+        return context.fingerprints;
+      },
     }),
     queueCandidate: assign({
       pendingCandidates: ({ event, context }) =>
@@ -61,13 +74,27 @@ export const peerSetup = setup({
     /** The offerer attaches its tracks first, which makes the connection ask for an offer. */
     attachMediaToOffer: sendTo('pc', ({ context }): PeerConnectionCommand => {
       const stream = context.localMedia?.stream ?? null;
-      return { type: 'peer.attachMedia', stream, receive: missingKinds(stream) };
+      return { type: 'peer.attachMedia', stream, screen: context.localMedia?.screen ?? null, receive: missingKinds(stream) };
     }),
-    /** Before answering, attach our tracks to the transceivers the remote offer created. */
-    attachMediaToAnswer: sendTo('pc', ({ context }): PeerConnectionCommand => ({
+    /**
+     * Before answering, attach our tracks to the transceivers the remote offer created; and
+     * whenever what we send changed (the connection then asks for a new offer).
+     */
+    attachLocalMedia: sendTo('pc', ({ context }): PeerConnectionCommand => ({
       type: 'peer.attachMedia',
       stream: context.localMedia?.stream ?? null,
+      screen: context.localMedia?.screen ?? null,
       receive: [],
+    })),
+    /** A new channel hears of a screen already shared (that nothing is shared goes without saying). */
+    announceScreen: enqueueActions(({ context, enqueue }) => {
+      const screen = context.localMedia?.screen;
+      if (screen) enqueue.sendTo('pc', { type: 'peer.sendMessage', message: { type: 'screen', streamId: screen.id } } satisfies PeerConnectionCommand);
+    }),
+    /** Tells the remote peer which of our streams is the screen (`''`: none), so it shows it as one. */
+    sendScreen: sendTo('pc', ({ context }): PeerConnectionCommand => ({
+      type: 'peer.sendMessage',
+      message: { type: 'screen', streamId: context.localMedia?.screen?.id ?? '' },
     })),
     setLocalDescription: sendTo('pc', { type: 'peer.setLocalDescription' } satisfies PeerConnectionCommand),
     setRemoteAnswer: sendTo('pc', ({ event }): PeerConnectionCommand => ({
@@ -87,8 +114,11 @@ export const peerSetup = setup({
     rollback: sendTo('pc', { type: 'peer.rollback' } satisfies PeerConnectionCommand),
     /** Either side restarts: colliding restart offers are settled like any glare (polite rolls back). */
     restartIce: sendTo('pc', { type: 'peer.restartIce' } satisfies PeerConnectionCommand),
-    storeRemoteStream: assign({
-      remoteStream: ({ event, context }) => (event.type === 'pc.track' ? event.stream : context.remoteStream),
+    /** One remote stream's tracks changed: camera and screen are told apart again. */
+    storeRemoteStream: assign(({ event, context }) => {
+      assertEvent(event, 'pc.track');
+      const remoteStreams = { ...context.remoteStreams, [event.streamId]: event.stream };
+      return { remoteStreams, ...splitRemoteMedia(remoteStreams, context.remoteScreenId) };
     }),
     storeSendLimit: assign({ sendLimit: ({ event, context }) => (event.type === 'media.sendLimit' ? event.limit : context.sendLimit) }),
     applySendLimit: sendTo('pc', ({ event }): PeerConnectionCommand => {
@@ -107,12 +137,13 @@ export const peerSetup = setup({
     storeLocalStatus: assign({ localStatus: ({ event, context }) => (event.type === 'status.local' ? event.status : context.localStatus) }),
     /** Tells the remote peer our switches over the data channel. */
     sendStatus: sendTo('pc', ({ context }): PeerConnectionCommand => ({ type: 'peer.sendMessage', message: { type: 'status', ...context.localStatus } })),
-    /** A data channel message: the remote peer's switches (the one kind there is so far). */
-    receiveMessage: assign({
-      remoteStatus: ({ event, context }) =>
-        event.type === 'pc.message' && event.message.type === 'status'
-          ? { micMuted: event.message.micMuted, cameraOff: event.message.cameraOff }
-          : context.remoteStatus,
+    /** A data channel message: the remote peer's switches, or which of its streams is its screen. */
+    receiveMessage: assign(({ event, context }) => {
+      assertEvent(event, 'pc.message');
+      const { message } = event;
+      if (message.type === 'status') return { remoteStatus: { micMuted: message.micMuted, cameraOff: message.cameraOff } };
+      const remoteScreenId = message.streamId === '' ? null : message.streamId;
+      return { remoteScreenId, ...splitRemoteMedia(context.remoteStreams, remoteScreenId) };
     }),
     failWith: assign({ error: (_, params: { message: string }) => failure(params.message) }),
     clearError: assign({ error: null }),

@@ -18,6 +18,14 @@ export type PeerRole = 'offerer' | 'answerer';
 /** Local media once it is decided: a stream with the tracks to send, or `null` to only receive. */
 export interface LocalMedia {
   stream: MediaStream | null;
+  /** The shared screen, sent as tracks of their own stream; absent or `null` while not sharing. */
+  screen?: MediaStream | null;
+}
+
+/** Both ends' DTLS fingerprints (`sha-256 AB:…`), from the descriptions exchanged; `null` until known. */
+export interface Fingerprints {
+  local: string | null;
+  remote: string | null;
 }
 
 /** What one signal carries between two peers, inside the protocol's `signal.data`. */
@@ -72,8 +80,16 @@ export interface PeerContext {
   ignoringOffer: boolean;
   /** The last remote candidate the connection refused for another reason (shown in the inspector). */
   candidateError: string | null;
-  /** Every track received from the remote peer, for a `<video>`; `null` until the first one. */
+  /** The remote peer's camera and microphone, for a `<video>`; `null` until the first track. */
   remoteStream: MediaStream | null;
+  /** The remote peer's shared screen while it has a track, else `null` (machines/peer/remote-media.ts). */
+  remoteScreen: MediaStream | null;
+  /** Every remote stream by its id (msid), in arrival order: what the two above are split from. */
+  remoteStreams: Record<string, MediaStream>;
+  /** The id of the stream the remote peer named as its screen; `null` while it shares none. */
+  remoteScreenId: string | null;
+  /** Both DTLS fingerprints, for the verification code the page shows. */
+  fingerprints: Fingerprints;
   error: PeerError | null;
   /** How much each video sender may send (the call sets it as it grows); `null` until told. */
   sendLimit: SendLimit | null;
@@ -103,6 +119,12 @@ export type PeerParentEvent =
   | { type: 'peer.close' }
   /** The call grew or shrank: how much each video sender may send now. */
   | { type: 'media.sendLimit'; limit: SendLimit }
+  /**
+   * What we send changed (a camera turned on mid-call, a screen shared or stopped): tracks not
+   * sent yet are added, a screen no longer shared is removed, and perfect negotiation makes
+   * the new offer.
+   */
+  | { type: 'media.update'; stream: MediaStream | null; screen: MediaStream | null }
   /** A device changed: send this track instead of the one of its kind. */
   | { type: 'media.replaceTrack'; track: MediaStreamTrack }
   /** Our microphone or camera switch changed. */

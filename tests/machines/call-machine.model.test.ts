@@ -4,7 +4,7 @@ import { callMachine } from '../../machines/call-machine.ts';
 import { handshakeStates, type HandshakeState } from '../../machines/peer/handshake-state.ts';
 import { defaultReconnectPolicy, reconnectDelay } from '../../machines/call/reconnect-policy.ts';
 import type { ClientMessage } from '../../protocol/messages.ts';
-import { CallReplay, callKey, callPaths, type CallPath } from '../support/call-model.ts';
+import { CallReplay, callKey, callPaths, withoutCamera, type CallPath } from '../support/call-model.ts';
 import { fakeStreamOf } from '../support/fakes/fake-media.ts';
 import { roomId } from '../support/fakes/start-call.ts';
 import { CoverageRecorder, pathName, runningChildren, statesOf, transitionsOf } from '../support/model-coverage.ts';
@@ -31,20 +31,22 @@ const seated = ['inCall', { joining: 'requesting' }, { rejoining: 'requesting' }
  * What a person in the call could notice after a step, next to what it must be; `camera`:
  * whether getUserMedia gave this call a stream (the self-view shows it).
  */
-function check(replay: CallReplay, key: string, camera: boolean) {
+function check(replay: CallReplay, key: string, hasCamera: boolean, simple = false) {
   const snapshot = replay.snapshot;
-  const { peers, localStream, micMuted, cameraOff } = snapshot.context;
+  const { peers, localStream, screenStream, micMuted, cameraOff } = snapshot.context;
   const words = replay.words();
   const is = (state: Parameters<typeof snapshot.matches>[0]) => snapshot.matches(state);
   const over = is('ended') || is('failed');
   const running = runningChildren(snapshot);
-  const own = new Set(fakeStreamOf(localStream)?.getTracks() ?? []);
+  const camera = new Set(fakeStreamOf(localStream)?.getTracks() ?? []);
+  const own = new Set([...camera, ...(fakeStreamOf(screenStream)?.getTracks() ?? [])]);
+  const asked = [...replay.media.requests.keys()];
   const tracks = replay.media.tracks;
   const live = tracks.filter((track) => track.readyState === 'live');
   const socketOpen = is('checking') || is('joining') || is('inCall') || is({ rejoining: 'connecting' }) || is({ rejoining: 'requesting' });
   const asking = is('media') && !is({ media: 'blocked' }) ? [`0.call.media.${(snapshot.value as { media: string }).media}`] : [];
   const observed = {
-    state: callKey(snapshot, words),
+    state: simple ? withoutCamera(callKey(snapshot, words)) : callKey(snapshot, words),
     words: words.filter((word) => !handshakeStates.includes(word as HandshakeState)),
     // One running machine per remote peer known to the call whose handshake did not fail, and no other.
     peerMachines: running.filter((id) => id.startsWith('peer:')).sort(),
@@ -55,23 +57,28 @@ function check(replay: CallReplay, key: string, camera: boolean) {
     // A camera or microphone is on only while the call holds it, and sends only when not switched off.
     liveOutsideCall: live.filter((track) => !own.has(track)).map((track) => track.id),
     stoppedInCall: [...own].filter((track) => track.readyState !== 'live').map((track) => track.id),
-    switchedWrong: [...own].filter((track) => track.enabled !== !(track.kind === 'audio' ? micMuted : cameraOff)).map((track) => track.id),
+    switchedWrong: [...camera].filter((track) => track.enabled !== !(track.kind === 'audio' ? micMuted : cameraOff)).map((track) => track.id),
     released: over
-      ? { openConnections: [...replay.connections.values()].filter((pc) => !pc.closed).length, timers: replay.clock.pending, localStream, peers: peers.length }
+      ? { openConnections: [...replay.connections.values()].filter((pc) => !pc.closed).length, timers: replay.clock.pending, localStream, screenStream, peers: peers.length }
       : undefined,
+    // Every peer's connection is told what we send now: a screen shared mid-call goes to each.
+    peersToldWrong: peers.filter((peer) => peer.ref.getSnapshot().status === 'active' && peer.ref.getSnapshot().context.localMedia?.screen !== screenStream).length,
+    sharing: screenStream !== null,
   };
   const expected = {
     state: key,
     words: [],
     peerMachines: peers.filter((_, rank) => words[rank] !== 'failed').map((peer) => peer.ref.id).sort(),
     entriesAreChildren: true,
-    otherChildren: [...asking, ...(socketOpen ? ['socket'] : [])].sort(),
+    otherChildren: [...asking, ...asked, ...(socketOpen ? ['socket'] : [])].sort(),
     openSockets: socketOpen ? 1 : 0,
-    holdsMedia: camera && !over,
+    holdsMedia: hasCamera && !over,
     liveOutsideCall: [],
     stoppedInCall: [],
     switchedWrong: [],
-    released: over ? { openConnections: 0, timers: 0, localStream: null, peers: 0 } : undefined,
+    released: over ? { openConnections: 0, timers: 0, localStream: null, screenStream: null, peers: 0 } : undefined,
+    peersToldWrong: 0,
+    sharing: replay.media.screen?.getTracks().every((track) => track.readyState === 'live') === true,
   };
   return { observed, expected };
 }
@@ -102,9 +109,9 @@ async function replayAndCheck(path: CallPath): Promise<void> {
     await replay.step(move);
     const attemptFailed = (move.kind === 'drop' || move.kind === 'timeout') && (before.matches({ rejoining: 'connecting' }) || before.matches({ rejoining: 'requesting' }));
     failedAttempts = replay.snapshot.matches('rejoining') || replay.snapshot.matches('failed') ? failedAttempts + Number(attemptFailed) : 0;
-    if (move.kind === 'media-ready') camera = true;
+    if (move.kind === 'media-ready' || (move.kind === 'media-added' && move.source === 'camera')) camera = true;
     if ((['lobby', 'checking', 'media', 'ended', 'failed'] as const).some((state) => replay.snapshot.matches(state))) camera = false;
-    const { observed, expected } = check(replay, path.keys[index]!, camera);
+    const { observed, expected } = check(replay, path.keys[index]!, camera, path.kind === 'simple');
     expect(observed, step).toEqual(expected);
     const sent = replay.signaling.sockets.at(-1)?.sent ?? [];
     if (move.kind === 'ui' && move.event.type === 'ui.create') intent = { type: 'create' };

@@ -93,6 +93,15 @@ describe('peerMachine over a real WebRTC stack', () => {
       expect(bobSees.context.remoteStream?.getAudioTracks()).toHaveLength(1);
     });
 
+    it('knows both DTLS fingerprints, each side\'s local one being the other\'s remote one', async () => {
+      const { alice, bob } = connectPair();
+      await Promise.all([connected(alice), connected(bob)]);
+      const [ofAlice, ofBob] = [alice.getSnapshot().context.fingerprints, bob.getSnapshot().context.fingerprints];
+      expect(ofAlice.local).toMatch(/^sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+      expect(ofAlice).toEqual({ local: ofBob.remote, remote: ofBob.local });
+      expect(ofAlice.local).not.toBe(ofAlice.remote);
+    });
+
     it('settles offers made by both sides at once: the polite side rolls back, both end connected', async () => {
       const { alice, bob, platform, holdSignals, releaseSignals } = connectPair();
       const negotiating = (actor: PeerActor, state: 'stable' | 'awaitingAnswer') => actor.getSnapshot().matches({ active: { negotiation: state } });

@@ -34,7 +34,7 @@ function check(replay: PeerReplay, key: string) {
   const timed = ['offering', 'answering', 'reconnecting'].includes(word) || snapshot.matches('idle') || snapshot.matches({ active: { connection: 'failed' } });
   const sent = replay.signals.flatMap((signal) => ('description' in signal ? [signal.description] : []));
   const attached = pc?.attachedTracks ?? new Set<string>();
-  const ownTracks = replay.localStream?.getTracks() ?? [];
+  const ownTracks = [...(replay.localStream?.getTracks() ?? []), ...(replay.screen?.getTracks() ?? [])];
   const offered = sent.some((description) => description.type === 'offer');
   const answering = (['applyingOffer', 'makingAnswer'] as const).some((state) => snapshot.matches({ active: { negotiation: state } })) || context.remoteOffer !== null;
   const firstTry = word === 'answering' ? word : 'offering';
@@ -63,7 +63,10 @@ function check(replay: PeerReplay, key: string) {
     connected: connected ? { remoteDescription: pc?.remoteDescription != null, remoteTracks: (context.remoteStream?.getTracks().length ?? 0) > 0 } : undefined,
     over: status === 'done' ? { word, error: context.error?.code ?? null } : undefined,
     // The remote peer hears our switches while the data channel is open, and we show theirs.
-    toldPeer: snapshot.matches({ active: { channel: 'open' } }) ? pc?.sentMessages.at(-1) : undefined,
+    toldPeer: snapshot.matches({ active: { channel: 'open' } }) ? pc?.sentMessages.findLast((message) => message.type === 'status') : undefined,
+    toldScreen: snapshot.matches({ active: { channel: 'open' } }) ? pc?.sentMessages.findLast((message) => message.type === 'screen') : undefined,
+    // A screen no longer shared is no longer sent.
+    screenSent: active ? [...(pc?.screenTracks ?? [])] : undefined,
     remoteStatus: context.remoteStatus,
     candidateError: context.candidateError,
     // A first connection that failed says so while it is retried, and no more once it connects.
@@ -94,6 +97,8 @@ function check(replay: PeerReplay, key: string) {
     connected: connected ? { remoteDescription: true, remoteTracks: true } : undefined,
     over: over === null ? undefined : { word: over, error: over === 'failed' ? 'ice-failed' : null },
     toldPeer: snapshot.matches({ active: { channel: 'open' } }) ? { type: 'status', ...replay.status } : undefined,
+    toldScreen: snapshot.matches({ active: { channel: 'open' } }) && (replay.screen !== null || replay.screenTold) ? { type: 'screen', streamId: replay.screen?.id ?? '' } : undefined,
+    screenSent: active ? (sent.length > 0 || attached.size > 0 ? (replay.screen?.getTracks() ?? []).map((track) => track.id) : []) : undefined,
     remoteStatus: replay.remoteSaid,
     candidateError: replay.candidateError,
     error: active ? (replay.gaveUp && !replay.everConnected ? 'ice-failed' : null) : undefined,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { encodePeerMessage, maxChatLength, maxFileBytes, parsePeerMessage, type PeerMessage } from '../../protocol/peer-messages.ts';
+import { encodePeerMessage, maxChatLength, maxFileBytes, parsePeerMessage, peerMessageFields, type PeerMessage } from '../../protocol/peer-messages.ts';
 
 describe('peer messages on the data channel', () => {
   describe('happy path', () => {
@@ -17,6 +17,13 @@ describe('peer messages on the data channel', () => {
       { type: 'file-ack', ok: false },
     ])('reads back a $type message', (message) => {
       expect(parsePeerMessage(encodePeerMessage(message))).toEqual(message);
+    });
+
+    it('reads back which stream is the shared screen, and that sharing stopped', () => {
+      for (const streamId of ['{4b1c0c2e-screen}', '']) {
+        const screen: PeerMessage = { type: 'screen', streamId };
+        expect(parsePeerMessage(encodePeerMessage(screen))).toEqual(screen);
+      }
     });
 
     it('keeps only the known fields', () => {
@@ -44,6 +51,7 @@ describe('peer messages on the data channel', () => {
       ['an inherited type', '{"type":"toString"}'],
       ['a missing field', '{"type":"status","micMuted":true}'],
       ['a field of the wrong type', '{"type":"status","micMuted":"yes","cameraOff":true}'],
+      ['a screen without its stream id', '{"type":"screen","streamId":null}'],
       ['a huge text', JSON.stringify({ type: 'status', micMuted: true, cameraOff: true, pad: 'x'.repeat(20_000) })],
     ])('ignores %s', (_, data) => {
       expect(parsePeerMessage(data)).toBeNull();
@@ -53,7 +61,7 @@ describe('peer messages on the data channel', () => {
       fc.assert(
         fc.property(fc.oneof(fc.string(), fc.json(), fc.anything()), (data) => {
           const parsed = parsePeerMessage(data);
-          expect(parsed === null || typeof parsed.type === 'string').toBe(true);
+          expect(parsed === null || Object.hasOwn(peerMessageFields, parsed.type)).toBe(true);
         }),
       );
     });

@@ -8,6 +8,12 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * gives a synthetic camera (a moving pattern) and microphone (a beep);
  * `--use-fake-ui-for-media-stream` answers the permission prompt with "allow" unless the
  * browser context was created without the permissions (see `launchChromium({ prompt })`).
+ *
+ * Screen capture: with these two flags, headless Chromium (Debian's, tried on 2026-11-30)
+ * answers `getDisplayMedia()` from a click with a synthetic 1280×720 monitor at 30 frames/s
+ * (`screen:-3:0`), no picker shown. Without `--use-fake-ui-for-media-stream` the call waits for
+ * a picker nobody can press. `--auto-select-desktop-capture-source=Entire screen` and
+ * `--enable-usermedia-screen-capturing`, often suggested, changed nothing here.
  */
 const baseArgs = [
   '--headless',

@@ -1,7 +1,7 @@
 import { createActor, fromCallback, fromPromise, waitFor, type Actor, type AnyActorRef, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { callMachine } from '../../machines/call-machine.ts';
-import type { CallContext, CallEvent, CallUiEvent, MediaRequest } from '../../machines/call/types.ts';
+import type { CallContext, CallEvent, CallUiEvent, MediaRequest, MediaSource } from '../../machines/call/types.ts';
 import { handshakeStateOf } from '../../machines/peer/handshake-state.ts';
 import { MediaAccessError } from '../../machines/call/media-access-error.ts';
 import type { PeerConnectionCommand, PeerConnectionInput } from '../../machines/peer/peer-connection-contract.ts';
@@ -43,6 +43,9 @@ export type CallMove =
   | { kind: 'room-open' } // the answer to `peek`: the room has a free seat
   | { kind: 'new-device' } // the person picked another camera: its track replaces ours
   | { kind: 'track-ended' } // our camera stopped by itself (unplugged, permission revoked)
+  | { kind: 'media-added'; source: MediaSource } // a camera asked for mid-call came, or a screen was picked
+  | { kind: 'media-refused'; source: MediaSource } // the camera was denied, or the screen picker closed
+  | { kind: 'screen-ended' } // the browser's own "Stop sharing"
   | { kind: 'peer-joined' } // a newcomer arrives
   | { kind: 'peer-joined-again' } // a duplicate notice about the oldest peer
   | { kind: 'peer-left'; rank: number }
@@ -84,6 +87,9 @@ export function moveLabel(move: CallMove): string {
     case 'room-open': return 'socket.message(room open)';
     case 'new-device': return 'ui.useTrack';
     case 'track-ended': return 'media.trackEnded';
+    case 'media-added': return `media.added(${move.source})`;
+    case 'media-refused': return `media.refused(${move.source})`;
+    case 'screen-ended': return 'media.screenEnded';
     case 'peer-signal': case 'peer-failed': return `peer(${move.kind.slice(5)}${rank})`;
     default: return `socket.message(${move.kind}${rank})`;
   }
@@ -127,6 +133,9 @@ function graphEvent(snapshot: CallSnapshot, move: CallMove, stream: MediaStream,
     }
     case 'new-device': return { type: 'ui.useTrack', track: new FakeTrack('graph-camera', 'video') as unknown as MediaStreamTrack };
     case 'track-ended': return { type: 'media.trackEnded', kind: 'video' };
+    case 'media-added': return { type: 'media.added', source: move.source, stream };
+    case 'media-refused': return { type: 'media.refused', source: move.source, code: 'media-denied', message: 'No.' };
+    case 'screen-ended': return { type: 'media.screenEnded' };
     case 'peer-signal': return { type: 'peer.signal', peerId: entry!.peerId, data: { candidate: candidate(1) } };
     case 'peer-failed': return { type: `xstate.done.actor.${entry!.ref.id}`, output: { peerId: entry!.peerId, error: { code: 'ice-failed', message: 'Failed.' } } } as unknown as CallEvent;
     default: return { type: 'socket.message', message: messageFor(snapshot.context, move, draw) };
@@ -150,7 +159,13 @@ export function callKey(snapshot: CallSnapshot, words: readonly string[]): strin
   const handshakes = peers.map((peer, rank) => `${peer.ref.getSnapshot().context.role}:${words[rank]}`);
   // Whether the person opened a link matters while media is asked for: it leads to the pre-join screen.
   const preview = intent?.kind === 'join' && intent.preview ? ' preview' : '';
-  return `${JSON.stringify(snapshot.value)}${preview} error:${error ? error.code + about : 'none'} peers:[${handshakes.join(',')}] attempt:${reconnectAttempt} held:${outbox.length > 0}`;
+  // A screen shared, and a camera or screen asked for mid-call, change what the person can do next.
+  const asked = (['camera', 'screen'] as const).filter((source) => snapshot.children[source] !== undefined);
+  // Joined receive-only, the camera toggle asks for a camera. Simple paths leave this out
+  // (`withoutCamera`): they keep to one way through each stage.
+  const cameraless = (snapshot.matches('joining') || snapshot.matches('inCall')) && snapshot.context.localStream === null;
+  const sharing = `${cameraless ? ' no-camera' : ''}${snapshot.context.screenStream ? ' sharing' : ''}${asked.length > 0 ? ` asked:${asked.join('+')}` : ''}`;
+  return `${JSON.stringify(snapshot.value)}${preview} error:${error ? error.code + about : 'none'} peers:[${handshakes.join(',')}] attempt:${reconnectAttempt} held:${outbox.length > 0}${sharing}`;
 }
 
 /**
@@ -213,8 +228,16 @@ function callMoves(snapshot: CallSnapshot, words: readonly string[]): CallMove[]
   if (is('inCall')) {
     // A device that stops is met once, alone in the room: the rest of the call is as after a toggle.
     const deviceStops = peers.length === 0 && !snapshot.context.error && snapshot.context.localStream ? [{ kind: 'track-ended' } as const] : [];
+    // A screen or a camera asked for mid-call comes or is refused; shared screens stop. Met with one peer at most.
+    const asked = (['camera', 'screen'] as const).filter((source) => snapshot.children[source] !== undefined);
+    const midCall: CallMove[] = peers.length > 1 ? [] : [
+      ui('ui.toggleScreen'),
+      ...asked.flatMap((source) => [{ kind: 'media-added', source }, { kind: 'media-refused', source }] as const),
+      ...(snapshot.context.screenStream ? [{ kind: 'screen-ended' } as const] : []),
+    ];
     return [
       ...deviceStops,
+      ...midCall,
       ...(peers.length === 0 || (peers.length === 1 && live.length === 1 && !snapshot.context.error) ? [{ kind: 'peer-joined' } as const] : []),
       ...(peers.length > 0 ? [{ kind: 'peer-joined-again' } as const] : []),
       ...peers.map((_, rank) => ({ kind: 'peer-left', rank }) as const),
@@ -238,6 +261,11 @@ function callMoves(snapshot: CallSnapshot, words: readonly string[]): CallMove[]
 
 /** The moves of `simple` paths: one way through each stage, so orders of stages are what varies. */
 const simpleMoves = new Set(['ui.create', 'ui.hangUp', 'ui.receiveOnly', 'ui.backToLobby', 'media(ready)', 'media(media-denied)', 'socket.message(welcome)', 'socket.message(joined 1 peers)', 'socket.closed(1006)', 'timeout', 'socket.message(resumed)', 'peer(signal #0)', 'peer(failed #0)']);
+
+/** A call's key without whether it is in the call without a camera (simple paths merge the two). */
+export function withoutCamera(key: string): string {
+  return key.replace(' no-camera', '');
+}
 
 /**
  * Generates paths over `callMachine`:
@@ -263,7 +291,7 @@ export function callPaths(kind: CallPath['kind']): CallPath[] {
     current = { snapshot, words: wordsAfter(snapshot, event) };
     const key = callKey(snapshot, current.words);
     const move = (event as ModelEvent | undefined)?.move;
-    if (simple) return key.replace(/ attempt:(\d+|slow)/, '');
+    if (simple) return withoutCamera(key).replace(/ attempt:(\d+|slow)/, '');
     return `${key} after ${move ? moveLabel(move) : 'start'} from ${JSON.stringify(previous?.value ?? null)}`;
   };
   const events = (snapshot: CallSnapshot): ModelEvent[] => {
@@ -284,8 +312,12 @@ export function callPaths(kind: CallPath['kind']): CallPath[] {
   return paths.map((path) => {
     const [start, ...steps] = path.steps;
     const moves = steps.map((step) => (step.event as ModelEvent).move);
-    const keys = steps.map((step) => callKey(step.state, wordsAfter(step.state, step.event)));
-    return { kind, start: callKey(start!.state, wordsAfter(start!.state, undefined)), moves, keys, labels: moves.map((move) => ({ type: moveLabel(move) })) };
+    const key = (snapshot: CallSnapshot, event: CallEvent | undefined) => {
+      const full = callKey(snapshot, wordsAfter(snapshot, event));
+      return simple ? withoutCamera(full) : full;
+    };
+    const keys = steps.map((step) => key(step.state, step.event));
+    return { kind, start: key(start!.state, undefined), moves, keys, labels: moves.map((move) => ({ type: moveLabel(move) })) };
   });
 }
 
@@ -303,6 +335,26 @@ class ScriptedMedia {
     return track;
   }
   private readonly waiting: Array<{ input: MediaRequest; resolve: (stream: MediaStream) => void; reject: (error: unknown) => void }> = [];
+  /** Requests for a camera or a screen mid-call that are still asked for, by source. */
+  readonly requests = new Map<MediaSource, (event: CallEvent) => void>();
+  /** The screen handed out last, while shared. */
+  screen: FakeStream | null = null;
+  readonly requestLogic = fromCallback<CallEvent, { source: MediaSource }>(({ input, sendBack }) => {
+    this.requests.set(input.source, sendBack);
+    return () => this.requests.delete(input.source);
+  });
+
+  /** Answers the request for `source`: a camera or a screen stream, or a refusal. */
+  answerRequest(move: Extract<CallMove, { kind: 'media-added' | 'media-refused' }>): void {
+    const sendBack = this.requests.get(move.source);
+    if (sendBack === undefined) throw new Error(`no ${move.source} request is waiting`);
+    if (move.kind === 'media-refused') return sendBack({ type: 'media.refused', source: move.source, code: 'media-denied', message: 'Not this time.' });
+    const stream = createFakeStream(`${move.source}-${this.streams.length + 1}`, { audio: false, video: true });
+    this.streams.push(stream);
+    this.tracks.push(...stream.getTracks());
+    if (move.source === 'screen') this.screen = stream;
+    sendBack({ type: 'media.added', source: move.source, stream: stream.asMediaStream() });
+  }
   readonly logic = fromPromise<MediaStream, MediaRequest>(({ input }) => new Promise((resolve, reject) => void this.waiting.push({ input, resolve, reject })));
 
   /** Answers the latest request: a stream with the requested devices, or the given refusal. */
@@ -342,7 +394,7 @@ export class CallReplay {
       return () => connection.close();
     });
     const peer = peerMachine.provide({ actors: { peerConnection }, delays: { iceTimeout: neverMs, iceRestartDelay: neverMs, iceRestartRetry: neverMs } });
-    const machine = callMachine.provide({ actors: { acquireMedia: this.media.logic, signalingSocket: this.signaling.logic, peerMachine: peer } });
+    const machine = callMachine.provide({ actors: { acquireMedia: this.media.logic, requestMedia: this.media.requestLogic, signalingSocket: this.signaling.logic, peerMachine: peer } });
     this.actor = createActor(machine, { clock: this.clock, inspect });
     this.actor.start();
   }
@@ -380,6 +432,12 @@ export class CallReplay {
       case 'online': return void this.actor.send({ type: 'network.online' });
       case 'new-device': return void this.actor.send({ type: 'ui.useTrack', track: this.media.device() as unknown as MediaStreamTrack });
       case 'track-ended': return void this.actor.send({ type: 'media.trackEnded', kind: 'video' });
+      case 'media-added':
+      case 'media-refused': return this.media.answerRequest(move);
+      case 'screen-ended':
+        // The browser ends the track; the page tells the call.
+        for (const track of this.media.screen?.getTracks() ?? []) track.endByItself();
+        return void this.actor.send({ type: 'media.screenEnded' });
       case 'drop': return this.signaling.last.drop(move.code);
       case 'timeout': return this.clock.fireNext();
       case 'peer-signal':

@@ -86,7 +86,9 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
   if (!hasRemoteDescription && pendingCandidates.length === 1) events.push({ type: 'signal.candidate', candidate: null });
   if (!simple) events.push({ type: 'peer.close' });
   // The call grows and a switch flips whenever it likes; told before the connection exists, kept for it.
-  const aside: PeerModelEvent[] = simple ? [] : [{ type: 'media.sendLimit', limit: modelLimit }, { type: 'status.local', status: { micMuted: true, cameraOff: false } }, { type: 'ice.servers', iceServers: [] }];
+  // What we send may change at any time too (a camera turned on, a screen shared or stopped).
+  const update: PeerModelEvent = { type: 'media.update', stream, screen: null };
+  const aside: PeerModelEvent[] = simple ? [] : [{ type: 'media.sendLimit', limit: modelLimit }, { type: 'status.local', status: { micMuted: true, cameraOff: false } }, { type: 'ice.servers', iceServers: [] }, update];
   // An answerer whose offer does not come asks again after a while.
   const asking: PeerModelEvent[] = simple ? [] : [{ type: 'xstate.after.offerWait.peer.idle' }];
   if (snapshot.matches('idle')) return [...events, offer, ...aside, ...asking];
@@ -106,7 +108,7 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
     case 'applyingOffer': events.push({ type: 'pc.remoteDescription', descriptionType: 'offer' }, ...(simple ? [] : [failure('setRemoteDescription')])); break;
     case 'makingAnswer': events.push({ type: 'pc.description', description: { type: 'answer' } }); break;
   }
-  if (hasRemoteDescription && !remoteStream) events.push({ type: 'pc.track', stream });
+  if (hasRemoteDescription && !remoteStream) events.push({ type: 'pc.track', streamId: stream.id, stream });
   const handshaking = connection === 'offering' || connection === 'answering';
   // ICE connects once both descriptions are in place (stable) and remote media came with theirs.
   if (handshaking && negotiation === 'stable' && hasRemoteDescription && remoteStream) events.push({ type: 'pc.connectionState', state: 'connected' });
@@ -129,7 +131,7 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
   }
   if (negotiation === 'stable') {
     // Between rounds: the call grows, a device changes, the remote peer says what it switched.
-    events.push({ type: 'media.sendLimit', limit: modelLimit }, { type: 'media.replaceTrack', track: {} as MediaStreamTrack });
+    events.push({ type: 'media.sendLimit', limit: modelLimit }, { type: 'media.replaceTrack', track: {} as MediaStreamTrack }, update);
     // A resume brought fresh TURN credentials.
     events.push({ type: 'ice.servers', iceServers: [] });
     events.push({ type: 'pc.message', message: { type: 'status', micMuted: true, cameraOff: true } });
@@ -219,6 +221,10 @@ export class PeerReplay {
   owesAnswer = false;
   /** What the call last told the machine: our switches, the send limit, tracks that replaced ours. */
   status: PeerStatus = { micMuted: false, cameraOff: false };
+  /** The screen we share, as the call last said (each `media.update` starts or stops one). */
+  screen: FakeStream | null = null;
+  /** Whether the call changed what we send while the connection was up (each change names the screen, or none). */
+  screenTold = false;
   sendLimit: SendLimit | null = null;
   readonly replacedTracks: string[] = [];
   /** The ICE servers the machine was last given (at the start, or by the call after a resume). */
@@ -297,6 +303,12 @@ export class PeerReplay {
         // Each time another switch: the microphone flips.
         this.status = { micMuted: !this.status.micMuted, cameraOff: this.status.cameraOff };
         return this.actor.send({ type: event.type, status: this.status });
+      case 'media.update':
+        // A receive-only call turns a camera on; a screen is shared, or the one shared stops.
+        this.localStream ??= createFakeStream(`camera-${n}`, { audio: false, video: true });
+        this.screen = this.screen === null ? createFakeStream(`screen-${n}`, { audio: false, video: true }) : null;
+        this.screenTold ||= this.snapshot.matches('active');
+        return this.actor.send({ type: event.type, stream: this.localStream.asMediaStream(), screen: this.screen?.asMediaStream() ?? null });
       case 'media.replaceTrack': {
         const [track] = createFakeStream(`device-${n}`, { audio: false, video: true }).getTracks();
         if (this.snapshot.matches('active')) this.replacedTracks.push(track!.id);
@@ -313,7 +325,10 @@ export class PeerReplay {
       case 'pc.remoteDescription':
         return this.reply(event);
       case 'pc.track':
-        return this.fromNetwork({ type: event.type, stream: createFakeStream(`remote-${n}`, { audio: true, video: true }).asMediaStream() });
+      {
+        const stream = createFakeStream(`remote-${n}`, { audio: true, video: true });
+        return this.fromNetwork({ type: event.type, streamId: stream.id, stream: stream.asMediaStream() });
+      }
       case 'pc.candidate':
         return this.fromNetwork({ type: event.type, candidate: candidate(100 + n) });
       case 'pc.error':

@@ -5,11 +5,14 @@ import { startInspectedCall, startInspectedPage } from './inspector-call.ts';
 
 let cleanup: Array<() => void> = [];
 
-afterEach(() => {
+afterEach(async () => {
   for (const step of cleanup.reverse()) step();
   cleanup = [];
   document.body.replaceChildren();
   vi.restoreAllMocks();
+  // Once someone joins, the call view fetches the chat and stats panels in the background;
+  // those loads finish before the test environment goes away.
+  await Promise.all([import('../../web/components/talk/ChatPanel.svelte'), import('../../web/components/talk/StatsPanel.svelte')]);
 });
 
 /**
@@ -71,14 +74,14 @@ describe('call view videos', () => {
       call.connect('peer-b');
       flushSync();
       const first = remoteStream();
-      call.connections.last.emit({ type: 'pc.track', stream: first });
+      call.connections.last.emit({ type: 'pc.track', streamId: 'camera', stream: first });
       flushSync();
       call.connections.last.emit({ type: 'pc.connectionState', state: 'disconnected' });
       flushSync();
       call.connections.last.emit({ type: 'pc.connectionState', state: 'connected' });
       flushSync();
       const second = remoteStream();
-      call.connections.last.emit({ type: 'pc.track', stream: second });
+      call.connections.last.emit({ type: 'pc.track', streamId: 'camera', stream: second });
       flushSync();
       expect(page.peers.map((peer) => peer.stream)).toEqual([second]);
       expect(given.get('remote-video')).toEqual([first, null, second]);

@@ -2,6 +2,7 @@ import { callMachine } from '../../machines/call-machine.ts';
 import { peerMachine } from '../../machines/peer-machine.ts';
 import { acquireMedia } from './actors/acquire-media.ts';
 import { createPeerConnectionActor, peerConnection, type PeerConnectionOptions } from './actors/peer-connection.ts';
+import { requestMedia } from './actors/request-media.ts';
 import { signalingSocket } from './actors/signaling-socket.ts';
 
 /**
@@ -14,6 +15,7 @@ export function createCallMachine(options: PeerConnectionOptions = {}) {
   return callMachine.provide({
     actors: {
       acquireMedia,
+      requestMedia,
       signalingSocket,
       peerMachine: peerMachine.provide({ actors: { peerConnection: options.relayOnly || options.links ? createPeerConnectionActor(undefined, options) : peerConnection } }),
     },

@@ -206,8 +206,30 @@ export class CallPage {
     return this.call.snapshot.context.micMuted;
   }
 
+  /** Off when switched off, and when the person is in the call without a camera at all. */
   get cameraOff(): boolean {
-    return this.call.snapshot.context.cameraOff;
+    return this.call.snapshot.context.cameraOff || this.cameraMissing;
+  }
+
+  /** In the call without a camera (joined receive-only, or it was missing): the toggle asks for one. */
+  get cameraMissing(): boolean {
+    const snapshot = this.call.snapshot;
+    const inRoom = snapshot.matches('inCall') || snapshot.matches('rejoining');
+    return inRoom && (snapshot.context.localStream?.getVideoTracks().length ?? 0) === 0;
+  }
+
+  /** Whether this browser can share a screen at all (phones cannot: the button is not shown). */
+  get canShareScreen(): boolean {
+    return typeof navigator.mediaDevices?.getDisplayMedia === 'function';
+  }
+
+  get sharingScreen(): boolean {
+    return this.call.snapshot.context.screenStream !== null;
+  }
+
+  /** Shares the screen, or stops sharing it. */
+  toggleScreen(): void {
+    this.call.send({ type: 'ui.toggleScreen' });
   }
 
   /** Remote peers' handshake actors, oldest first. */
@@ -308,11 +330,18 @@ export class CallPage {
    * the browser fires `ended` then, never for our own `stop()`. Each track is watched once.
    */
   #watchLocalTracks(): void {
-    for (const track of this.call.actor.getSnapshot().context.localStream?.getTracks() ?? []) {
+    const { localStream, screenStream } = this.call.actor.getSnapshot().context;
+    for (const track of localStream?.getTracks() ?? []) {
       if (this.#watchedTracks.has(track)) continue;
       this.#watchedTracks.add(track);
       const kind = track.kind === 'audio' ? 'audio' : 'video';
       track.addEventListener('ended', () => this.call.actor.send({ type: 'media.trackEnded', kind }), { once: true });
+    }
+    // The browser's own "Stop sharing" ends the screen's track.
+    for (const track of screenStream?.getTracks() ?? []) {
+      if (this.#watchedTracks.has(track)) continue;
+      this.#watchedTracks.add(track);
+      track.addEventListener('ended', () => this.call.actor.send({ type: 'media.screenEnded' }), { once: true });
     }
   }
 

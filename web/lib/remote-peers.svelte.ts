@@ -2,7 +2,7 @@ import type { Actor, ActorRefFrom } from 'xstate';
 import type { callMachine } from '../../machines/call-machine.ts';
 import { handshakeStateOf, type HandshakeState } from '../../machines/peer/handshake-state.ts';
 import type { peerMachine } from '../../machines/peer-machine.ts';
-import type { PeerStatus } from '../../machines/peer/types.ts';
+import type { Fingerprints, PeerStatus } from '../../machines/peer/types.ts';
 import { ActorState } from './actor-state.svelte.ts';
 
 /** One remote peer's handshake machine, spawned by the call machine. */
@@ -25,6 +25,10 @@ export interface RemotePeer {
   name: string | null;
   /** Their mic and camera switches, as they told us over the data channel; `null` until they did. */
   status: PeerStatus | null;
+  /** The screen they share, while they share one. */
+  screen: MediaStream | null;
+  /** Both DTLS fingerprints of the connection with them, for the verification code. */
+  fingerprints: Fingerprints;
 }
 
 /**
@@ -49,7 +53,8 @@ export class RemotePeers {
       const stream = snapshot.context.remoteStream;
       // Read on every snapshot: tracks are added to the same stream object as they arrive.
       const hasVideo = (stream?.getVideoTracks().length ?? 0) > 0;
-      return { id, handshake: handshakeStateOf(snapshot), stream, hasVideo, name: names[id] ?? null, status: snapshot.context.remoteStatus };
+      const { remoteStatus: status, remoteScreen: screen, fingerprints } = snapshot.context;
+      return { id, handshake: handshakeStateOf(snapshot), stream, hasVideo, name: names[id] ?? null, status, screen, fingerprints };
     });
   }
 

@@ -27,6 +27,8 @@ export class FakePeerConnection {
   /** Ids of local tracks attached, and kinds with a receive-only transceiver. */
   readonly attachedTracks = new Set<string>();
   readonly receiveKinds = new Set<MediaKind>();
+  /** Ids of the attached tracks that carry a shared screen. */
+  readonly screenTracks = new Set<string>();
   signalingState: SignalingState = 'stable';
   localDescription: RTCSessionDescriptionInit | null = null;
   remoteDescription: RTCSessionDescriptionInit | null = null;
@@ -60,7 +62,7 @@ export class FakePeerConnection {
   /** Delivers a remote track, as `ontrack` would, in a stream named after the peer. */
   receiveTrack(kind: MediaKind): FakeStream {
     const stream = createFakeStream('remote', { audio: kind === 'audio', video: kind === 'video' });
-    this.emit({ type: 'pc.track', stream: stream.asMediaStream() });
+    this.emit({ type: 'pc.track', streamId: stream.id, stream: stream.asMediaStream() });
     return stream;
   }
 
@@ -91,10 +93,19 @@ export class FakePeerConnection {
     switch (command.type) {
       case 'peer.attachMedia': {
         let added = false;
-        for (const track of command.stream?.getTracks() ?? []) {
+        const screen = new Set((command.screen?.getTracks() ?? []).map((track) => track.id));
+        for (const id of this.screenTracks) {
+          if (screen.has(id)) continue;
+          // A screen no longer shared: its sender goes, which needs an offer too.
+          this.screenTracks.delete(id);
+          this.attachedTracks.delete(id);
+          added = true;
+        }
+        for (const track of [...(command.stream?.getTracks() ?? []), ...(command.screen?.getTracks() ?? [])]) {
           if (!this.attachedTracks.has(track.id)) added = true;
           this.attachedTracks.add(track.id);
         }
+        for (const id of screen) this.screenTracks.add(id);
         for (const kind of command.receive) {
           if (!this.receiveKinds.has(kind)) added = true;
           this.receiveKinds.add(kind);

@@ -14,8 +14,8 @@ const unavailableNames: ReadonlySet<string> = new Set([
 /** getUserMedia errors that mean the person, a policy or an insecure origin said no. */
 const deniedNames: ReadonlySet<string> = new Set(['NotAllowedError', 'SecurityError']);
 
-/** Turns what getUserMedia threw into a MediaAccessError with a stable code. */
-function toMediaAccessError(error: unknown): MediaAccessError {
+/** Turns what getUserMedia (or getDisplayMedia) threw into a MediaAccessError with a stable code. */
+export function toMediaAccessError(error: unknown): MediaAccessError {
   const name = error instanceof Error || error instanceof DOMException ? error.name : '';
   const message = error instanceof Error || error instanceof DOMException ? error.message : String(error);
   if (deniedNames.has(name)) return new MediaAccessError('media-denied', message, { cause: error });

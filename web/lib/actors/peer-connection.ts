@@ -24,12 +24,26 @@ function errorMessage(error: unknown): string {
   return error instanceof Error || error instanceof DOMException ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** Attaches the tracks not sent yet, and asks to receive the kinds that have no transceiver. */
-function attachMedia(pc: RTCPeerConnection, command: Extract<PeerConnectionCommand, { type: 'peer.attachMedia' }>): void {
-  const sending = new Set(pc.getSenders().map((sender) => sender.track));
-  for (const track of command.stream?.getTracks() ?? []) {
-    if (!sending.has(track)) pc.addTrack(track, command.stream as MediaStream);
+/**
+ * Stops sending a screen no longer shared, attaches the tracks not sent yet (a screen's in its
+ * own stream, so the other side can tell it by its msid), and asks to receive the kinds that
+ * have no transceiver. `screenTracks` remembers which senders carry a screen.
+ */
+function attachMedia(pc: RTCPeerConnection, command: Extract<PeerConnectionCommand, { type: 'peer.attachMedia' }>, screenTracks: Set<MediaStreamTrack>): void {
+  const screen = command.screen?.getTracks() ?? [];
+  for (const sender of pc.getSenders()) {
+    if (sender.track && screenTracks.has(sender.track) && !screen.includes(sender.track)) {
+      screenTracks.delete(sender.track);
+      pc.removeTrack(sender);
+    }
   }
+  const sending = new Set(pc.getSenders().map((sender) => sender.track));
+  for (const stream of [command.stream, command.screen]) {
+    for (const track of stream?.getTracks() ?? []) {
+      if (!sending.has(track)) pc.addTrack(track, stream as MediaStream);
+    }
+  }
+  for (const track of screen) screenTracks.add(track);
   for (const kind of command.receive) {
     const present = pc.getTransceivers().some((transceiver) => transceiver.receiver.track.kind === kind);
     if (!present) pc.addTransceiver(kind, { direction: 'recvonly' });
@@ -86,7 +100,10 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
       iceServers: input.iceServers,
       ...(options.relayOnly ? { iceTransportPolicy: 'relay' as const } : {}),
     });
-    const remoteTracks: MediaStreamTrack[] = [];
+    // Remote tracks by the id of the remote stream they came in (camera and microphone, or a screen).
+    const remoteTracks = new Map<string, MediaStreamTrack[]>();
+    const screenTracks = new Set<MediaStreamTrack>();
+    const watchedStreams = new WeakSet<MediaStream>();
     // One data channel per peer, created by both sides with the same id (negotiated), so neither
     // waits for the other's `datachannel` event and it travels in the first offer.
     const channel = pc.createDataChannel(peerChannel.label, { negotiated: true, id: peerChannel.id });
@@ -120,23 +137,37 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
     const unlink = links && input.peerId !== undefined ? links.add({ peerId: input.peerId, pc, channel }) : undefined;
     channel.addEventListener('message', ({ data }) => {
       const message = parsePeerMessage(data);
-      // Status is the peer machine's; chat and the rest are the page's.
-      if (message?.type === 'status') report({ type: 'pc.message', message });
+      // Status and screen are the peer machine's; chat and the rest are the page's.
+      if (message?.type === 'status' || message?.type === 'screen') report({ type: 'pc.message', message });
       else if (message && input.peerId !== undefined) links?.deliver(input.peerId, message);
     });
     pc.addEventListener('datachannel', ({ channel: opened }) => {
       if (input.peerId !== undefined) links?.deliverChannel(input.peerId, opened);
     });
-    pc.addEventListener('track', ({ track }) => {
-      remoteTracks.push(track);
-      // A new stream object each time, so a <video> given it picks up the added track.
-      report({ type: 'pc.track', stream: platform.createStream([...remoteTracks]) });
+    // A new stream object each time, so a <video> given it picks up the added or removed track.
+    const reportStream = (streamId: string) =>
+      report({ type: 'pc.track', streamId, stream: platform.createStream([...(remoteTracks.get(streamId) ?? [])]) });
+    pc.addEventListener('track', ({ track, streams }) => {
+      const source = streams[0];
+      const streamId = source?.id ?? '';
+      const tracks = remoteTracks.get(streamId) ?? [];
+      if (tracks.includes(track)) return;
+      remoteTracks.set(streamId, [...tracks, track]);
+      // The peer stopped sending it (a screen share ended): the browser takes it out of the stream.
+      if (source && !watchedStreams.has(source)) {
+        watchedStreams.add(source);
+        source.addEventListener('removetrack', (event) => {
+          remoteTracks.set(streamId, (remoteTracks.get(streamId) ?? []).filter((kept) => kept !== event.track));
+          reportStream(streamId);
+        });
+      }
+      reportStream(streamId);
     });
 
     receive((command) => {
       switch (command.type) {
         case 'peer.attachMedia':
-          return run('attachMedia', () => attachMedia(pc, command));
+          return run('attachMedia', () => attachMedia(pc, command, screenTracks));
         case 'peer.setLocalDescription':
           return run('setLocalDescription', async () => {
             await pc.setLocalDescription();
