@@ -21,6 +21,8 @@ type FieldType = 'boolean' | 'string' | 'number';
 export const peerMessageFields = {
   /** The sender's microphone and camera switches, sent when the channel opens and on every change. */
   status: { micMuted: 'boolean', cameraOff: 'boolean' },
+  /** Which of the sender's streams (by `MediaStream.id`, the SDP's msid) is its shared screen; `''`: none. */
+  screen: { streamId: 'string' },
   /** One chat line to everyone; text only, at most `maxChatLength` long. */
   chat: { text: 'string' },
   /** The first message on a file's own channel: what follows, and its SHA-256 (lowercase hex). */
@@ -29,8 +31,6 @@ export const peerMessageFields = {
   'file-accept': {},
   /** The receiver's answer on a file's channel: whether the bytes matched the SHA-256. */
   'file-ack': { ok: 'boolean' },
-  /** Which of the sender's streams (by `MediaStream.id`, the SDP's msid) is its shared screen; `''`: none. */
-  screen: { streamId: 'string' },
 } as const satisfies Record<string, Record<string, FieldType>>;
 
 /** The sender's switches, as the others' tiles show them (`peer-muted`, `peer-camera-off`). */
@@ -38,6 +38,16 @@ export interface StatusMessage {
   type: 'status';
   micMuted: boolean;
   cameraOff: boolean;
+}
+
+/**
+ * Names the sender's shared screen, so the receiver can tell it from the camera: both are video
+ * tracks, and only the stream id (the msid in the SDP) sets them apart. Sent when sharing
+ * starts or stops, and when the channel opens while sharing.
+ */
+export interface ScreenMessage {
+  type: 'screen';
+  streamId: string;
 }
 
 /** One chat line; `text` is shown as text, never as HTML. */
@@ -67,6 +77,9 @@ export interface FileAckMessage {
   ok: boolean;
 }
 
+/** Every message two peers exchange on the data channel. */
+export type PeerMessage = StatusMessage | ScreenMessage | ChatMessage | FileOfferMessage | FileAcceptMessage | FileAckMessage;
+
 /**
  * Longest chat line, in UTF-16 units: a long paragraph or a pasted link with room to spare,
  * while a page of chat stays cheap to render. The input refuses more; the parser drops more.
@@ -81,19 +94,6 @@ export const maxFileBytes = 64 * 1024 * 1024;
 
 /** The label prefix of a file's own data channel (`file:<id>`). */
 export const fileChannelPrefix = 'file:';
-
-/**
- * Names the sender's shared screen, so the receiver can tell it from the camera: both are video
- * tracks, and only the stream id (the msid in the SDP) sets them apart. Sent when sharing
- * starts or stops, and when the channel opens while sharing.
- */
-export interface ScreenMessage {
-  type: 'screen';
-  streamId: string;
-}
-
-/** Every message two peers exchange on the data channel. */
-export type PeerMessage = StatusMessage | ScreenMessage | ChatMessage | FileOfferMessage | FileAcceptMessage | FileAckMessage;
 
 /** Largest text accepted, in UTF-16 units: far above a status message, small enough to parse cheaply. */
 export const maxPeerMessageLength = 16 * 1024;

@@ -142,6 +142,7 @@ export const peerSetup = setup({
       assertEvent(event, 'pc.message');
       const { message } = event;
       if (message.type === 'status') return { remoteStatus: { micMuted: message.micMuted, cameraOff: message.cameraOff } };
+      if (message.type !== 'screen') return {};
       const remoteScreenId = message.streamId === '' ? null : message.streamId;
       return { remoteScreenId, ...splitRemoteMedia(context.remoteStreams, remoteScreenId) };
     }),

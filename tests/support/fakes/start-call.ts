@@ -1,4 +1,5 @@
-import { createActor, SimulatedClock, waitFor } from 'xstate';
+import { createActor, fromCallback, SimulatedClock, waitFor } from 'xstate';
+import type { CallEvent, MediaSource } from '../../../machines/call/types.ts';
 import { callMachine } from '../../../machines/call-machine.ts';
 import { handshakeStateOf } from '../../../machines/peer/handshake-state.ts';
 import { peerMachine } from '../../../machines/peer-machine.ts';
@@ -42,9 +43,16 @@ export function startCall(options: CallHarnessOptions = {}) {
   const signaling = createFakeSignaling();
   const connections = createFakePeerConnections();
   const clock = new SimulatedClock();
+  // Mid-call requests for a camera or a screen, answered by the test through `answer`.
+  const requests = new Map<MediaSource, (event: CallEvent) => void>();
+  const requestMedia = fromCallback<CallEvent, { source: MediaSource }>(({ input, sendBack }) => {
+    requests.set(input.source, sendBack);
+    return () => requests.delete(input.source);
+  });
   const machine = callMachine.provide({
     actors: {
       acquireMedia: devices.logic,
+      requestMedia,
       signalingSocket: signaling.logic,
       peerMachine: peerMachine.provide({ actors: { peerConnection: connections.logic } }),
     },
@@ -58,6 +66,8 @@ export function startCall(options: CallHarnessOptions = {}) {
     signaling,
     connections,
     clock,
+    /** Sources of the camera or screen requests still waiting for the browser. */
+    requests,
     context: () => actor.getSnapshot().context,
     /** Each remote peer with the word the page shows for it. */
     handshakes: () => actor.getSnapshot().context.peers.map((peer) => [peer.peerId, handshakeStateOf(peer.ref.getSnapshot())]),

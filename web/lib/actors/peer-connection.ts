@@ -137,7 +137,7 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
     const unlink = links && input.peerId !== undefined ? links.add({ peerId: input.peerId, pc, channel }) : undefined;
     channel.addEventListener('message', ({ data }) => {
       const message = parsePeerMessage(data);
-      // Status and screen are the peer machine's; chat and the rest are the page's.
+      // Status and the screen's stream are the peer machine's; chat and the rest are the page's.
       if (message?.type === 'status' || message?.type === 'screen') report({ type: 'pc.message', message });
       else if (message && input.peerId !== undefined) links?.deliver(input.peerId, message);
     });
