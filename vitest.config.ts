@@ -3,7 +3,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 /**
  * Four projects: `unit` (Node: protocol, machines, server over real loopback sockets),
- * `cluster` (the protocol conformance suites again, against two instances on one Redis),
+ * `cluster` (the protocol conformance suites and the Node call again, across two instances on one Redis),
  * `web` (Svelte rune classes and components in jsdom) and `browser` (real Chromium through
  * playwright-core, run by `npm run test:browser`).
  */
@@ -20,11 +20,11 @@ export default defineConfig({
         },
       },
       {
-        // The same conformance suites with every client on the next of two instances of a
-        // cluster (one real redis-server): what passes on one instance must pass across two.
+        // The conformance suites and the Node call again, every client on the next of two
+        // instances of a cluster (one real redis-server): what passes on one must pass across two.
         test: {
           name: 'cluster',
-          include: ['tests/server/conformance*.test.ts'],
+          include: ['tests/server/conformance*.test.ts', 'tests/call/node-call.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
           provide: { deployment: 'two instances' },

@@ -3,6 +3,8 @@
  *   npm run bench                      full run (several minutes)
  *   npm run bench -- --quick           smaller sizes, under a minute
  *   npm run bench -- --only relay,memory
+ *   npm run bench:cluster              only the cluster series (the same as --only cluster)
+ *   CLUSTER_KILL_RUNS=N                how many kill -9 runs the cluster series makes (10; quick: 3)
  *   npm run bench -- --profile         also profile Parley under the relay load (--cpu-prof)
  *   npm run bench -- --parley-entry <other checkout>/bench/servers/parley.ts
  *                                      measure the Parley server of another checkout (a change)
@@ -11,7 +13,7 @@
 import path from 'node:path';
 
 /** Every series, in the order they run. */
-export const seriesNames = ['page-weight', 'relay', 'open-loop', 'memory', 'churn', 'call-setup'] as const;
+export const seriesNames = ['page-weight', 'relay', 'open-loop', 'memory', 'churn', 'call-setup', 'cluster'] as const;
 export type SeriesName = (typeof seriesNames)[number];
 
 /** Sizes and durations for one run of the benchmark. */
@@ -28,6 +30,8 @@ export interface BenchConfig {
   memory: { clients: number };
   churn: { cyclesPerSecond: number; durationMs: number; warmupCycles: number };
   callSetup: { runs: number };
+  /** Closed-loop pairs through one instance and two (docs/scaling.md), then kill -9 runs. */
+  cluster: { pairs: number; rounds: number; warmupMs: number; measureMs: number; killRuns: number };
 }
 
 const full: Omit<BenchConfig, 'quick' | 'only' | 'profile' | 'parleyEntry'> = {
@@ -37,6 +41,7 @@ const full: Omit<BenchConfig, 'quick' | 'only' | 'profile' | 'parleyEntry'> = {
   memory: { clients: 5_000 },
   churn: { cyclesPerSecond: 300, durationMs: 30_000, warmupCycles: 600 },
   callSetup: { runs: 20 },
+  cluster: { pairs: 50, rounds: 3, warmupMs: 1_000, measureMs: 5_000, killRuns: 10 },
 };
 
 const quick: Omit<BenchConfig, 'quick' | 'only' | 'profile' | 'parleyEntry'> = {
@@ -47,6 +52,7 @@ const quick: Omit<BenchConfig, 'quick' | 'only' | 'profile' | 'parleyEntry'> = {
   memory: { clients: 1_000 },
   churn: { cyclesPerSecond: 300, durationMs: 5_000, warmupCycles: 150 },
   callSetup: { runs: 5 },
+  cluster: { pairs: 20, rounds: 1, warmupMs: 300, measureMs: 1_000, killRuns: 3 },
 };
 
 /** Parses argv (without node and script) into a config; throws on an unknown option. */
@@ -79,5 +85,8 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
       throw new Error(`unknown option ${arg}`);
     }
   }
-  return { quick: isQuick, only, profile, ...(parleyEntry === undefined ? {} : { parleyEntry }), ...(isQuick ? quick : full) };
+  const sizes = isQuick ? quick : full;
+  const killRuns = process.env.CLUSTER_KILL_RUNS === undefined ? sizes.cluster.killRuns : Number(process.env.CLUSTER_KILL_RUNS);
+  if (!Number.isInteger(killRuns) || killRuns < 0) throw new Error('CLUSTER_KILL_RUNS must be a whole number');
+  return { quick: isQuick, only, profile, ...(parleyEntry === undefined ? {} : { parleyEntry }), ...sizes, cluster: { ...sizes.cluster, killRuns } };
 }

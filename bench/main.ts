@@ -22,6 +22,7 @@ import { formatReport } from './report.ts';
 import { checkTargets, type BenchResults } from './results.ts';
 import { runCallSetup } from './series/call-setup.ts';
 import { runChurn } from './series/churn.ts';
+import { runCluster } from './series/cluster.ts';
 import { runMemory } from './series/memory.ts';
 import { runOpenLoop } from './series/open-loop.ts';
 import { runPageWeight } from './series/page-weight.ts';
@@ -69,6 +70,10 @@ async function runSeries(name: SeriesName, config: BenchConfig, group: ProcessGr
       // Chromium inherits this process's affinity; it needs both cores like a real browser.
       pinSelf('all');
       results.callSetup = kinds.includes('parley') ? await runCallSetup({ group, config, log }) : { skipped: 'no Parley server yet' };
+      return;
+    case 'cluster':
+      pinSelf('load');
+      results.cluster = await runCluster({ group, config, log });
       return;
   }
 }

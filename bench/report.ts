@@ -3,6 +3,16 @@
  * the brief's targets with whether this run met them.
  */
 import type { BenchResults } from './results.ts';
+import type { RelayFigures } from './series/relay.ts';
+
+/** The figures every ratio row shows. */
+interface RatioFigures {
+  payload: string;
+  messagesPerSecond: number;
+  oneWayP50: number;
+  oneWayP99: number;
+  cpuPerMessage: number;
+}
 
 type Cell = string | number;
 
@@ -29,12 +39,11 @@ function machineSection(results: BenchResults): string {
   ].join('\n');
 }
 
-function relaySection(results: BenchResults): string[] {
-  const relay = results.relay;
-  if (relay === undefined) return [];
-  const rows = relay.rows.map((row) => [
+/** Rows of a closed-loop relay table, each named by `who` relayed it (a server, a deployment). */
+function relayRows<Row extends RelayFigures>(rows: readonly Row[], who: (row: Row) => string): Cell[][] {
+  return rows.map((row) => [
     row.payload,
-    row.kind,
+    who(row),
     Math.round(row.messagesPerSecond),
     fixed(row.oneWayP50Ms, 3),
     fixed(row.oneWayP99Ms, 3),
@@ -42,19 +51,43 @@ function relaySection(results: BenchResults): string[] {
     row.errors,
     `${Math.round(row.foreignLoad * 100)}%`,
   ]);
-  const ratios = relay.ratios.map((ratio) => [
-    ratio.payload,
-    `parley / ${ratio.versus}`,
-    times(ratio.messagesPerSecond),
-    times(ratio.oneWayP50),
-    times(ratio.oneWayP99),
-    times(ratio.cpuPerMessage),
-  ]);
+}
+
+/** A closed-loop relay table, then its ratios, each ratio named by `name`. */
+function relayTables<Ratio extends RatioFigures>(rows: Cell[][], ratios: readonly Ratio[], who: string, name: (ratio: Ratio) => string): string[] {
+  const ratioRows = ratios.map((ratio) => [ratio.payload, name(ratio), times(ratio.messagesPerSecond), times(ratio.oneWayP50), times(ratio.oneWayP99), times(ratio.cpuPerMessage)]);
+  return [
+    formatTable(['payload', who, 'msg/s', 'one-way p50 ms', 'one-way p99 ms', 'server CPU µs/msg', 'errors', 'other load'], rows),
+    '',
+    formatTable(['payload', 'ratio', 'msg/s', 'p50', 'p99', 'CPU/msg'], ratioRows),
+  ];
+}
+
+function relaySection(results: BenchResults): string[] {
+  const relay = results.relay;
+  if (relay === undefined) return [];
   return [
     `Relay, closed loop: ${relay.pairs} pairs ping-pong, medians of ${relay.rounds} round(s)`,
-    formatTable(['payload', 'server', 'msg/s', 'one-way p50 ms', 'one-way p99 ms', 'server CPU µs/msg', 'errors', 'other load'], rows),
-    '',
-    formatTable(['payload', 'ratio', 'msg/s', 'p50', 'p99', 'CPU/msg'], ratios),
+    ...relayTables(relayRows(relay.rows, (row) => row.kind), relay.ratios, 'server', (ratio) => `parley / ${ratio.versus}`),
+  ];
+}
+
+function clusterSection(results: BenchResults): string[] {
+  const cluster = results.cluster;
+  if (cluster === undefined) return [];
+  if ('skipped' in cluster) return [`Cluster: skipped (${cluster.skipped})`];
+  const { kill } = cluster;
+  const killLines = 'skipped' in kill
+    ? [`kill -9 runs: skipped (${kill.skipped})`]
+    : [
+        `kill -9 of the room's owner, ${kill.runs} runs (load average ${kill.loadAverage.before.toFixed(2)} before, ${kill.loadAverage.after.toFixed(2)} after): back in the room after ` +
+          `p50 ${fixed(kill.killedClientBackMs.p50, 0)} ms, max ${fixed(kill.killedClientBackMs.max, 0)} ms (the killed instance's client); ` +
+          `p50 ${fixed(kill.otherClientBackMs.p50, 0)} ms, max ${fixed(kill.otherClientBackMs.max, 0)} ms (the other's)`,
+      ];
+  return [
+    `Cluster (REDIS_URL): ${cluster.pairs} pairs ping-pong through one instance, two with each pair on one (within), two with each pair across; medians of ${cluster.rounds} round(s); CPU of every instance and Redis`,
+    ...relayTables(relayRows(cluster.rows, (row) => row.deployment), cluster.ratios, 'deployment', (ratio) => `${ratio.deployment} / ${ratio.versus}`),
+    ...killLines,
   ];
 }
 
@@ -192,7 +225,7 @@ const noisyLoad = 0.2;
 
 function noiseSection(results: BenchResults): string[] {
   // Page weight and memory do not depend on having the cores to themselves.
-  const timed = new Set(['relay', 'open-loop', 'churn', 'call-setup']);
+  const timed = new Set(['relay', 'open-loop', 'churn', 'call-setup', 'cluster']);
   const noisy = Object.entries(results.otherLoad).filter(([series, load]) => timed.has(series) && load !== undefined && load > noisyLoad);
   if (noisy.length === 0) return [];
   const list = noisy.map(([series, load]) => `${series} ${Math.round(load! * 100)}%`).join(', ');
@@ -216,6 +249,7 @@ export function formatReport(results: BenchResults): string {
     memorySection(results),
     churnSection(results),
     callSetupSection(results),
+    clusterSection(results),
     profileSection(results),
     targetSection(results),
     Object.entries(results.errors).map(([series, error]) => `ERROR in ${series}: ${error}`),

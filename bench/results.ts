@@ -3,6 +3,7 @@ import type { MachineInfo } from './machine.ts';
 import type { ProfileSummary } from './profile-summary.ts';
 import type { CallSetupResult } from './series/call-setup.ts';
 import type { ChurnResult } from './series/churn.ts';
+import type { ClusterResult } from './series/cluster.ts';
 import type { MemoryResult } from './series/memory.ts';
 import type { OpenLoopResult } from './series/open-loop.ts';
 import type { PageWeightResult, PageWeightSkipped } from './series/page-weight.ts';
@@ -37,6 +38,8 @@ export interface BenchResults {
   memory?: MemoryResult;
   churn?: ChurnResult;
   callSetup?: CallSetupResult | Skipped;
+  /** Cluster mode beside one process, and kill -9 of a room's owner. */
+  cluster?: ClusterResult | Skipped;
   /** Where Parley's server spent its time under the relay load (`--profile`). */
   profile?: ProfileSummary & { file: string };
   /**

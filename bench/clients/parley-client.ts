@@ -38,21 +38,26 @@ export async function joinRoomPair(
   ];
 }
 
+/**
+ * A pair in one new room: `a` creates it on the server at `creatorPort`, `b` joins it on the
+ * one at `joinerPort` (another instance of a cluster, or the same server).
+ */
+export async function connectParleyPair(creatorPort: number, joinerPort: number): Promise<ClientPair> {
+  const [a, b] = await joinRoomPair(await openParley(creatorPort), await openParley(joinerPort));
+  a.inbox.detach();
+  b.inbox.detach();
+  return {
+    a: a.socket,
+    b: b.socket,
+    frames: (payload) => ({
+      ab: Buffer.from(encode({ type: 'signal', to: b.peerId, data: payload.data })),
+      ba: Buffer.from(encode({ type: 'signal', to: a.peerId, data: payload.data })),
+    }),
+  };
+}
+
 /** Speaks Parley's protocol v1 (docs/protocol.md): one room per pair, then `signal`s. */
 export const parleyClient: ProtocolClient = {
   kind: 'parley',
-  async connectPair(port) {
-    const [a, b] = await joinRoomPair(await openParley(port), await openParley(port));
-    a.inbox.detach();
-    b.inbox.detach();
-    const pair: ClientPair = {
-      a: a.socket,
-      b: b.socket,
-      frames: (payload) => ({
-        ab: Buffer.from(encode({ type: 'signal', to: b.peerId, data: payload.data })),
-        ba: Buffer.from(encode({ type: 'signal', to: a.peerId, data: payload.data })),
-      }),
-    };
-    return pair;
-  },
+  connectPair: (port) => connectParleyPair(port, port),
 };

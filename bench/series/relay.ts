@@ -22,9 +22,8 @@ export interface RelayRun extends Omit<PingPongResult, 'oneWay'> {
   cpuMicrosPerMessage: number;
 }
 
-/** Medians over rounds for one server and payload. */
-export interface RelayRow {
-  kind: ServerKind;
+/** What the closed loop measured for one payload (medians over rounds), whatever relayed it. */
+export interface RelayFigures {
   payload: string;
   messagesPerSecond: number;
   oneWayP50Ms: number;
@@ -33,6 +32,11 @@ export interface RelayRow {
   errors: number;
   /** Median share of a core that other processes used during the windows (noise). */
   foreignLoad: number;
+}
+
+/** Medians over rounds for one server and payload. */
+export interface RelayRow extends RelayFigures {
+  kind: ServerKind;
 }
 
 /** Parley divided by a peer, per payload. */

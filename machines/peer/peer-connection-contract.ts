@@ -7,7 +7,7 @@
  * a time, in the order received, so a candidate sent after a description is applied after it.
  */
 import type { IceServer } from '../../protocol/messages.ts';
-import type { PeerMessage } from '../../protocol/peer-messages.ts';
+import type { PeerMessage, ScreenMessage, StatusMessage } from '../../protocol/peer-messages.ts';
 import type { SendLimit } from './send-limit.ts';
 
 /** A kind of media track, as in `MediaStreamTrack.kind`. */
@@ -81,7 +81,10 @@ export type PeerConnectionEvent =
   | { type: 'pc.track'; streamId: string; stream: MediaStream }
   /** The data channel (one per peer, negotiated) opened: messages can flow both ways. */
   | { type: 'pc.channelOpen' }
-  /** A well-formed message arrived on the data channel (others are dropped by the actor). */
-  | { type: 'pc.message'; message: PeerMessage }
+  /**
+   * A well-formed message for the peer machine arrived on the data channel (malformed ones are
+   * dropped by the actor, and chat and files go to the page instead).
+   */
+  | { type: 'pc.message'; message: StatusMessage | ScreenMessage }
   /** A command failed. */
   | { type: 'pc.error'; operation: PeerConnectionOperation; message: string };

@@ -4,8 +4,8 @@
  * of candidates — then exchange synthetic video, audio and data-channel messages on loopback.
  */
 import { describe, expect, it } from 'vitest';
-import type { ProtocolProbe } from '../support/conformance-client.ts';
 import { isLoopbackCandidate, NodePeer, type PeerSignal } from '../support/node-peer.ts';
+import { applied, pump } from '../support/signal-pump.ts';
 import { until, useProbeServers } from '../support/probe-server.ts';
 
 const start = useProbeServers();
@@ -13,25 +13,6 @@ const start = useProbeServers();
 /** ICE, DTLS and the first decoded frames take a moment on a busy two-core machine. */
 const callMs = 15_000;
 const video = { width: 320, height: 240, fps: 15 };
-
-/**
- * Hands every signal `from` the remote peer to `deliver`, in order, and keeps any other frame
- * the socket gets in `unexpected` (there should be none during a call).
- */
-function pump(probe: ProtocolProbe, from: string, deliver: (signal: PeerSignal) => void): { unexpected: unknown[] } {
-  const unexpected: unknown[] = [];
-  probe.socket.on('message', (data) => {
-    const frame = JSON.parse(String(data)) as { type: string; from?: string; data?: PeerSignal };
-    if (frame.type === 'signal' && frame.from === from) deliver(frame.data!);
-    else unexpected.push(frame);
-  });
-  return { unexpected };
-}
-
-/** Fails the test with the first error of a peer's signal handling, instead of losing it. */
-function applied(peer: NodePeer, failures: unknown[]): (signal: PeerSignal) => void {
-  return (signal) => void peer.handle(signal).catch((error: unknown) => failures.push(error));
-}
 
 describe('a call between two Node peers through the signaling server', () => {
   it('connects with the newcomer offering, and carries video, audio and chat both ways', async () => {
@@ -54,13 +35,13 @@ describe('a call between two Node peers through the signaling server', () => {
       shareCandidate: isLoopbackCandidate,
       send: (data) => bobSocket.send({ type: 'signal', to: a.peerId, data }),
     });
-    const toAlice = pump(aliceSocket, b.peerId, applied(alice, failures));
+    const toAlice = pump(aliceSocket.socket, b.peerId, applied(alice, failures));
     try {
       // Bob holds Alice's answer back until her first candidate has come, so that candidate
       // reaches him before the remote description: it must be queued, then applied.
       let answer: PeerSignal | undefined;
       let released = false;
-      const toBob = pump(bobSocket, a.peerId, (signal) => {
+      const toBob = pump(bobSocket.socket, a.peerId, (signal) => {
         if ('description' in signal && !released) answer = signal;
         else applied(bob, failures)(signal);
         if ('candidate' in signal && signal.candidate !== null && answer !== undefined && !released) {

@@ -21,6 +21,8 @@ export async function freeTcpPort(): Promise<number> {
 export interface RedisServer {
   url: string;
   port: number;
+  /** The process id of the running redis-server (for the bench, which counts its CPU time). */
+  pid(): number;
   /** `kill -9`: gone at once, as a crashed Redis. */
   kill(): Promise<void>;
   /** Starts it again on the same port and folder, so it reloads its append-only file. */
@@ -61,6 +63,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: () => child!.pid!,
     kill: () => halt('SIGKILL'),
     restart: launch,
     async stop() {

@@ -5,11 +5,14 @@ import { startInspectedCall, startInspectedPage } from './inspector-call.ts';
 
 let cleanup: Array<() => void> = [];
 
-afterEach(() => {
+afterEach(async () => {
   for (const step of cleanup.reverse()) step();
   cleanup = [];
   document.body.replaceChildren();
   vi.restoreAllMocks();
+  // Once someone joins, the call view fetches the chat and stats panels in the background;
+  // those loads finish before the test environment goes away.
+  await Promise.all([import('../../web/components/talk/ChatPanel.svelte'), import('../../web/components/talk/StatsPanel.svelte')]);
 });
 
 /**

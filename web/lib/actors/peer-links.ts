@@ -14,6 +14,8 @@ export interface PeerLinkListener {
   message?(peerId: string, message: PeerMessage): void;
   /** A data channel the remote peer opened (a file transfer's own channel). */
   channel?(peerId: string, channel: RTCDataChannel): void;
+  /** A connection to a peer was registered. */
+  linked?(peerId: string): void;
 }
 
 /**
@@ -30,6 +32,7 @@ export class PeerLinks {
   /** Registers a peer's connection; returns what unregisters it (when the actor stops). */
   add(link: PeerLink): () => void {
     this.#links.set(link.peerId, link);
+    for (const listener of this.#listeners) listener.linked?.(link.peerId);
     return () => {
       if (this.#links.get(link.peerId) === link) this.#links.delete(link.peerId);
     };

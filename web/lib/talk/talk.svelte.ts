@@ -30,6 +30,24 @@ export class Talk {
     return this.#loading;
   }
 
+  /**
+   * Calls `then` once, as soon as there is a connection to someone (at once if there is one
+   * already); returns what cancels it. The page fetches the panels' code then.
+   */
+  onceLinked(then: () => void): () => void {
+    if (this.links.all.length > 0) {
+      then();
+      return () => {};
+    }
+    const stop = this.links.listen({
+      linked: () => {
+        stop();
+        then();
+      },
+    });
+    return stop;
+  }
+
   /** The call is over: stop listening and let go of files. */
   stop(): void {
     this.#stopListening();
