@@ -1,34 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.ts';
-import { createRoom, openPerson, patience, waitUntilConnected, type Person } from './person.ts';
+import { describe, expect, it } from 'vitest';
+import { createRoom, patience, waitUntilConnected } from './person.ts';
 import { RestartableServer } from './restartable-server.ts';
+import { usePeople } from './people.ts';
 import { remotePeerId, sayInChat } from './talk-steps.ts';
 
 /**
  * Chat needs no server: its lines travel on the peers' data channels. A call of two goes on
  * chatting while the signaling server is killed (`kill -9`) and not started again.
  */
-let browser: Browser;
 let server: RestartableServer | undefined;
-const people: Person[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  await Promise.all(people.splice(0).map((person) => person.context.close()));
+const person = usePeople(async () => {
   await server?.stop();
 });
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function person(origin: string, url?: string): Promise<Person> {
-  const opened = await openPerson(browser, origin, { url });
-  people.push(opened);
-  return opened;
-}
 
 describe('chat while the server is away', () => {
   describe('happy path', () => {

@@ -1,37 +1,22 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ensurePageBuilt } from '../support/server.ts';
 import { startCluster, type Instance, type TestCluster } from '../support/cluster.ts';
-import { createRoom, handshakeStates, openPerson, patience, waitForMovingRemoteVideo, waitUntilConnected, type Person } from './person.ts';
+import { usePeople } from './people.ts';
+import { createRoom, handshakeStates, patience, waitForMovingRemoteVideo, waitUntilConnected } from './person.ts';
 
 /**
  * Two Chromium pages in one call through HAProxy in front of two instances on Redis: the
  * instance that owns the room is killed (`kill -9`) mid-call, the media goes on, both pages
  * come back into the room on the other instance, and a third person joins afterwards.
  */
-let browser: Browser;
 let cluster: TestCluster | undefined;
-const people: Person[] = [];
-
 beforeAll(async () => {
   await ensurePageBuilt();
-  browser = await launchChromium();
 });
-afterEach(async () => {
-  await Promise.all(people.splice(0).map((person) => person.context.close()));
+const person = usePeople(async () => {
   await cluster?.stop();
   cluster = undefined;
 });
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function person(origin: string, url?: string): Promise<Person> {
-  const opened = await openPerson(browser, origin, { url });
-  people.push(opened);
-  return opened;
-}
 
 /** How many rooms `instance` runs, from its /metrics (readable from this machine). */
 async function roomsOf(instance: Instance): Promise<number> {

@@ -1,10 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   createRoom,
   handshakeStates,
-  openPerson,
   patience,
   recordedHandshakeWords,
   recordHandshakeWords,
@@ -13,6 +11,7 @@ import {
   type Person,
 } from './person.ts';
 import { RestartableServer } from './restartable-server.ts';
+import { usePeople } from './people.ts';
 
 /**
  * A live two-person call while the signaling server dies (`kill -9`) or is stopped for a deploy
@@ -21,26 +20,11 @@ import { RestartableServer } from './restartable-server.ts';
  * `/healthz` answering to both pages back in the room (a measurement, never asserted).
  */
 const runs = Number(process.env.PARLEY_RESTART_RUNS ?? 1);
-let browser: Browser;
 let server: RestartableServer;
-const people: Person[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  await Promise.all(people.splice(0).map((person) => person.context.close()));
+const openAt = usePeople(async () => {
   await server?.stop();
 });
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function person(url?: string): Promise<Person> {
-  const opened = await openPerson(browser, server.origin, { url });
-  people.push(opened);
-  return opened;
-}
+const person = (url?: string): Promise<Person> => openAt(server.origin, url);
 
 /** Remote video frames the page has decoded so far, all remote videos together. */
 function decodedFrames(page: Page): Promise<number> {
