@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import { createActor, type InspectionEvent } from 'xstate';
 import { roomMachine, type RoomEmitted, type RoomInput } from '../../machines/room-machine.ts';
-import { RoomHost, type RoomActor } from '../room-host.ts';
+import { RoomHost, type RoomActor, type RoomSnapshot } from '../room-host.ts';
 import { ids } from '../ids.ts';
 import type { ServerConfig } from '../config.ts';
 
@@ -49,30 +49,7 @@ export class RoomRegistry {
     const roomId = input.roomId ?? ids.room();
     const room = this.inspect === undefined ? new RoomHost(this.machine, { ...input, roomId }, sink) : this.inspectedRoom({ ...input, roomId }, sink);
     this.rooms.set(roomId, room);
-    let queued = 0;
-    let held: string[] = [];
-    room.subscribe({
-      next: (snapshot) => {
-        const { members } = snapshot.context;
-        let now = 0;
-        for (const member of members) now += member.queuedBytes;
-        this.queued += now - queued;
-        queued = now;
-        // A held seat leaves the held state either resumed (still a member) or expired (gone).
-        for (const peerId of held) {
-          const member = members.find((candidate) => candidate.peerId === peerId);
-          if (member === undefined) this.counts.graceExpiries++;
-          else if (member.connection !== null) this.counts.resumes++;
-        }
-        held = members.filter((member) => member.connection === null).map((member) => member.peerId);
-      },
-      complete: () => {
-        this.queued -= queued;
-        queued = 0;
-        this.rooms.delete(roomId);
-        this.log.debug({ room: roomLabel(roomId) }, 'room closed');
-      },
-    });
+    room.subscribe(new RoomAccount(this, roomId));
     this.log.debug({ room: roomLabel(roomId), capacity: input.capacity }, 'room created');
     for (const watcher of this.watchers) watcher(roomId, room);
     room.start();
@@ -98,6 +75,17 @@ export class RoomRegistry {
   /** The live rooms with their ids. */
   entries(): IterableIterator<[string, RoomActor]> {
     return this.rooms.entries();
+  }
+
+  /** A room's held-seat queues grew (or shrank) by `bytes` (its `RoomAccount` says so). */
+  addQueued(bytes: number): void {
+    this.queued += bytes;
+  }
+
+  /** Forgets room `roomId` once it has ended (its `RoomAccount` says so). */
+  ended(roomId: string): void {
+    this.rooms.delete(roomId);
+    this.log.debug({ room: roomLabel(roomId) }, 'room closed');
   }
 
   /** Stops room `roomId` and forgets it at once (another instance of a cluster took it over). */
@@ -140,6 +128,42 @@ export class RoomRegistry {
   stopAll(): void {
     for (const room of this.rooms.values()) room.stop();
     this.rooms.clear();
+  }
+}
+
+/**
+ * Keeps the registry's counts in step with one room: the bytes it queues for held seats, and
+ * whether each held seat was resumed or expired; forgets the room once it ended. A class, so a
+ * room costs one small object here instead of two closures and their scope.
+ */
+class RoomAccount {
+  private queued = 0;
+  private held: string[] = [];
+
+  constructor(
+    private readonly registry: RoomRegistry,
+    private readonly roomId: string,
+  ) {}
+
+  next(snapshot: RoomSnapshot): void {
+    const { members } = snapshot.context;
+    let now = 0;
+    for (const member of members) now += member.queuedBytes;
+    this.registry.addQueued(now - this.queued);
+    this.queued = now;
+    // A held seat leaves the held state either resumed (still a member) or expired (gone).
+    for (const peerId of this.held) {
+      const member = members.find((candidate) => candidate.peerId === peerId);
+      if (member === undefined) this.registry.counts.graceExpiries++;
+      else if (member.connection !== null) this.registry.counts.resumes++;
+    }
+    this.held = members.filter((member) => member.connection === null).map((member) => member.peerId);
+  }
+
+  complete(): void {
+    this.registry.addQueued(-this.queued);
+    this.queued = 0;
+    this.registry.ended(this.roomId);
   }
 }
 
