@@ -8,6 +8,7 @@ import type {
 import type { SendLimit } from '../../../machines/peer/send-limit.ts';
 import { encodePeerMessage, parsePeerMessage, peerChannel } from '../../../protocol/peer-messages.ts';
 import type { PeerLinks } from './peer-links.ts';
+import { withoutVideoSsrcs } from './unsignaled-video.ts';
 
 /** What the actor needs from the platform; the browser's by default, another WebRTC stack in tests. */
 export interface PeerConnectionPlatform {
@@ -111,6 +112,8 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
     let channel: RTCDataChannel | undefined;
     let unlink: (() => void) | undefined;
     let sendLimit = input.sendLimit ?? null;
+    // A local offer was just rolled back (glare): the next remote offer needs the workaround.
+    let rolledBack = false;
     let closed = false;
     let queue: Promise<void> = Promise.resolve();
 
@@ -188,13 +191,18 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
         case 'peer.setRemoteDescription':
           return run('setRemoteDescription', async () => {
             openChannel();
-            await pc.setRemoteDescription(command.description);
-            report({ type: 'pc.remoteDescription', descriptionType: command.description.type });
+            const { description } = command;
+            const afterRollback = rolledBack && description.type === 'offer';
+            if (description.type === 'offer') rolledBack = false;
+            await pc.setRemoteDescription(afterRollback ? { type: 'offer', sdp: withoutVideoSsrcs(description.sdp ?? '') } : description);
+            report({ type: 'pc.remoteDescription', descriptionType: description.type });
             await applySendLimit();
           });
         case 'peer.rollback':
           return run('rollback', async () => {
-            if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
+            if (pc.signalingState !== 'have-local-offer') return;
+            await pc.setLocalDescription({ type: 'rollback' });
+            rolledBack = true;
           });
         case 'peer.addCandidate':
           // No argument marks the end of the remote candidates.
