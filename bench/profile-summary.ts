@@ -16,6 +16,9 @@ export interface CpuProfile {
   timeDeltas: number[];
 }
 
+/** One function's place in a profile. */
+export type CallFrame = CpuProfile['nodes'][number]['callFrame'];
+
 /** A share of the sampled time, in percent. */
 export interface Share {
   name: string;
@@ -39,7 +42,7 @@ function areaOf(url: string, functionName: string): string {
   return 'other';
 }
 
-function functionLabel(frame: CpuProfile['nodes'][number]['callFrame']): string {
+function functionLabel(frame: CallFrame): string {
   const file = frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(server|machines|protocol|bench)\//, '$1/');
   // tsx serves each file as one minified line, so the column is what tells functions apart.
   const where = frame.lineNumber === 0 ? `col ${frame.columnNumber}` : `line ${frame.lineNumber + 1}`;
@@ -49,8 +52,25 @@ function functionLabel(frame: CpuProfile['nodes'][number]['callFrame']): string 
 /** Areas whose inclusive times are worth listing (where a fix would go). */
 const ownAreas = new Set(['server/', 'machines/', 'protocol/', 'xstate', 'ws', '@fastify/websocket', 'fastify', '@sinclair/typebox']);
 
+/**
+ * How to read a profile's frames: which area of the code each belongs to, which areas' functions
+ * are worth listing by inclusive time, and a function's name. The server's by default; the call
+ * page's bundle is read by bench/call-setup-profile.ts.
+ */
+export interface ProfileReading {
+  areaOf(frame: CallFrame): string;
+  isOwn(area: string): boolean;
+  label(frame: CallFrame): string;
+}
+
+const serverReading: ProfileReading = {
+  areaOf: (frame) => areaOf(frame.url, frame.functionName),
+  isOwn: (area) => ownAreas.has(area),
+  label: functionLabel,
+};
+
 /** Summarises `profile`, counting samples between `window.start` and `window.end` (µs, monotonic). */
-export function summarizeProfile(profile: CpuProfile, window: { start: number; end: number }): ProfileSummary {
+export function summarizeProfile(profile: CpuProfile, window: { start: number; end: number }, reading: ProfileReading = serverReading): ProfileSummary {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -68,23 +88,23 @@ export function summarizeProfile(profile: CpuProfile, window: { start: number; e
     inWindow += delta;
   }
   // No samples in the window (clocks disagree): count the whole profile rather than nothing.
-  if (inWindow === 0) return summarizeProfile(profile, { start: -Infinity, end: Infinity });
+  if (inWindow === 0) return summarizeProfile(profile, { start: -Infinity, end: Infinity }, reading);
 
   const areas = new Map<string, number>();
   const selfByFunction = new Map<string, number>();
   const inclusiveByFunction = new Map<string, number>();
   for (const [id, micros] of selfMicros) {
     const frame = byId.get(id)!.callFrame;
-    const area = areaOf(frame.url, frame.functionName);
+    const area = reading.areaOf(frame);
     areas.set(area, (areas.get(area) ?? 0) + micros);
-    const label = functionLabel(frame);
+    const label = reading.label(frame);
     selfByFunction.set(label, (selfByFunction.get(label) ?? 0) + micros);
     // Every function on this sample's stack gets the time once, however deep it recurses.
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const stackFrame = byId.get(at)!.callFrame;
-      if (!ownAreas.has(areaOf(stackFrame.url, stackFrame.functionName))) continue;
-      const stackLabel = functionLabel(stackFrame);
+      if (!reading.isOwn(reading.areaOf(stackFrame))) continue;
+      const stackLabel = reading.label(stackFrame);
       if (seen.has(stackLabel)) continue;
       seen.add(stackLabel);
       inclusiveByFunction.set(stackLabel, (inclusiveByFunction.get(stackLabel) ?? 0) + micros);

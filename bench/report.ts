@@ -234,8 +234,8 @@ function noiseSection(results: BenchResults): string[] {
 
 function targetSection(results: BenchResults): string[] {
   if (results.targets.length === 0) return [];
-  const rows = results.targets.map((check) => [check.name, check.target, check.value, check.met === null ? '—' : check.met ? 'met' : 'MISSED']);
-  return ['Targets (reported, not asserted)', formatTable(['target', 'goal', 'this run', ''], rows)];
+  const rows = results.targets.map((check) => [check.name, check.target, check.value, check.met === null ? '—' : check.met ? 'met' : 'MISSED', check.spread ?? '']);
+  return ['Targets (reported, not asserted; rounds: the same ratio in each round of this run)', formatTable(['target', 'goal', 'this run', '', 'rounds'], rows)];
 }
 
 /** The whole report as text. */

@@ -21,6 +21,8 @@ export interface TargetCheck {
   value: string;
   /** `null` when the run has no number for it. */
   met: boolean | null;
+  /** How far the rounds of this run spread: each round's own figure, lowest to highest. */
+  spread?: string;
 }
 
 /** Everything one run measured; written to bench/results.json. */
@@ -66,19 +68,36 @@ const targets = {
   churnMemoryChange: 0.05,
 } as const;
 
+/**
+ * Parley's figure over another server's, round by round (both measured in the same round), as
+ * "lowest–highest×"; empty when fewer than two rounds have both.
+ */
+function roundSpread<T extends { kind: string; round: number }>(runs: readonly T[], versus: string, figure: (run: T) => number): string | undefined {
+  const ratios: number[] = [];
+  for (const mine of runs.filter((run) => run.kind === 'parley')) {
+    const other = runs.find((run) => run.kind === versus && run.round === mine.round);
+    if (other !== undefined) ratios.push(figure(mine) / figure(other));
+  }
+  if (ratios.length < 2) return undefined;
+  return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}× (${ratios.length} rounds)`;
+}
+
 const has = <T extends object>(value: T | Skipped | undefined): value is T => value !== undefined && !('skipped' in value);
 
 /** Checks the brief's targets against whatever this run measured. */
 export function checkTargets(results: BenchResults): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  const check = (name: string, target: string, value: number, met: boolean, format: (value: number) => string): void => {
-    checks.push({ name, target, value: Number.isFinite(value) ? format(value) : 'n/a', met: Number.isFinite(value) ? met : null });
+  const check = (name: string, target: string, value: number, met: boolean, format: (value: number) => string, spread?: string): void => {
+    const measured = Number.isFinite(value);
+    checks.push({ name, target, value: measured ? format(value) : 'n/a', met: measured ? met : null, ...(measured && spread !== undefined ? { spread } : {}) });
   };
+  const relayRuns = results.relay?.runs ?? [];
   for (const ratio of results.relay?.ratios ?? []) {
+    const spread = roundSpread(relayRuns.filter((run) => run.payload === ratio.payload), ratio.versus, (run) => run.cpuMicrosPerMessage);
     if (ratio.versus === 'floor') {
-      check(`relay CPU/msg vs floor (${ratio.payload})`, `≤ ${targets.cpuOverFloor}×`, ratio.cpuPerMessage, ratio.cpuPerMessage <= targets.cpuOverFloor, (v) => `${v.toFixed(2)}×`);
+      check(`relay CPU/msg vs floor (${ratio.payload})`, `≤ ${targets.cpuOverFloor}×`, ratio.cpuPerMessage, ratio.cpuPerMessage <= targets.cpuOverFloor, (v) => `${v.toFixed(2)}×`, spread);
     } else {
-      check(`relay CPU/msg vs PeerJS (${ratio.payload})`, `< ${targets.cpuOverPeerjs}×`, ratio.cpuPerMessage, ratio.cpuPerMessage < targets.cpuOverPeerjs, (v) => `${v.toFixed(2)}×`);
+      check(`relay CPU/msg vs PeerJS (${ratio.payload})`, `< ${targets.cpuOverPeerjs}×`, ratio.cpuPerMessage, ratio.cpuPerMessage < targets.cpuOverPeerjs, (v) => `${v.toFixed(2)}×`, spread);
     }
   }
   // The same ratios at a fixed, unsaturated rate (open loop): what a real deployment pays.
@@ -95,6 +114,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       value,
       versus === 'floor' ? value <= goal : value < goal,
       (v) => `${v.toFixed(2)}×`,
+      roundSpread(results.openLoop!.runs, versus, (run) => run.cpuMicrosPerMessage),
     );
   }
   const parleyMemory = results.memory?.rows.find((row) => row.kind === 'parley');

@@ -8,7 +8,10 @@
  * States (`snapshot.value`; test with `snapshot.matches('inCall')`, `matches({ media: 'blocked' })`):
  * - `lobby`        nothing yet; accepts `ui.create` / `ui.join` / `ui.open`
  * - `checking`     `ui.open` (a room's link): socket open (`checking.connecting`), `peek` sent
- *                  (`checking.asking`); a full or unknown room fails here, before the camera
+ *                  (`checking.asking`); a full or unknown room fails here, before the camera.
+ *                  The socket stays open through `media` and `prejoin`, and the join is sent
+ *                  on it: no second connection and greeting on the way in. Lost meanwhile
+ *                  (nothing is lost: no seat yet), joining opens a new one
  * - `prejoin`      after `ui.open` and media: the person sees themselves; `ui.joinCall` enters
  * - `media`        asking for camera and microphone: `media.cameraAndMic`, then on a missing
  *                  device `media.micOnly`, then `media.cameraOnly`; `media.blocked` when none
@@ -16,7 +19,8 @@
  *                  joins without sending media, `ui.retryMedia` asks again (after the person
  *                  allowed the camera in the browser), `ui.backToLobby` gives up
  * - `joining`      socket opening (`joining.connecting`), then `create`/`join` sent
- *                  (`joining.requesting`) until `joined`
+ *                  (`joining.requesting`) until `joined`; from a link whose socket is still
+ *                  open, straight to `joining.requesting`
  * - `inCall`       in the room; `peers` may be empty (the link stays valid, someone can join)
  * - `rejoining`    the socket was lost: calls with peers keep running while it reconnects
  *                  with backoff and full jitter and resumes the seat (`rejoining.waiting` /
@@ -120,10 +124,10 @@ export const callMachine = callSetup.createMachine({
         'ui.open': { target: 'checking', actions: 'startOver' },
       },
     },
-    // Opening a link: is the room there and not full? Asked before the camera is.
+    // Opening a link: is the room there and not full? Asked before the camera is. The socket
+    // stays open for the join (`hasOpenSocket`).
     checking: {
       entry: 'openSocket',
-      exit: 'closeSocket',
       initial: 'connecting',
       after: { joinTimeout: { target: 'failed', actions: lose } },
       on: { 'socket.closed': { target: 'failed', actions: lose }, 'ui.hangUp': 'ended' },
@@ -132,7 +136,7 @@ export const callMachine = callSetup.createMachine({
         asking: {
           on: {
             'socket.message': [
-              { guard: 'isRoomOpen', target: '#call.media' },
+              { guard: 'isRoomOpen', target: '#call.media', actions: 'keepSocket' },
               { guard: 'isServerError', target: '#call.failed', actions: 'failWithServerError' },
             ],
           },
@@ -141,16 +145,20 @@ export const callMachine = callSetup.createMachine({
     },
     media: {
       initial: 'cameraAndMic',
-      on: { 'ui.hangUp': 'ended' },
+      // The link's socket was lost while the camera was asked for: joining opens another.
+      on: { 'ui.hangUp': 'ended', 'socket.closed': { actions: 'closeSocket' } },
       states: {
         cameraAndMic: mediaAttempt({ audio: true, video: true }, 'micOnly'),
         micOnly: mediaAttempt({ audio: true, video: false }, 'cameraOnly'),
         cameraOnly: mediaAttempt({ audio: false, video: true }, 'blocked'),
         blocked: {
           on: {
-            'ui.receiveOnly': { target: '#call.joining', actions: 'clearError' },
+            'ui.receiveOnly': [
+              { guard: 'hasOpenSocket', target: '#call.joining.requesting', actions: ['clearError', 'sendJoinRequest'] },
+              { target: '#call.joining', actions: 'clearError' },
+            ],
             'ui.retryMedia': { target: 'cameraAndMic', actions: 'clearError' },
-            'ui.backToLobby': { target: '#call.lobby', actions: 'resetToLobby' },
+            'ui.backToLobby': { target: '#call.lobby', actions: ['closeSocket', 'resetToLobby'] },
           },
         },
       },
@@ -158,18 +166,25 @@ export const callMachine = callSetup.createMachine({
     // The camera is on and the room was there: the person sees themselves, picks devices and a name.
     prejoin: {
       on: {
-        'ui.joinCall': { target: 'joining', actions: 'storeName' },
+        'ui.joinCall': [
+          { guard: 'hasOpenSocket', target: 'joining.requesting', actions: ['storeName', 'sendJoinRequest'] },
+          { target: 'joining', actions: 'storeName' },
+        ],
+        // Nothing to lose before joining: a lost socket is replaced when the person enters.
+        'socket.closed': { actions: 'closeSocket' },
         'ui.hangUp': 'ended',
-        'ui.backToLobby': { target: 'lobby', actions: ['stopLocalMedia', 'forgetLocalMedia', 'resetToLobby'] },
+        'ui.backToLobby': { target: 'lobby', actions: ['closeSocket', 'stopLocalMedia', 'forgetLocalMedia', 'resetToLobby'] },
       },
     },
     joining: {
-      entry: 'openSocket',
       initial: 'connecting',
       after: { joinTimeout: { target: 'failed', actions: lose } },
       on: { 'socket.closed': { target: 'failed', actions: lose }, 'ui.hangUp': 'ended' },
       states: {
-        connecting: { on: { 'socket.message': { guard: 'isWelcome', target: 'requesting', actions: 'sendJoinRequest' } } },
+        connecting: {
+          entry: 'openSocket',
+          on: { 'socket.message': { guard: 'isWelcome', target: 'requesting', actions: 'sendJoinRequest' } },
+        },
         requesting: {
           on: {
             'socket.message': [

@@ -4,11 +4,16 @@
  * (`setLocalDescription()` with no argument), a polite side that rolls back on colliding
  * offers and an impolite side that ignores them.
  *
+ * The RTCPeerConnection actor (`pc`) runs for the machine's whole life: it is made when the
+ * peer is known (`joined` / `peer-joined`), so an answerer has it ready when the offer comes,
+ * and is given no tracks before `active`; a `negotiationneeded` before then is ignored, since
+ * who offers first is decided by the roles (the newcomer), never by the browser.
+ *
  * States (what the page shows as `handshake-state`, see `handshakeStateOf()`):
  *   idle        an answerer waits for the remote offer, asking for it again every `offerWait`
  *               (an offerer passes straight through)
  *   media       waits for local media to be decided (passes straight through when it is)
- *   active      a parallel state holding the RTCPeerConnection actor, with two regions:
+ *   active      a parallel state where the handshake runs on the connection, with regions:
  *     connection: offering | answering → connected ⇄ reconnecting   (the name shown);
  *                 reconnecting restarts ICE at once on `failed`, after `iceRestartDelay` on
  *                 `disconnected`, and again every `iceRestartRetry`: never final;
@@ -84,14 +89,22 @@ export const peerMachine = peerSetup.createMachine({
     remoteStatus: null,
   }),
   output: ({ context }) => ({ peerId: context.peerId, error: context.error }),
+  // The connection exists from the moment the peer is known, so an answerer has it ready when
+  // the offer comes; it is given nothing to negotiate before then (`active`). Stopped with the machine.
+  invoke: {
+    id: 'pc',
+    src: 'peerConnection',
+    input: ({ context }) => ({ peerId: context.peerId, iceServers: context.iceServers, polite: context.polite, sendLimit: context.sendLimit }),
+  },
   initial: 'idle',
   on: {
     // They left or we hung up: a failure to reach them is no longer worth a word.
     'peer.close': { target: '.closed', actions: 'clearError' },
     'signal.candidate': { actions: 'queueCandidate' },
-    'media.sendLimit': { actions: 'storeSendLimit' },
+    'media.sendLimit': { actions: ['storeSendLimit', 'applySendLimit'] },
     'status.local': { actions: 'storeLocalStatus' },
-    'ice.servers': { actions: 'storeIceServers' },
+    // Fresh TURN credentials: the next ICE gathering (or restart) uses them.
+    'ice.servers': { actions: ['storeIceServers', 'applyIceServers'] },
     'media.update': { actions: 'storeLocalMedia' },
   },
   states: {
@@ -118,11 +131,6 @@ export const peerMachine = peerSetup.createMachine({
     },
     active: {
       type: 'parallel',
-      invoke: {
-        id: 'pc',
-        src: 'peerConnection',
-        input: ({ context }) => ({ peerId: context.peerId, iceServers: context.iceServers, polite: context.polite, sendLimit: context.sendLimit }),
-      },
       on: {
         'signal.candidate': [
           { guard: 'hasRemoteDescription', actions: 'addCandidate' },
@@ -130,12 +138,9 @@ export const peerMachine = peerSetup.createMachine({
         ],
         'pc.candidate': { actions: { type: 'sendSignal', params: candidateSignal } },
         'pc.track': { actions: 'storeRemoteStream' },
-        'media.sendLimit': { actions: ['storeSendLimit', 'applySendLimit'] },
         'media.replaceTrack': { actions: 'replaceTrack' },
         // A track added or removed mid-call: the connection asks for an offer (`negotiationneeded`).
         'media.update': { actions: ['storeLocalMedia', 'sendScreen', 'attachLocalMedia'] },
-        // Fresh TURN credentials: the next ICE restart gathers relay candidates with them.
-        'ice.servers': { actions: ['storeIceServers', 'applyIceServers'] },
         'pc.message': { actions: 'receiveMessage' },
         'pc.error': [
           // Candidates for an offer we ignored cannot be applied: expected, not worth a word.

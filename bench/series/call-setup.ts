@@ -74,9 +74,23 @@ async function waitForStamps(page: Page, need: Array<keyof PageStamps>): Promise
   return page.evaluate(() => (window as unknown as { __benchStamps: PageStamps }).__benchStamps);
 }
 
-async function parleyRun(browser: Browser, origin: string): Promise<RunOutcome> {
+/** Two people in one browser, A in a room it created, B's page (observed) not opened yet. */
+export interface RoomPair {
+  pageA: Page;
+  pageB: Page;
+  /** The room's link, as A's page shows it. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A creates a room on its page (observed); B gets a page, observed too, for the link. */
+export async function createRoom(browser: Browser, origin: string): Promise<RoomPair> {
   const personA = await newPerson(browser, { origin });
   const personB = await newPerson(browser, { origin });
+  const close = async () => {
+    await personA.close();
+    await personB.close();
+  };
   try {
     await personA.addInitScript(observerScript);
     const pageA = await personA.newPage();
@@ -85,14 +99,32 @@ async function parleyRun(browser: Browser, origin: string): Promise<RunOutcome> 
     const link = pageA.getByTestId('room-link');
     await link.waitFor({ timeout: 10_000 });
     const url = await link.evaluate((node) => ('value' in node ? String((node as HTMLInputElement).value) : node.textContent ?? '').trim());
-    if (!url.startsWith('http')) return { error: `room-link holds no URL: "${url}"` };
+    if (!url.startsWith('http')) throw new Error(`room-link holds no URL: "${url}"`);
     await personB.addInitScript(observerScript);
-    const pageB = await personB.newPage();
+    return { pageA, pageB: await personB.newPage(), url, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * B opens the link (observed) and enters from the pre-join screen as soon as it can, as the
+ * quickest person would; resolves with both pages' stamps once both are connected.
+ */
+export async function joinRoom(pageA: Page, pageB: Page, url: string): Promise<[PageStamps, PageStamps]> {
+  await pageB.goto(url);
+  await pageB.getByTestId('join-call').click({ timeout: runTimeoutMs });
+  return Promise.all([waitForStamps(pageA, ['connected']), waitForStamps(pageB, ['connected', 'firstFrame'])]);
+}
+
+async function parleyRun(browser: Browser, origin: string): Promise<RunOutcome> {
+  let pair: RoomPair | undefined;
+  try {
+    pair = await createRoom(browser, origin);
+    const { pageA, pageB, url } = pair;
     const start = Date.now();
-    await pageB.goto(url);
-    // The pre-join screen: B enters as soon as it can, as the quickest person would.
-    await pageB.getByTestId('join-call').click({ timeout: runTimeoutMs });
-    const [stampsA, stampsB] = await Promise.all([waitForStamps(pageA, ['connected']), waitForStamps(pageB, ['connected', 'firstFrame'])]);
+    const [stampsA, stampsB] = await joinRoom(pageA, pageB, url);
     const error = stampsA.error ?? stampsB.error;
     if (error !== undefined) return { error };
     const connected = Math.max(stampsA.connected!, stampsB.connected!);
@@ -113,8 +145,7 @@ async function parleyRun(browser: Browser, origin: string): Promise<RunOutcome> 
   } catch (error) {
     return { error: String(error).split('\n')[0]! };
   } finally {
-    await personA.close();
-    await personB.close();
+    await pair?.close();
   }
 }
 

@@ -32,7 +32,7 @@ function withHeld(outbox: readonly PeerSignalEvent[], signal: PeerSignalEvent): 
 export const initialCallContext: CallContext = {
   intent: null, roomId: null, selfId: null, capacity: null, resumeToken: null, iceServers: [],
   peers: [], localStream: null, screenStream: null, micMuted: false, cameraOff: false, error: null, outbox: [], reconnectAttempt: 0,
-  peersLeft: 0, lastLeft: null, name: null, names: {}, resumeGraceMs: null, endedPeers: [],
+  peersLeft: 0, lastLeft: null, name: null, names: {}, resumeGraceMs: null, endedPeers: [], socketKept: false,
 };
 
 /** Sends `event` to every peer machine still running (a finished one would only warn). */
@@ -193,7 +193,13 @@ export const callSetup = setup({
     toggleMic: assign({ micMuted: ({ context }) => !context.micMuted }),
     toggleCamera: assign({ cameraOff: ({ context }) => !context.cameraOff }),
     openSocket: spawnChild('signalingSocket', { id: 'socket' }),
-    closeSocket: stopChild('socket'),
+    /** Closes the socket (if any); one kept from a room check is gone with it. */
+    closeSocket: enqueueActions(({ context, enqueue }) => {
+      enqueue.stopChild('socket');
+      if (context.socketKept) enqueue.assign({ socketKept: false });
+    }),
+    /** The room check's socket, greeted and in no room, is kept for the join. */
+    keepSocket: assign({ socketKept: true }),
     sendJoinRequest: sendTo('socket', ({ context }): SocketCommand => {
       const intent = context.intent ?? { kind: 'create' };
       const name = context.name === null ? {} : { name: context.name };
@@ -337,6 +343,8 @@ export const callSetup = setup({
     isWelcome: ({ event }) => messageOf(event, 'welcome') !== null,
     isJoined: ({ event }) => messageOf(event, 'joined') !== null,
     isRoomOpen: ({ event }) => messageOf(event, 'room') !== null,
+    /** The socket of the room check is still open (and greeted): the join goes on it. */
+    hasOpenSocket: ({ context }) => context.socketKept,
     /** The person opened a room's link: they see themselves and choose before entering. */
     wantsPreview: ({ context }) => context.intent?.kind === 'join' && context.intent.preview === true,
     isServerError: ({ event }) => messageOf(event, 'error') !== null,

@@ -65,6 +65,11 @@ export interface CallContext {
   name: string | null;
   /** Display names of the room's members who gave one (ours too), by peer id; kept after they leave. */
   names: Record<string, string>;
+  /**
+   * Whether the socket that checked a link's room is still open, greeted and in no room, so
+   * the join is sent on it (no second connection); cleared when that socket closes.
+   */
+  socketKept: boolean;
 }
 
 /** What `acquireMedia` is asked for; it resolves with a stream or rejects with a MediaAccessError. */

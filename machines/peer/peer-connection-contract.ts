@@ -5,6 +5,9 @@
  * The machine decides, the actor only performs: it receives commands (`peer.*`, sent by the
  * peer machine) and reports what the connection did (`pc.*`). The actor runs commands one at
  * a time, in the order received, so a candidate sent after a description is applied after it.
+ * It starts with the peer machine, before there is anything to negotiate: it makes the
+ * connection at once, and what must be negotiated (its data channel) only with the first
+ * `peer.attachMedia` or `peer.setRemoteDescription`.
  */
 import type { IceServer } from '../../protocol/messages.ts';
 import type { PeerMessage, ScreenMessage, StatusMessage } from '../../protocol/peer-messages.ts';

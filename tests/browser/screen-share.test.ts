@@ -36,6 +36,30 @@ function keepSharedScreens(): void {
   (window as unknown as { sharedScreens: MediaStream[] }).sharedScreens = shared;
 }
 
+/**
+ * Holds the offers the page sends while `window.holdOffers()` is in force, until
+ * `window.releaseOffers()` (an `init` script): two pages holding their offers until both made one
+ * collide for certain, as two people clicking at the same moment may.
+ */
+function holdableOffers(): void {
+  const held: Array<() => void> = [];
+  let holding = false;
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+    const message = typeof data === 'string' ? (JSON.parse(data) as { type?: string; data?: { description?: { type?: string } } }) : null;
+    if (holding && message?.type === 'signal' && message.data?.description?.type === 'offer') held.push(() => send.call(this, data));
+    else send.call(this, data);
+  };
+  Object.assign(window, {
+    holdOffers: () => void (holding = true),
+    heldOffers: () => held.length,
+    releaseOffers: () => {
+      holding = false;
+      for (const release of held.splice(0)) release();
+    },
+  });
+}
+
 describe('screen share', () => {
   describe('happy path', () => {
     it('shows the other person the screen, large and moving, beside the camera, until sharing stops', async () => {
@@ -74,6 +98,28 @@ describe('screen share', () => {
 
       await waitForNoScreen(bob.page);
       expect(await alice.page.getByTestId('toggle-screen').getAttribute('aria-pressed')).toBe('false');
+    });
+  });
+
+  describe('both at once', () => {
+    it('shows each person the other\'s screen and camera, moving, when both start sharing at the same moment (colliding offers)', async () => {
+      const { alice, bob } = await suite.call({ alice: { init: holdableOffers }, bob: { init: holdableOffers } });
+      const pages = [alice.page, bob.page];
+      await Promise.all(pages.map((page) => page.evaluate(() => (window as unknown as { holdOffers(): void }).holdOffers())));
+      await Promise.all(pages.map((page) => page.getByTestId('toggle-screen').click()));
+      // Both offers made before either is sent: the polite side must roll its own back.
+      await Promise.all(pages.map((page) => page.waitForFunction(() => (window as unknown as { heldOffers(): number }).heldOffers() > 0, undefined, { polling: 100 })));
+      await Promise.all(pages.map((page) => page.evaluate(() => (window as unknown as { releaseOffers(): void }).releaseOffers())));
+
+      await Promise.all(pages.map((page) => waitForScreen(page)));
+      // Every remote picture moves: the camera as well as the screen (the polite side's camera once froze here).
+      await Promise.all(pages.map((page) => waitForMovingRemoteVideo(page)));
+      for (const page of pages) {
+        expect(await page.getByTestId('handshake-state').textContent()).toBe('connected');
+        const kinds = await page.getByTestId('remote-video').evaluateAll((videos) => videos.map((video) => video.getAttribute('data-kind')).sort());
+        expect(kinds).toEqual(['camera', 'screen']);
+      }
+      expect([...alice.errors, ...bob.errors]).toEqual([]);
     });
   });
 

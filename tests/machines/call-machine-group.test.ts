@@ -33,12 +33,12 @@ describe('callMachine in a group', () => {
       call.signaling.last.receive({ type: 'room', roomId, capacity: 4, peers: 2 });
       await call.reach('prejoin');
       expect(call.devices.requests).toHaveLength(1);
-      // The peek's socket is closed; the call opens its own when the person enters.
-      expect(call.signaling.sockets.map((socket) => socket.closedByClient)).toEqual([true]);
+      // The peek's socket stays open: the join goes on it when the person enters.
+      expect(call.signaling.sockets.map((socket) => socket.closedByClient)).toEqual([false]);
 
       call.actor.send({ type: 'ui.joinCall', name: 'Cy' });
-      call.signaling.last.open();
-      expect(call.signaling.last.sent).toEqual([{ type: 'join', roomId, name: 'Cy' }]);
+      expect(call.signaling.sockets).toHaveLength(1);
+      expect(call.signaling.last.sent).toEqual([{ type: 'peek', roomId }, { type: 'join', roomId, name: 'Cy' }]);
     });
 
     it('scales every video sender down as the call grows, and up again as it shrinks', async () => {

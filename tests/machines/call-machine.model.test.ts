@@ -31,7 +31,7 @@ const seated = ['inCall', { joining: 'requesting' }, { rejoining: 'requesting' }
  * What a person in the call could notice after a step, next to what it must be; `camera`:
  * whether getUserMedia gave this call a stream (the self-view shows it).
  */
-function check(replay: CallReplay, key: string, hasCamera: boolean, simple = false) {
+function check(replay: CallReplay, key: string, hasCamera: boolean, simple = false, socketKept = false) {
   const snapshot = replay.snapshot;
   const { peers, localStream, screenStream, micMuted, cameraOff } = snapshot.context;
   const words = replay.words();
@@ -43,7 +43,9 @@ function check(replay: CallReplay, key: string, hasCamera: boolean, simple = fal
   const asked = [...replay.media.requests.keys()];
   const tracks = replay.media.tracks;
   const live = tracks.filter((track) => track.readyState === 'live');
-  const socketOpen = is('checking') || is('joining') || is('inCall') || is({ rejoining: 'connecting' }) || is({ rejoining: 'requesting' });
+  // The socket that checked a link's room stays open until it is lost or the person joins on it.
+  const kept = socketKept && (is('media') || is('prejoin'));
+  const socketOpen = kept || is('checking') || is('joining') || is('inCall') || is({ rejoining: 'connecting' }) || is({ rejoining: 'requesting' });
   const asking = is('media') && !is({ media: 'blocked' }) ? [`0.call.media.${(snapshot.value as { media: string }).media}`] : [];
   const observed = {
     state: simple ? withoutCamera(callKey(snapshot, words)) : callKey(snapshot, words),
@@ -98,6 +100,8 @@ async function replayAndCheck(path: CallPath): Promise<void> {
   expect(start.observed, 'at the start').toEqual(start.expected);
   let intent: ClientMessage = { type: 'create' };
   let camera = false;
+  // Whether the socket that checked the link's room is still open for the join.
+  let socketKept = false;
   // Attempts to get the seat back that failed since the socket was lost.
   let failedAttempts = 0;
   // Signals our peers made while the socket was down, for the peers they are meant for.
@@ -106,12 +110,15 @@ async function replayAndCheck(path: CallPath): Promise<void> {
     const step = `step ${index + 1}: ${path.labels[index]!.type}`;
     const before = replay.snapshot;
     const peerId = 'rank' in move ? before.context.peers[move.rank]?.peerId : undefined;
+    const socketsBefore = replay.signaling.sockets.length;
     await replay.step(move);
     const attemptFailed = (move.kind === 'drop' || move.kind === 'timeout') && (before.matches({ rejoining: 'connecting' }) || before.matches({ rejoining: 'requesting' }));
     failedAttempts = replay.snapshot.matches('rejoining') || replay.snapshot.matches('failed') ? failedAttempts + Number(attemptFailed) : 0;
     if (move.kind === 'media-ready' || (move.kind === 'media-added' && move.source === 'camera')) camera = true;
     if ((['lobby', 'checking', 'media', 'ended', 'failed'] as const).some((state) => replay.snapshot.matches(state))) camera = false;
-    const { observed, expected } = check(replay, path.keys[index]!, camera, path.kind === 'simple');
+    if (move.kind === 'room-open') socketKept = true;
+    if (move.kind === 'drop' || !(['media', 'prejoin', 'joining'] as const).some((state) => replay.snapshot.matches(state))) socketKept = false;
+    const { observed, expected } = check(replay, path.keys[index]!, camera, path.kind === 'simple', socketKept);
     expect(observed, step).toEqual(expected);
     const sent = replay.signaling.sockets.at(-1)?.sent ?? [];
     if (move.kind === 'ui' && move.event.type === 'ui.create') intent = { type: 'create' };
@@ -126,6 +133,12 @@ async function replayAndCheck(path: CallPath): Promise<void> {
     if (wait === null && !peerLeft) expect(replay.snapshot.context.error?.code, `${step}: out of tries`).toBe('signaling-lost');
     if (wait === null && peerLeft) expect(replay.snapshot.matches('rejoining') || replay.snapshot.matches('ended'), `${step}: still trying`).toBe(true);
     if (move.kind === 'welcome') expect(sent[0], `${step}: the request`).toEqual(requestFor(replay, intent));
+    // Entering from a link whose socket is still open: the join goes on it, no second connection.
+    if (socketKept && replay.snapshot.matches({ joining: 'requesting' })) {
+      expect(replay.signaling.sockets.length, `${step}: no new socket`).toBe(socketsBefore);
+      expect(sent.at(-1), `${step}: the join on the kept socket`).toEqual(intent);
+      socketKept = false;
+    }
     if (move.kind === 'ui' && move.event.type === 'ui.hangUp' && seated.some((state) => before.matches(state))) {
       expect(sent.at(-1), `${step}: the seat is given back`).toEqual({ type: 'leave' });
     }

@@ -44,6 +44,8 @@ function check(replay: PeerReplay, key: string) {
     unknownWord: handshakeStates.includes(word) ? [] : [word],
     connections: replay.connections.length,
     connectionOpen: pc !== null && !pc.closed,
+    // Who offers first is the newcomer: the answerer's first description is its answer.
+    answererOfferedFirst: context.role === 'answerer' && sent[0]?.type === 'offer',
     running: runningChildren(snapshot),
     timers: replay.clock.pending,
     refusedByConnection: replay.refused,
@@ -51,7 +53,7 @@ function check(replay: PeerReplay, key: string) {
     candidates: status === 'active' ? [...(pc?.candidates ?? []), ...context.pendingCandidates] : replay.remoteCandidates,
     queuedAfterDescription: (context.hasRemoteDescription || replay.remoteApplied) && context.pendingCandidates.length > 0,
     // The page says connected exactly while the network is, and reconnecting once it dropped.
-    wordForNetwork: status === 'active' && pc !== null ? `${replay.network}: ${word}` : undefined,
+    wordForNetwork: active && pc !== null ? `${replay.network}: ${word}` : undefined,
     // A remote offer is answered, unless it collided with ours on the impolite side.
     offerLeftUnanswered: status === 'active' && replay.owesAnswer && !answering,
     // Every description sent was set locally first; every one carries our tracks.
@@ -72,19 +74,21 @@ function check(replay: PeerReplay, key: string) {
     // A first connection that failed says so while it is retried, and no more once it connects.
     error: active ? (context.error?.code ?? null) : undefined,
     // Each video sender is limited as the call last said, and sends the track last chosen.
-    sendLimit: active ? pc?.sendLimit : undefined,
+    sendLimit: status === 'active' ? pc?.sendLimit : undefined,
     replacedTracks: active ? pc?.replacedTracks : undefined,
     // The connection gathers with the ICE servers last handed out (fresh TURN credentials after a resume).
-    iceServers: active ? pc?.iceServers : context.iceServers,
+    iceServers: status === 'active' ? pc?.iceServers : context.iceServers,
   };
   const over = snapshot.matches('failed') ? 'failed' : snapshot.matches('closed') ? 'closed' : null;
   const expected = {
     state: key,
     unknownWord: [],
-    // One RTCPeerConnection per handshake, opened on entering `active`.
-    connections: active ? 1 : over === null ? 0 : Math.min(observed.connections, 1),
-    connectionOpen: active,
-    running: active ? ['pc'] : [],
+    // One RTCPeerConnection per handshake, made as the machine starts (an answerer has it
+    // ready for the offer) and closed when it ends.
+    connections: 1,
+    connectionOpen: over === null,
+    answererOfferedFirst: false,
+    running: over === null ? ['pc'] : [],
     timers: timed ? 1 : 0,
     refusedByConnection: [],
     candidates: replay.remoteCandidates,
@@ -102,7 +106,7 @@ function check(replay: PeerReplay, key: string) {
     remoteStatus: replay.remoteSaid,
     candidateError: replay.candidateError,
     error: active ? (replay.gaveUp && !replay.everConnected ? 'ice-failed' : null) : undefined,
-    sendLimit: active ? replay.sendLimit : undefined,
+    sendLimit: over === null ? replay.sendLimit : undefined,
     replacedTracks: active ? replay.replacedTracks : undefined,
     iceServers: replay.iceServers,
   };

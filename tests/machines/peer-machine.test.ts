@@ -64,7 +64,9 @@ describe('peerMachine', () => {
     it('waits in media until local media is decided, then offers', () => {
       const peer = startPeer({ role: 'offerer', localStream: undefined });
       expect(peer.state()).toBe('media');
-      expect(peer.connections.connections).toHaveLength(0);
+      // The connection is there already, with nothing to negotiate yet.
+      expect(peer.connections.connections).toHaveLength(1);
+      expect(peer.connections.last.commands).toEqual([]);
 
       const stream = createFakeStream('late', { audio: true, video: true });
       peer.actor.send({ type: 'media.ready', stream: stream.asMediaStream() });
@@ -78,10 +80,13 @@ describe('peerMachine', () => {
     it('waits in idle for the offer, applies it before attaching its tracks, and sends the answer', () => {
       const peer = startPeer({ role: 'answerer' });
       expect(peer.state()).toBe('idle');
-      expect(peer.connections.connections).toHaveLength(0);
+      // Made as soon as the peer is known, so it is ready when the offer comes; no tracks before it.
+      expect(peer.connections.connections).toHaveLength(1);
+      const pc = peer.connections.last;
+      expect(pc.commands).toEqual([]);
 
       peer.actor.send({ type: 'signal.description', description: remote('offer') });
-      const pc = peer.connections.last;
+      expect(peer.connections.connections).toHaveLength(1);
       expect(peer.state()).toBe('answering');
       expect(pc.input.polite).toBe(true);
       expect(pc.commandTypes()).toEqual(['peer.setRemoteDescription', 'peer.attachMedia', 'peer.setLocalDescription']);
@@ -94,11 +99,45 @@ describe('peerMachine', () => {
       expect(peer.state()).toBe('connected');
     });
 
+    it('never offers on its own before the offer came: who offers stays the newcomer', () => {
+      const peer = startPeer({ role: 'answerer' });
+      const pc = peer.connections.last;
+      // A browser may ask for an offer as soon as the connection exists; the answerer waits for theirs.
+      pc.emit({ type: 'pc.negotiationNeeded' });
+      expect(peer.state()).toBe('idle');
+      expect(pc.commands).toEqual([]);
+      expect(peer.signals).toEqual([]);
+
+      peer.actor.send({ type: 'signal.description', description: remote('offer') });
+      expect(pc.commandTypes()).toEqual(['peer.setRemoteDescription', 'peer.attachMedia', 'peer.setLocalDescription']);
+      expect(peer.sentDescriptions()).toEqual(['answer']);
+    });
+
+    it('hands the send limit and fresh ICE servers told before the offer to its connection at once', () => {
+      const peer = startPeer({ role: 'answerer' });
+      const pc = peer.connections.last;
+      const limit = { maxBitrate: 300_000, scaleResolutionDownBy: 2 };
+      const iceServers = [{ urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'c' }];
+      peer.actor.send({ type: 'media.sendLimit', limit });
+      peer.actor.send({ type: 'ice.servers', iceServers });
+      expect(pc.sendLimit).toEqual(limit);
+      expect(pc.iceServers).toEqual(iceServers);
+      expect(peer.state()).toBe('idle');
+    });
+
+    it('closes its connection when the peer leaves before offering', () => {
+      const peer = startPeer({ role: 'answerer' });
+      const pc = peer.connections.last;
+      peer.actor.send({ type: 'peer.close' });
+      expect(peer.state()).toBe('closed');
+      expect(pc.closed).toBe(true);
+    });
+
     it('keeps an offer that arrives before its media is ready and answers once it is', () => {
       const peer = startPeer({ role: 'answerer', localStream: undefined });
       peer.actor.send({ type: 'signal.description', description: remote('offer') });
       expect(peer.state()).toBe('media');
-      expect(peer.connections.connections).toHaveLength(0);
+      expect(peer.connections.last.commands).toEqual([]);
       expect(peer.signals).toEqual([]);
 
       const stream = createFakeStream('late', { audio: true, video: false });

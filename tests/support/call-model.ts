@@ -159,13 +159,15 @@ export function callKey(snapshot: CallSnapshot, words: readonly string[]): strin
   const handshakes = peers.map((peer, rank) => `${peer.ref.getSnapshot().context.role}:${words[rank]}`);
   // Whether the person opened a link matters while media is asked for: it leads to the pre-join screen.
   const preview = intent?.kind === 'join' && intent.preview ? ' preview' : '';
+  // Before joining, whether the link's socket is still open decides whether joining opens another.
+  const kept = (snapshot.matches('media') || snapshot.matches('prejoin')) && snapshot.children.socket !== undefined ? ' socket-kept' : '';
   // A screen shared, and a camera or screen asked for mid-call, change what the person can do next.
   const asked = (['camera', 'screen'] as const).filter((source) => snapshot.children[source] !== undefined);
   // Joined receive-only, the camera toggle asks for a camera. Simple paths leave this out
   // (`withoutCamera`): they keep to one way through each stage.
   const cameraless = (snapshot.matches('joining') || snapshot.matches('inCall')) && snapshot.context.localStream === null;
   const sharing = `${cameraless ? ' no-camera' : ''}${snapshot.context.screenStream ? ' sharing' : ''}${asked.length > 0 ? ` asked:${asked.join('+')}` : ''}`;
-  return `${JSON.stringify(snapshot.value)}${preview} error:${error ? error.code + about : 'none'} peers:[${handshakes.join(',')}] attempt:${reconnectAttempt} held:${outbox.length > 0}${sharing}`;
+  return `${JSON.stringify(snapshot.value)}${preview}${kept} error:${error ? error.code + about : 'none'} peers:[${handshakes.join(',')}] attempt:${reconnectAttempt} held:${outbox.length > 0}${sharing}`;
 }
 
 /**
@@ -213,12 +215,14 @@ function callMoves(snapshot: CallSnapshot, words: readonly string[]): CallMove[]
   if (is({ checking: 'asking' })) {
     return [{ kind: 'room-open' }, { kind: 'refused', code: 'room-full' }, { kind: 'refused', code: 'room-not-found' }, lost, timeout, hangUp];
   }
-  if (is('prejoin')) return [ui('ui.joinCall'), ui('ui.backToLobby'), hangUp, ui('ui.toggleMic'), { kind: 'new-device' }];
+  // The link's socket, kept for the join, may be lost while the camera is asked for or on the pre-join screen.
+  const keptLost: CallMove[] = snapshot.children.socket === undefined ? [] : [lost];
+  if (is('prejoin')) return [ui('ui.joinCall'), ui('ui.backToLobby'), hangUp, ui('ui.toggleMic'), { kind: 'new-device' }, ...keptLost];
   if (is('ended') || is('failed')) return [...start, ui('ui.backToLobby')];
-  if (is({ media: 'blocked' })) return [ui('ui.receiveOnly'), ui('ui.retryMedia'), ui('ui.backToLobby'), hangUp];
+  if (is({ media: 'blocked' })) return [ui('ui.receiveOnly'), ui('ui.retryMedia'), ui('ui.backToLobby'), hangUp, ...keptLost];
   if (is('media')) {
     const answers: CallMove[] = [{ kind: 'media-ready' }, { kind: 'media-failed', code: 'media-unavailable' }, { kind: 'media-failed', code: 'media-denied' }];
-    return [...answers, hangUp, ...(is({ media: 'cameraAndMic' }) ? [ui('ui.toggleMic')] : [])];
+    return [...answers, hangUp, ...(is({ media: 'cameraAndMic' }) ? [ui('ui.toggleMic')] : []), ...keptLost];
   }
   if (is({ joining: 'connecting' })) return [{ kind: 'welcome' }, lost, timeout, hangUp];
   if (is({ joining: 'requesting' })) {

@@ -20,7 +20,8 @@ import { TimerClock } from './timer-clock.ts';
  * description is being made, `pc.remoteDescription` only while one is being applied), the
  * network reports (`pc.track` once a remote description is in place, `pc.connectionState`
  * `connected` once remote media came), or a timer fires (`xstate.after.<delay>.<state id>`).
- * The connection is an invoked callback actor that never finishes: there is no
+ * The connection is a callback actor invoked for the machine's whole life (from the start, so
+ * it can report before the handshake begins) that never finishes: there is no
  * `xstate.done.actor.pc` / `xstate.error.actor.pc`, its failures come as `pc.error`.
  */
 
@@ -91,10 +92,12 @@ function peerEvents(snapshot: PeerSnapshot, stream: MediaStream, simple: boolean
   const aside: PeerModelEvent[] = simple ? [] : [{ type: 'media.sendLimit', limit: modelLimit }, { type: 'status.local', status: { micMuted: true, cameraOff: false } }, { type: 'ice.servers', iceServers: [] }, update];
   // An answerer whose offer does not come asks again after a while.
   const asking: PeerModelEvent[] = simple ? [] : [{ type: 'xstate.after.offerWait.peer.idle' }];
-  if (snapshot.matches('idle')) return [...events, offer, ...aside, ...asking];
+  // The connection exists from the start: a browser may ask for an offer before there is anything to negotiate.
+  const unasked: PeerModelEvent[] = simple ? [] : [{ type: 'pc.negotiationNeeded' }];
+  if (snapshot.matches('idle')) return [...events, offer, ...aside, ...asking, ...unasked];
   if (snapshot.matches('media')) {
     const ready: PeerEvent[] = [{ type: 'media.ready', stream }, ...(simple ? [] : [{ type: 'media.ready' as const, stream: null }])];
-    return [...events, ...ready, ...(remoteOffer || (simple && role === 'offerer') ? [] : [offer]), ...aside];
+    return [...events, ...ready, ...(remoteOffer || (simple && role === 'offerer') ? [] : [offer]), ...aside, ...unasked];
   }
   const { connection, negotiation } = (snapshot.value as { active: { connection: string | { reconnecting: string }; negotiation: string } }).active;
   // A remote offer comes to start, to renegotiate, or colliding with ours; never while they await our answer.

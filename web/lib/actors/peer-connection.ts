@@ -8,6 +8,7 @@ import type {
 import type { SendLimit } from '../../../machines/peer/send-limit.ts';
 import { encodePeerMessage, parsePeerMessage, peerChannel } from '../../../protocol/peer-messages.ts';
 import type { PeerLinks } from './peer-links.ts';
+import { withoutVideoSsrcs } from './unsignaled-video.ts';
 
 /** What the actor needs from the platform; the browser's by default, another WebRTC stack in tests. */
 export interface PeerConnectionPlatform {
@@ -105,9 +106,14 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
     const screenTracks = new Set<MediaStreamTrack>();
     const watchedStreams = new WeakSet<MediaStream>();
     // One data channel per peer, created by both sides with the same id (negotiated), so neither
-    // waits for the other's `datachannel` event and it travels in the first offer.
-    const channel = pc.createDataChannel(peerChannel.label, { negotiated: true, id: peerChannel.id });
+    // waits for the other's `datachannel` event and it travels in the first offer. It is made
+    // with the first media or remote description, not with the connection: a connection made
+    // early, while its peer's offer is on the way, must not ask for an offer of its own.
+    let channel: RTCDataChannel | undefined;
+    let unlink: (() => void) | undefined;
     let sendLimit = input.sendLimit ?? null;
+    // A local offer was just rolled back (glare): the next remote offer needs the workaround.
+    let rolledBack = false;
     let closed = false;
     let queue: Promise<void> = Promise.resolve();
 
@@ -132,15 +138,19 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
     pc.addEventListener('negotiationneeded', () => report({ type: 'pc.negotiationNeeded' }));
     pc.addEventListener('icecandidate', ({ candidate }) => report({ type: 'pc.candidate', candidate: candidate ? candidate.toJSON() : null }));
     pc.addEventListener('connectionstatechange', () => report({ type: 'pc.connectionState', state: pc.connectionState }));
-    channel.addEventListener('open', () => report({ type: 'pc.channelOpen' }));
     const links = options.links;
-    const unlink = links && input.peerId !== undefined ? links.add({ peerId: input.peerId, pc, channel }) : undefined;
-    channel.addEventListener('message', ({ data }) => {
-      const message = parsePeerMessage(data);
-      // Status and the screen's stream are the peer machine's; chat and the rest are the page's.
-      if (message?.type === 'status' || message?.type === 'screen') report({ type: 'pc.message', message });
-      else if (message && input.peerId !== undefined) links?.deliver(input.peerId, message);
-    });
+    const openChannel = (): void => {
+      if (channel) return;
+      channel = pc.createDataChannel(peerChannel.label, { negotiated: true, id: peerChannel.id });
+      channel.addEventListener('open', () => report({ type: 'pc.channelOpen' }));
+      unlink = links && input.peerId !== undefined ? links.add({ peerId: input.peerId, pc, channel }) : undefined;
+      channel.addEventListener('message', ({ data }) => {
+        const message = parsePeerMessage(data);
+        // Status and the screen's stream are the peer machine's; chat and the rest are the page's.
+        if (message?.type === 'status' || message?.type === 'screen') report({ type: 'pc.message', message });
+        else if (message && input.peerId !== undefined) links?.deliver(input.peerId, message);
+      });
+    };
     pc.addEventListener('datachannel', ({ channel: opened }) => {
       if (input.peerId !== undefined) links?.deliverChannel(input.peerId, opened);
     });
@@ -167,7 +177,10 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
     receive((command) => {
       switch (command.type) {
         case 'peer.attachMedia':
-          return run('attachMedia', () => attachMedia(pc, command, screenTracks));
+          return run('attachMedia', () => {
+            openChannel();
+            attachMedia(pc, command, screenTracks);
+          });
         case 'peer.setLocalDescription':
           return run('setLocalDescription', async () => {
             await pc.setLocalDescription();
@@ -177,13 +190,19 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
           });
         case 'peer.setRemoteDescription':
           return run('setRemoteDescription', async () => {
-            await pc.setRemoteDescription(command.description);
-            report({ type: 'pc.remoteDescription', descriptionType: command.description.type });
+            openChannel();
+            const { description } = command;
+            const afterRollback = rolledBack && description.type === 'offer';
+            if (description.type === 'offer') rolledBack = false;
+            await pc.setRemoteDescription(afterRollback ? { type: 'offer', sdp: withoutVideoSsrcs(description.sdp ?? '') } : description);
+            report({ type: 'pc.remoteDescription', descriptionType: description.type });
             await applySendLimit();
           });
         case 'peer.rollback':
           return run('rollback', async () => {
-            if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
+            if (pc.signalingState !== 'have-local-offer') return;
+            await pc.setLocalDescription({ type: 'rollback' });
+            rolledBack = true;
           });
         case 'peer.addCandidate':
           // No argument marks the end of the remote candidates.
@@ -197,7 +216,7 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
           return run('replaceTrack', () => replaceSending(pc, command.track));
         case 'peer.sendMessage':
           return run('sendMessage', () => {
-            if (channel.readyState === 'open') channel.send(encodePeerMessage(command.message));
+            if (channel?.readyState === 'open') channel.send(encodePeerMessage(command.message));
           });
         case 'peer.setIceServers':
           return run('setIceServers', () => pc.setConfiguration({ ...pc.getConfiguration(), iceServers: command.iceServers }));
