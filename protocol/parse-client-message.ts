@@ -2,6 +2,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { clientMessageSchemas, type ClientMessage, type ClientMessageType } from './messages.ts';
 import { limits } from './limits.ts';
 import { displayName, maxNameLength } from './display-name.ts';
+import { rawDataSpan, type DataSpan } from './raw-data.ts';
 
 /** Why a frame was refused, ready to be sent back as an `error` message. */
 export interface ProtocolError {
@@ -10,7 +11,14 @@ export interface ProtocolError {
   ref?: string;
 }
 
-export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; error: ProtocolError };
+export type ParseResult =
+  | {
+      ok: true;
+      message: ClientMessage;
+      /** A `signal`'s `data` as the sender wrote it in the frame's text, when it can be relayed as is (raw-data.ts). */
+      dataSpan?: DataSpan;
+    }
+  | { ok: false; error: ProtocolError };
 
 export interface ParserOptions {
   /** Largest `capacity` a `create` may ask for (the server's MAX_CAPACITY). */
@@ -71,7 +79,7 @@ export function createClientMessageParser(options: ParserOptions = {}): (text: s
       return badMessage(`Unknown message type.`, type.length <= limits.maxRefLength ? type : undefined);
     }
     if (!checkers[type].Check(value)) return badMessage(`Malformed "${type}" message.`, type);
-    return pick(type, value as ClientMessage, maxCapacity);
+    return pick(type, value as ClientMessage, maxCapacity, text);
   };
 }
 
@@ -84,7 +92,7 @@ function pickName(raw: string | undefined, type: ClientMessageType): { name?: st
 }
 
 /** Copies the known fields of a checked message and applies the rules a schema cannot hold. */
-function pick(type: ClientMessageType, value: ClientMessage, maxCapacity: number): ParseResult {
+function pick(type: ClientMessageType, value: ClientMessage, maxCapacity: number, text: string): ParseResult {
   switch (value.type) {
     case 'create': {
       const name = pickName(value.name, type);
@@ -103,11 +111,16 @@ function pick(type: ClientMessageType, value: ClientMessage, maxCapacity: number
     }
     case 'peek':
       return { ok: true, message: { type: 'peek', roomId: value.roomId } };
-    case 'signal':
-      if (!nestsWithin(value.data, limits.maxDataDepth)) {
+    case 'signal': {
+      // A span found bounds the nesting already (its text nests within the limit); without
+      // one, the parsed value is walked.
+      const dataSpan = rawDataSpan(text);
+      if (dataSpan === undefined && !nestsWithin(value.data, limits.maxDataDepth)) {
         return badMessage(`"data" nests deeper than ${limits.maxDataDepth} levels.`, type);
       }
-      return { ok: true, message: { type: 'signal', to: value.to, data: value.data } };
+      const message = { type: 'signal' as const, to: value.to, data: value.data };
+      return dataSpan === undefined ? { ok: true, message } : { ok: true, message, dataSpan };
+    }
     case 'leave':
       return { ok: true, message: { type: 'leave' } };
     case 'ping':

@@ -15,7 +15,7 @@ export function signalFrame(from: string, data: SignalData): string {
 
 /**
  * The same frame as `signalFrame`, with `data` given as JSON text the server already validated
- * (server/signaling/raw-data.ts): the relay's hot path splices it in rather than serialising
+ * (protocol/raw-data.ts): the relay's hot path splices it in rather than serialising
  * the parsed value again.
  */
 export function signalFrameOfText(from: string, dataText: string): string {

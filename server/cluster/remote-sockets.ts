@@ -39,8 +39,8 @@ class RemoteSocket implements ClientSocket {
     private readonly lost: () => void,
   ) {}
 
-  send(frame: string): void {
-    this.link.send(this.holder, { k: 'frame', c: this.connection, f: frame } satisfies Wire);
+  send(frame: string | Buffer): void {
+    this.link.send(this.holder, { k: 'frame', c: this.connection, f: typeof frame === 'string' ? frame : frame.toString() } satisfies Wire);
   }
 
   close(code: number): void {
@@ -73,6 +73,7 @@ export class RemoteSockets {
   pipe(connection: Connection, instance: string): void {
     connection.owner = instance;
     clearTimeout(connection.idle);
+    connection.idle = undefined;
   }
 
   forward(connection: Connection, message: ClientMessage, size: number): void {

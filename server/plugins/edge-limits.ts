@@ -77,7 +77,8 @@ export const edgeLimitsPlugin = fp(
       if (!book.hasRoom(address)) return refuse(request, reply, 'address-full');
       sockets++;
       book.open(address, performance.now());
-      request.raw.socket.once('close', () => {
+      // `on`, not `once`: a socket closes once, and a once-wrapper costs about 300 bytes a socket.
+      request.raw.socket.on('close', () => {
         sockets--;
         book.close(address);
       });

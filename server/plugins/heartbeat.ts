@@ -12,8 +12,11 @@ const slices = 20;
 /** What the heartbeat knows of one socket. */
 interface Beat {
   missed: number;
-  /** The payload of the latest ping; only a pong echoing it counts as an answer. */
-  payload: Buffer;
+  /**
+   * The payload of the latest ping, 8 random bytes as base64url; only a pong echoing it counts
+   * as an answer. A short string, not a Buffer (its own ArrayBuffer, about 200 bytes a socket).
+   */
+  payload: string;
 }
 
 /**
@@ -28,18 +31,20 @@ export const heartbeatPlugin = fp(
     const wss = app.websocketServer;
     const beats = new Map<WebSocket, Beat>();
     const schedule = new HeartbeatSchedule<WebSocket>(slices);
+    // Shared listeners (`this` is the socket): no closure per socket.
     function answered(this: WebSocket, data: Buffer): void {
       const beat = beats.get(this);
-      if (beat !== undefined && data.equals(beat.payload)) beat.missed = 0;
+      if (beat !== undefined && beat.payload !== '' && data.toString('base64url') === beat.payload) beat.missed = 0;
+    }
+    function forget(this: WebSocket): void {
+      beats.delete(this);
+      schedule.delete(this);
     }
     wss.on('connection', (socket: WebSocket) => {
-      beats.set(socket, { missed: 0, payload: Buffer.alloc(0) });
+      beats.set(socket, { missed: 0, payload: '' });
       schedule.add(socket);
       socket.on('pong', answered);
-      socket.once('close', () => {
-        beats.delete(socket);
-        schedule.delete(socket);
-      });
+      socket.on('close', forget);
     });
     const timer = setInterval(() => {
       for (const socket of [...schedule.next()]) {
@@ -49,8 +54,9 @@ export const heartbeatPlugin = fp(
           continue;
         }
         beat.missed++;
-        beat.payload = randomBytes(8);
-        socket.ping(beat.payload);
+        const payload = randomBytes(8);
+        beat.payload = payload.toString('base64url');
+        socket.ping(payload);
       }
     }, Math.max(1, Math.floor(app.config.pingIntervalMs / slices)));
     timer.unref();

@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin';
-import { createActor, type Actor, type InspectionEvent } from 'xstate';
+import { createActor, type InspectionEvent } from 'xstate';
 import { roomMachine, type RoomEmitted, type RoomInput } from '../../machines/room-machine.ts';
+import { RoomHost, type RoomActor } from '../room-host.ts';
 import { ids } from '../ids.ts';
 import type { ServerConfig } from '../config.ts';
 
-/** A running room: one `roomMachine` actor. */
-export type RoomActor = Actor<typeof roomMachine>;
+export type { RoomActor } from '../room-host.ts';
 
 /** Carries out what a room emits; `room` is the actor that emitted it. */
 export type RoomSink = (event: RoomEmitted, room: RoomActor) => void;
@@ -42,13 +42,13 @@ export class RoomRegistry {
   /**
    * Starts a room with its creator; everything the room emits, from its first event on, goes
    * to `sink`. A new room gets a fresh id; a room re-established after a restart (`restored`)
-   * keeps the id it had.
+   * keeps the id it had. Rooms run in a `RoomHost`; while rooms are inspected, in an xstate
+   * actor, whose inspection stream the inspector reads.
    */
   create(input: Omit<RoomInput, 'roomId'> & { roomId?: string }, sink: RoomSink): RoomActor {
     const roomId = input.roomId ?? ids.room();
-    const room = createActor(this.machine, { input: { ...input, roomId }, inspect: this.inspect });
+    const room = this.inspect === undefined ? new RoomHost(this.machine, { ...input, roomId }, sink) : this.inspectedRoom({ ...input, roomId }, sink);
     this.rooms.set(roomId, room);
-    room.on('*', (event) => sink(event, room));
     let queued = 0;
     let held: string[] = [];
     room.subscribe({
@@ -76,6 +76,12 @@ export class RoomRegistry {
     this.log.debug({ room: roomLabel(roomId), capacity: input.capacity }, 'room created');
     for (const watcher of this.watchers) watcher(roomId, room);
     room.start();
+    return room;
+  }
+
+  private inspectedRoom(input: RoomInput, sink: RoomSink): RoomActor {
+    const room = createActor(this.machine, { input, inspect: this.inspect });
+    room.on('*', (event) => sink(event, room));
     return room;
   }
 

@@ -61,7 +61,7 @@ export const signalingPlugin = fp(
       mayCreate: (address) => edge.mayCreate(address),
       cluster: undefined,
       closed: (connection, code) => onClose(connection, code),
-      handle: (connection, message, size, text) => routeMessage(context, connection, message, size, text),
+      handle: (connection, message, size, received) => routeMessage(context, connection, message, size, received),
     };
     const cluster = app.cluster === undefined ? undefined : new ClusterNode(app.cluster, context, app.log);
     context.cluster = cluster;
@@ -77,7 +77,7 @@ export const signalingPlugin = fp(
       const result = parse(text);
       if (!result.ok) sessions.sendError(connection, result.error.code, result.error.ref, result.error.message);
       else if (connection.backlog !== undefined) connection.backlog.push({ message: result.message, size: data.length });
-      else context.handle(connection, result.message, data.length, text);
+      else context.handle(connection, result.message, data.length, { text, bytes: data, dataSpan: result.dataSpan });
     };
 
     const onClose = (connection: Connection, code: number): void => {

@@ -9,7 +9,8 @@ import type { RoomActor } from '../plugins/rooms.ts';
  * a socket held by another instance of a cluster (server/cluster/).
  */
 export interface ClientSocket {
-  send(frame: string): void;
+  /** Sends a text frame; a Buffer holds its UTF-8 bytes (`{ binary: false }` keeps it a text frame on a ws socket). */
+  send(frame: string | Buffer, options: { binary: false }): void;
   close(code: number): void;
   terminate(): void;
   /** Bytes written but not yet sent. */

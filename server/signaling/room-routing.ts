@@ -3,19 +3,18 @@ import { limits } from '../../protocol/limits.ts';
 import type { ClientMessage } from '../../protocol/messages.ts';
 import { ids } from '../ids.ts';
 import { signalEnds } from '../../machines/room/members.ts';
-import { signalFrame, signalFrameOfText } from '../../machines/room/frames.ts';
 import { frames, type Connection } from './connection.ts';
-import { rawDataText } from './raw-data.ts';
+import { relayFrame, type ReceivedFrame } from './relay-frame.ts';
 import { afterLookup, mayReturn, recallSeat } from './seat-return.ts';
 import { routeElsewhere, sendUnavailable } from '../cluster/cluster-joins.ts';
 import type { SignalingContext } from './signaling-context.ts';
 
 /**
  * Handles one parsed client message: signals relayed on the hot path, everything else
- * turned into events of the room actor it concerns. `text`, the frame as received, lets a
- * relayed signal reuse the sender's `data` text instead of serialising it again.
+ * turned into events of the room actor it concerns. `received`, the frame as received, lets a
+ * relayed signal reuse the sender's `data` instead of serialising it again.
  */
-export function routeMessage(context: SignalingContext, connection: Connection, message: ClientMessage, size: number, text?: string): void {
+export function routeMessage(context: SignalingContext, connection: Connection, message: ClientMessage, size: number, received?: ReceivedFrame): void {
   const { rooms, seats, sessions, config } = context;
   // A socket whose room another instance owns is only a pipe to it: that instance handles all.
   if (connection.owner !== undefined) return context.cluster!.forward(connection, message, size);
@@ -30,10 +29,7 @@ export function routeMessage(context: SignalingContext, connection: Connection, 
       // without a full transition. Queueing for a held seat and refusals go to the actor.
       const ends = signalEnds(room.getSnapshot().context.members, connection.id, message.to);
       const target = ends?.to.connection == null ? undefined : sessions.connections.get(ends.to.connection);
-      if (target !== undefined) {
-        const dataText = text === undefined ? undefined : rawDataText(text);
-        sessions.send(target, dataText === undefined ? signalFrame(ends!.from.peerId, message.data) : signalFrameOfText(ends!.from.peerId, dataText));
-      }
+      if (target !== undefined) sessions.send(target, relayFrame(ends!.from.peerId, message.data, received));
       // Whether the signal for a held seat fits in the whole server's budget for held-seat
       // queues (HELD_QUEUE_BYTES); past it such signals are dropped, which docs/protocol.md
       // allows, since peers repair lost signals themselves.

@@ -19,7 +19,9 @@ export function createRoomSink(config: ServerConfig, seats: SeatStore, sessions:
         return;
       case 'member.joined': {
         connection.room = room;
+        // Dropped, not only cleared: a cleared Timeout still holds its callback and the connection.
         clearTimeout(connection.idle);
+        connection.idle = undefined;
         const now = Date.now();
         const seat = { roomId: event.roomId, capacity: event.capacity, peerId: event.peerId, nonce: event.token };
         // Peers missing from `peers` of a re-established room may still come back.

@@ -11,6 +11,9 @@ const errorText: Partial<Record<ProtocolErrorCode, string>> = {
   'room-not-found': 'No such room.',
 };
 
+/** Every frame the server sends is text, a Buffer one included. */
+const asText = { binary: false } as const;
+
 interface SessionLog {
   debug(object: object, message: string): void;
   info(object: object, message: string): void;
@@ -45,9 +48,9 @@ export class Sessions {
    * wait to be sent, the socket is closed with 4001 and its seat held at once, as for a lost
    * connection, so what follows for it is queued (bounded) instead of buffered.
    */
-  send(connection: Connection, frame: string): void {
+  send(connection: Connection, frame: string | Buffer): void {
     if (connection.ending !== undefined) return;
-    connection.socket.send(frame);
+    connection.socket.send(frame, asText);
     if (connection.socket.bufferedAmount <= this.config.sendBufferLimit) return;
     this.log.debug({ connection: connection.id }, 'closing a socket that does not read');
     const { room } = connection;

@@ -3,6 +3,7 @@ import type { ServerConfig } from '../config.ts';
 import type { RoomRegistry, RoomSink } from '../plugins/rooms.ts';
 import type { SeatStore } from '../seats/seat-store.ts';
 import type { Connection } from './connection.ts';
+import type { ReceivedFrame } from './relay-frame.ts';
 import type { Sessions } from './sessions.ts';
 
 /** Where a room not held here lives, as cluster mode finds it in Redis. */
@@ -45,8 +46,8 @@ export interface SignalingContext {
   /** The socket of `connection` closed with `code` (a remote socket's close comes this way too). */
   closed(connection: Connection, code: number): void;
   /**
-   * Handles one parsed client message of `connection` (room-routing.ts); `text` is the frame as
-   * received, when at hand, so a relayed signal can reuse its `data` text.
+   * Handles one parsed client message of `connection` (room-routing.ts); `received` is the frame
+   * as received, when at hand, so a relayed signal can reuse the sender's `data`.
    */
-  handle(connection: Connection, message: ClientMessage, size: number, text?: string): void;
+  handle(connection: Connection, message: ClientMessage, size: number, received?: ReceivedFrame): void;
 }

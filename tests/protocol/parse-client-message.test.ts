@@ -21,12 +21,16 @@ describe('client message parser: happy path', () => {
     ['{"type":"leave"}', { type: 'leave' }],
     ['{"type":"ping"}', { type: 'ping' }],
   ])('reads %s', (text, message) => {
-    expect(parse(text)).toEqual({ ok: true, message });
+    // A signal also says where its `data` lies in the text, for the relay to reuse.
+    const dataSpan = message.type === 'signal' ? { dataSpan: { start: text.indexOf('"data":') + 7, end: text.length - 1 } } : {};
+    expect(parse(text)).toEqual({ ok: true, message, ...dataSpan });
   });
 
   it('drops unknown extra fields, a forged "from" included', () => {
-    const result = parse('{"type":"signal","to":"p","data":{"a":1},"from":"someone-else","extra":[1]}');
-    expect(result).toEqual({ ok: true, message: { type: 'signal', to: 'p', data: { a: 1 } } });
+    const text = '{"type":"signal","to":"p","data":{"a":1},"from":"someone-else","extra":[1]}';
+    const result = parse(text);
+    expect(result).toEqual({ ok: true, message: { type: 'signal', to: 'p', data: { a: 1 } }, dataSpan: { start: 33, end: 40 } });
+    expect(text.slice(33, 40)).toBe('{"a":1}');
     expect(parse('{"type":"ping","x":1}')).toEqual({ ok: true, message: { type: 'ping' } });
   });
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { limits } from '../../protocol/limits.ts';
 import { signalFrame, signalFrameOfText } from '../../machines/room/frames.ts';
-import { rawDataText } from '../../server/signaling/raw-data.ts';
+import { rawDataText } from '../../protocol/raw-data.ts';
 
 /** Nested arrays `levels` deep around `inner`. */
 const nested = (levels: number, inner = '0') => '['.repeat(levels) + inner + ']'.repeat(levels);

@@ -1,4 +1,4 @@
-import { limits } from '../../protocol/limits.ts';
+import { limits } from './limits.ts';
 
 const quote = 0x22;
 const backslash = 0x5c;
@@ -54,36 +54,49 @@ function skipSpace(text: string, index: number): number {
   return index;
 }
 
+/** Where the `data` member's value sits in a frame's text: `start` inclusive, `end` exclusive. */
+export interface DataSpan {
+  start: number;
+  end: number;
+}
+
 /**
- * The raw text of the top-level `data` member of a client frame that `JSON.parse` accepted
- * and the signal schema checked, so the relay can splice it into the outgoing frame instead
- * of serialising the parsed value again (docs/performance.md). It is the very value the parser
- * kept: the last `data` member, as `JSON.parse` keeps the last of duplicate keys.
+ * Where the raw text of the top-level `data` member of a client frame that `JSON.parse`
+ * accepted lies, so the relay can splice the sender's own text (or bytes) into the outgoing
+ * frame instead of serialising the parsed value again (docs/performance.md). It is the very
+ * value the parser kept: the last `data` member, as `JSON.parse` keeps the last of duplicate keys.
  *
  * Returns `undefined` (the caller then serialises the parsed value) when the text could read
  * differently from what was checked: a key written with escapes (`"\u0064ata"`), or a value
  * whose raw text nests deeper than `limits.maxDataDepth` (duplicate keys inside it may hide
  * nesting that the parsed value dropped). A receiver therefore parses exactly what the server
- * validated, never anything deeper.
+ * validated, never anything deeper; and a span found proves the parsed `data` nests within
+ * the limit, since it can nest no deeper than its text.
  */
-export function rawDataText(text: string): string | undefined {
-  let found: string | undefined;
+export function rawDataSpan(text: string): DataSpan | undefined {
+  let found: DataSpan | undefined;
   let index = skipSpace(text, 0) + 1;
   while (index < text.length) {
     index = skipSpace(text, index);
     if (text.charCodeAt(index) === closeBrace) return found;
     const keyEnd = stringEnd(text, index);
     if (keyEnd < 0) return undefined;
-    const key = text.slice(index + 1, keyEnd);
-    if (key.includes('\\')) return undefined;
+    const isData = keyEnd === index + 5 && text.startsWith('data', index + 1);
+    for (let at = index + 1; at < keyEnd; at++) if (text.charCodeAt(at) === backslash) return undefined;
     index = skipSpace(text, keyEnd + 1);
     if (text.charCodeAt(index) !== colon) return undefined;
     const start = skipSpace(text, index + 1);
-    const end = valueEnd(text, start, key === 'data' ? limits.maxDataDepth : Infinity);
+    const end = valueEnd(text, start, isData ? limits.maxDataDepth : Infinity);
     if (end < 0) return undefined;
-    if (key === 'data') found = text.slice(start, end);
+    if (isData) found = { start, end };
     index = skipSpace(text, end);
     if (text.charCodeAt(index) === comma) index++;
   }
   return undefined;
+}
+
+/** The raw text of the top-level `data` member (see `rawDataSpan`), or `undefined`. */
+export function rawDataText(text: string): string | undefined {
+  const span = rawDataSpan(text);
+  return span === undefined ? undefined : text.slice(span.start, span.end);
 }
