@@ -39,7 +39,7 @@
  * media), `ui.receiveOnly`, `ui.retryMedia`, `ui.backToLobby`.
  *
  * Context (CallContext in call/types.ts): `roomId`, `selfId`, `capacity`, `localStream`,
- * `micMuted`, `cameraOff`, `name`, `names` (display names by peer id), `lastLeft`, `error` (`{ code, message?, peerId? }` or `null`; a peer whose
+ * `micMuted`, `cameraOff`, `name`, `names` (display names by peer id), `lastLeft`, `socketKept` (a link's checked socket is still open for the join), `error` (`{ code, message?, peerId? }` or `null`; a peer whose
  * handshake failed sets `ice-failed` with its `peerId` while the call goes on), and `peers`:
  * `{ peerId, ref }[]`, oldest first, where `ref` is that peer's machine —
  * `handshakeStateOf(ref.getSnapshot())` (machines/peer/handshake-state.ts) is its `handshake-state`

@@ -30,6 +30,20 @@ describe('join and leave sounds', () => {
       call.actor.stop();
     });
 
+    it('stay quiet for the people already in the room when we enter', async () => {
+      const call = startInspectedCall({ capacity: 4, joined: { peers: ['peer-a'] } });
+      const played: Chime[] = [];
+      // Listening from before we are in, as the call view does from the moment it shows.
+      const stop = new CallSounds(call.actor, { play: (chime) => played.push(chime), storage: memoryStorage() }).start();
+      await call.enter();
+      expect(call.actor.getSnapshot().context.peers.map((peer) => peer.peerId)).toEqual(['peer-a']);
+      expect(played).toEqual([]);
+      call.connect('peer-b');
+      expect(played).toEqual(['join']);
+      stop();
+      call.actor.stop();
+    });
+
     it('stay quiet for our own hanging up', async () => {
       const { call, played, stop } = await callWithSounds();
       call.connect('peer-b');

@@ -3,6 +3,7 @@
  * highlight. One AudioContext for the page and one AnalyserNode per remote stream, read a few
  * times a second: cheap next to decoding the video, and it needs nothing from the peers.
  */
+import { whenIdle } from './when-idle.ts';
 
 /** How often levels are read: often enough that a word lights the tile up. */
 const readEveryMs = 150;
@@ -10,6 +11,12 @@ const readEveryMs = 150;
 const speakingLevel = 0.02;
 /** How long someone stays "speaking" after their last loud moment, so the highlight does not flicker. */
 const holdMs = 600;
+/**
+ * How late a meter may start, at most. A stream's tracks arrive in the middle of the
+ * handshake, and making its meter (the first AudioContext above all) takes the main thread
+ * 10-20 ms: it waits for an idle moment instead, well before anyone speaks.
+ */
+const meterWithinMs = 500;
 
 interface Meter {
   stream: MediaStream;
@@ -26,13 +33,26 @@ export class AudioLevels {
   /** The loudest person speaking, highlighted as the active speaker; `null` when nobody speaks. */
   activeSpeaker = $state<string | null>(null);
   readonly #meters = new Map<string, Meter>();
+  /** Streams to measure from the next idle moment, by peer id. */
+  readonly #wanted = new Map<string, MediaStream | null>();
+  #cancelIdle: (() => void) | undefined;
   #context: AudioContext | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  /** Measures `peerId`'s stream (replacing an earlier one); call again when the stream changes. */
+  /** Measures `peerId`'s stream (replacing an earlier one) from the next idle moment; call again when the stream changes. */
   watch(peerId: string, stream: MediaStream | null): void {
-    const known = this.#meters.get(peerId);
-    if (known?.stream === stream) return;
+    const measured = (this.#meters.get(peerId)?.stream ?? null) === stream;
+    if (measured) this.#wanted.delete(peerId);
+    if (measured || this.#wanted.get(peerId) === stream) return;
+    this.#wanted.set(peerId, stream);
+    this.#cancelIdle ??= whenIdle(() => {
+      this.#cancelIdle = undefined;
+      for (const [id, wanted] of this.#wanted) this.#measure(id, wanted);
+      this.#wanted.clear();
+    }, meterWithinMs);
+  }
+
+  #measure(peerId: string, stream: MediaStream | null): void {
     this.forget(peerId);
     if (!stream || stream.getAudioTracks().length === 0 || typeof AudioContext === 'undefined') return;
     this.#context ??= new AudioContext();
@@ -46,6 +66,7 @@ export class AudioLevels {
 
   /** Stops measuring `peerId` (they left). */
   forget(peerId: string): void {
+    this.#wanted.delete(peerId);
     const meter = this.#meters.get(peerId);
     if (!meter) return;
     meter.source.disconnect();
@@ -62,6 +83,9 @@ export class AudioLevels {
 
   /** Releases the AudioContext; the call is over. */
   stop(): void {
+    this.#cancelIdle?.();
+    this.#cancelIdle = undefined;
+    this.#wanted.clear();
     for (const peerId of [...this.#meters.keys()]) this.forget(peerId);
     clearInterval(this.#timer);
     this.#timer = undefined;

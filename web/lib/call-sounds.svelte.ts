@@ -1,5 +1,6 @@
 import type { CallActor } from './call-page.svelte.ts';
 import { defaultStorage } from './remembered-name.svelte.ts';
+import { whenIdle } from './when-idle.ts';
 
 /** Which chime: someone came into the call, or someone left it. */
 export type Chime = 'join' | 'leave';
@@ -14,12 +15,22 @@ const noteGapS = 0.12;
 const noteS = 0.25;
 /** Loudness of the chime: well under a voice in the call. */
 const peakGain = 0.12;
+/**
+ * How late a chime may sound, at most: it waits for a moment the page is idle, since making
+ * its sound (the first AudioContext above all, 10-20 ms) would otherwise hold up the handshake
+ * with the person who just came; a tenth of a second later is not heard as late.
+ */
+const chimeWithinMs = 100;
 
 let audio: AudioContext | undefined;
 
-/** Plays `chime` with WebAudio: two short sine notes, no sound file needed. Silent where there is no WebAudio. */
+/** Plays `chime` with WebAudio at the next idle moment: two short sine notes, no sound file needed. Silent where there is no WebAudio. */
 export function playChime(chime: Chime): void {
   if (typeof AudioContext === 'undefined') return;
+  whenIdle(() => playNotes(chime), chimeWithinMs);
+}
+
+function playNotes(chime: Chime): void {
   audio ??= new AudioContext();
   const context = audio;
   notes[chime].forEach((frequency, index) => {
@@ -82,13 +93,17 @@ export class CallSounds {
   start(): () => void {
     const peerIds = (): Set<string> => new Set(this.#actor.getSnapshot().context.peers.map((peer) => peer.peerId));
     let known = peerIds();
+    let wasInCall = this.#actor.getSnapshot().matches('inCall');
     const subscription = this.#actor.subscribe((snapshot) => {
       const now = peerIds();
-      if (this.#enabled && snapshot.matches('inCall')) {
+      const inCall = snapshot.matches('inCall');
+      // Entering (or getting back in) shows who is there already: no chime for them.
+      if (this.#enabled && inCall && wasInCall) {
         if ([...now].some((id) => !known.has(id))) this.#play('join');
         else if ([...known].some((id) => !now.has(id))) this.#play('leave');
       }
       known = now;
+      wasInCall = inCall;
     });
     return () => subscription.unsubscribe();
   }
