@@ -1,6 +1,6 @@
 /**
  * Series 3: churn. Create/join/leave cycles at a fixed rate for a while, then check that the
- * server is back where it started: zero rooms, members and connections on /healthz, and heap
+ * server is back where it started: zero rooms, members and connections on /metrics, and heap
  * and RSS (after GC) within 5% of the baseline. Every tenth cycle of a worker ends by closing
  * both sockets (as a tab does) instead of sending `leave`, then reconnects.
  */
@@ -14,7 +14,7 @@ import { encode } from '../../protocol/encode.ts';
 import { repoRoot, type MemorySample, type ProcessGroup, type ServerProcess, type SpawnOptions } from '../proc.ts';
 import { SampleBuffer, summarize } from '../stats.ts';
 
-/** The counts `/healthz` reports (server/plugins/signaling.ts). */
+/** The counts `/metrics` reports (server/plugins/metrics.ts; a loopback client needs no token). */
 export interface HealthCounts {
   rooms: number;
   connections: number;
@@ -49,12 +49,14 @@ const settleTimeoutMs = 10_000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function health(port: number): Promise<HealthCounts> {
-  const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-  const body = (await response.json()) as Partial<HealthCounts>;
-  return { rooms: Number(body.rooms), connections: Number(body.connections), members: Number(body.members) };
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  const text = await response.text();
+  // A gauge's line: `parley_rooms 0`. A missing one reads NaN, which no target meets.
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { rooms: gauge('parley_rooms'), connections: gauge('parley_sockets'), members: gauge('parley_members') };
 }
 
-/** Polls /healthz until rooms, members and connections are all zero (or the timeout passes). */
+/** Polls /metrics until rooms, members and connections are all zero (or the timeout passes). */
 async function settled(port: number): Promise<HealthCounts> {
   const deadline = Date.now() + settleTimeoutMs;
   let counts = await health(port);
