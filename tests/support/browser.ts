@@ -26,6 +26,7 @@ const baseArgs = [
   '--disable-sync',
   '--use-fake-device-for-media-stream',
   '--allow-loopback-in-peer-connection',
+  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup,PreloadTopChromeWebUI',
 ];
 
 /** How to launch Chromium for a test file. */
