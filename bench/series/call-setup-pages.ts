@@ -30,7 +30,21 @@ export const observerScript = `(() => {
   const stamps = { timeline: {}, longTasks: [] };
   window.__benchStamps = stamps;
   const now = () => performance.timeOrigin + performance.now();
-  const mark = (what, time = now()) => { if (!(what in stamps.timeline)) stamps.timeline[what] = time; };
+  // Whoever waits for stamps (the bench, through __benchWhen) is told as they are written,
+  // so nothing polls the page while it sets up its call.
+  const waiters = new Set();
+  const settle = () => { for (const waiter of waiters) waiter(); };
+  window.__benchSettle = settle;
+  window.__benchWhen = (keys) => new Promise((resolve) => {
+    const waiter = () => {
+      if (stamps.error === undefined && !keys.every((key) => stamps[key] !== undefined)) return;
+      waiters.delete(waiter);
+      resolve();
+    };
+    waiters.add(waiter);
+    waiter();
+  });
+  const mark = (what, time = now()) => { if (!(what in stamps.timeline)) stamps.timeline[what] = time; settle(); };
   // Steps that may happen again (a second camera request) get #2, #3, ... up to #5.
   const counts = {};
   const markEach = (what, time = now()) => {
@@ -77,7 +91,7 @@ export const observerScript = `(() => {
   };
   document.addEventListener('DOMContentLoaded', () => mark('page.domContentLoaded'));
   const watched = new WeakSet();
-  const markFrame = (time) => { if (stamps.firstFrame === undefined || time < stamps.firstFrame) stamps.firstFrame = time; };
+  const markFrame = (time) => { if (stamps.firstFrame === undefined || time < stamps.firstFrame) stamps.firstFrame = time; settle(); };
   const watchVideo = (video) => {
     if (watched.has(video)) return;
     watched.add(video);
@@ -88,7 +102,8 @@ export const observerScript = `(() => {
     const poll = () => {
       const quality = video.getVideoPlaybackQuality ? video.getVideoPlaybackQuality() : undefined;
       if (quality && quality.totalVideoFrames > 0) markFrame(now());
-      else if (now() < deadline) setTimeout(poll, 4);
+      // A safety net only: requestVideoFrameCallback gives the exact time where it exists.
+      else if (now() < deadline) setTimeout(poll, 'requestVideoFrameCallback' in video ? 50 : 4);
     };
     poll();
   };
@@ -98,7 +113,10 @@ export const observerScript = `(() => {
       const state = node.textContent.trim();
       if (shown.get(node) !== state) markEach('state.' + state);
       shown.set(node, state);
-      if (state === 'connected' && stamps.connected === undefined) stamps.connected = now();
+      if (state === 'connected' && stamps.connected === undefined) {
+        stamps.connected = now();
+        settle();
+      }
     }
     for (const video of document.querySelectorAll('video[data-testid="remote-video"]')) watchVideo(video);
   };
@@ -135,6 +153,7 @@ export const floorPageHtml = (): string => `<!doctype html>
       if (stamps.connected === undefined && a.connectionState === 'connected' && b.connectionState === 'connected') {
         stamps.connected = now();
         stamps.timeline['state.connected'] = stamps.connected;
+        window.__benchSettle();
       }
     };
     a.onconnectionstatechange = onState;
@@ -154,6 +173,7 @@ export const floorPageHtml = (): string => `<!doctype html>
     stamps.timeline['answer.applied'] ??= now();
   } catch (error) {
     stamps.error = String(error);
+    window.__benchSettle();
   }
 })();
 </script></body></html>

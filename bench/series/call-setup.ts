@@ -61,15 +61,20 @@ function relative(timeline: Record<string, number>, start: number): Record<strin
 }
 
 async function waitForStamps(page: Page, need: Array<keyof PageStamps>): Promise<PageStamps> {
-  await page.waitForFunction(
-    (keys) => {
-      const stamps = (window as unknown as { __benchStamps?: Record<string, unknown> }).__benchStamps;
-      return stamps !== undefined && (stamps.error !== undefined || keys.every((key) => stamps[key] !== undefined));
-    },
-    need,
-    { timeout: runTimeoutMs, polling: 10 },
-  );
-  // A requestVideoFrameCallback stamp can arrive just after the poll's, with an earlier time.
+  // The observer resolves this as the stamps are written: no polling in the measured page.
+  const settled = page.evaluate((keys) => (window as unknown as { __benchWhen(keys: string[]): Promise<void> }).__benchWhen(keys), need);
+  // Closing a page that never settled rejects this after the race is over: nothing to report.
+  settled.catch(() => {});
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${need.join(' and ')} within ${runTimeoutMs} ms`)), runTimeoutMs);
+  });
+  try {
+    await Promise.race([settled, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+  // A requestVideoFrameCallback stamp can arrive just after the others, with an earlier time.
   await page.waitForTimeout(100);
   return page.evaluate(() => (window as unknown as { __benchStamps: PageStamps }).__benchStamps);
 }

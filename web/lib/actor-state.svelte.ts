@@ -15,8 +15,17 @@ export class ActorState<TActor extends AnyActorRef> {
   constructor(actor: TActor) {
     this.actor = actor;
     this.#subscribe = createSubscriber((update) => {
+      // xstate reports a snapshot after every event, and hands back the same object when the
+      // event changed nothing (a transition that only sends, as each ICE candidate does): only
+      // a new one makes readers re-run.
+      let seen = actor.getSnapshot();
+      const next = (snapshot: unknown) => {
+        if (snapshot === seen) return;
+        seen = snapshot;
+        update();
+      };
       // `error` and `complete` also change what the snapshot says (status), so re-read then too.
-      const subscription = actor.subscribe({ next: update, error: update, complete: update });
+      const subscription = actor.subscribe({ next, error: update, complete: update });
       return () => subscription.unsubscribe();
     });
   }

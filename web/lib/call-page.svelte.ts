@@ -95,7 +95,10 @@ export class CallPage {
   start(): void {
     const actor = this.call.actor;
     actor.start();
-    const subscription = actor.subscribe(() => {
+    let seen = actor.getSnapshot();
+    const subscription = actor.subscribe((snapshot) => {
+      if (snapshot === seen) return;
+      seen = snapshot;
       this.#syncAddress();
       this.#watchLocalTracks();
     });
