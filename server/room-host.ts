@@ -43,7 +43,8 @@ interface HostedAction {
  */
 export class RoomHost implements RoomActor {
   private snapshot: RoomSnapshot | undefined;
-  private readonly observers: RoomObserver[] = [];
+  /** Replaced, never grown in place: an array built by `push` keeps 17 slots for one observer. */
+  private observers: readonly RoomObserver[] = [];
   private timers: Map<string, NodeJS.Timeout> | undefined;
   /** Events sent while one is handled; `undefined` when the host is idle. */
   private pending: RoomEvent[] | undefined;
@@ -80,11 +81,10 @@ export class RoomHost implements RoomActor {
   }
 
   subscribe(observer: RoomObserver): { unsubscribe(): void } {
-    this.observers.push(observer);
+    this.observers = this.observers.concat([observer]);
     return {
       unsubscribe: () => {
-        const index = this.observers.indexOf(observer);
-        if (index >= 0) this.observers.splice(index, 1);
+        this.observers = this.observers.filter((each) => each !== observer);
       },
     };
   }
@@ -95,7 +95,7 @@ export class RoomHost implements RoomActor {
     this.pending = undefined;
     this.clearTimers();
     if (this.snapshot !== undefined && this.snapshot.status === 'active') this.snapshot = { ...this.snapshot, status: 'stopped' } as RoomSnapshot;
-    for (const observer of [...this.observers]) observer.complete?.();
+    for (const observer of this.observers) observer.complete?.();
   }
 
   /** Takes `snapshot`, carries out `actions`, tells the observers, then handles what was sent meanwhile. */
@@ -104,7 +104,7 @@ export class RoomHost implements RoomActor {
       this.snapshot = snapshot;
       for (const action of actions) this.carryOut(action);
       // A copy: an observer may unsubscribe while it is told.
-      for (const observer of [...this.observers]) observer.next?.(snapshot);
+      for (const observer of this.observers) observer.next?.(snapshot);
       if (snapshot.status !== 'active') {
         this.stop();
         return;

@@ -18,18 +18,22 @@ export interface Member {
   /** The server's opaque id of the member's socket; `null` while the seat is held after a loss. */
   connection: string | null;
   /** Encoded `signal` frames waiting for a held seat's owner to resume, oldest first. */
-  queue: string[];
+  queue: readonly string[];
   /** UTF-8 size of `queue`, so the byte bound is checked without re-measuring. */
   queuedBytes: number;
   /** The display name the member gave on `create`/`join` (already checked), if any. */
   name?: string;
   /** Per queued frame, whether it carries a description (an offer or answer) rather than a candidate. */
-  queuedDescriptions: boolean[];
+  queuedDescriptions: readonly boolean[];
 }
 
-/** The queue fields of a seat that holds nothing for its owner yet. */
+/** The empty queues every seat starts with, shared: queues are replaced, never changed in place. */
+const noFrames: readonly string[] = Object.freeze([]);
+const noDescriptions: readonly boolean[] = Object.freeze([]);
+
+/** The queue fields of a seat that holds nothing for its owner yet (two shared empty arrays, not two per member). */
 export function emptyQueue(): Pick<Member, 'queue' | 'queuedBytes' | 'queuedDescriptions'> {
-  return { queue: [], queuedBytes: 0, queuedDescriptions: [] };
+  return { queue: noFrames, queuedBytes: 0, queuedDescriptions: noDescriptions };
 }
 
 /**

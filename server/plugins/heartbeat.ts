@@ -29,26 +29,22 @@ interface Beat {
 export const heartbeatPlugin = fp(
   async (app) => {
     const wss = app.websocketServer;
-    const beats = new Map<WebSocket, Beat>();
-    const schedule = new HeartbeatSchedule<WebSocket>(slices);
+    const schedule = new HeartbeatSchedule<WebSocket, Beat>(slices);
     // Shared listeners (`this` is the socket): no closure per socket.
     function answered(this: WebSocket, data: Buffer): void {
-      const beat = beats.get(this);
+      const beat = schedule.get(this);
       if (beat !== undefined && beat.payload !== '' && data.toString('base64url') === beat.payload) beat.missed = 0;
     }
     function forget(this: WebSocket): void {
-      beats.delete(this);
       schedule.delete(this);
     }
     wss.on('connection', (socket: WebSocket) => {
-      beats.set(socket, { missed: 0, payload: '' });
-      schedule.add(socket);
+      schedule.add(socket, { missed: 0, payload: '' });
       socket.on('pong', answered);
       socket.on('close', forget);
     });
     const timer = setInterval(() => {
-      for (const socket of [...schedule.next()]) {
-        const beat = beats.get(socket)!;
+      for (const [socket, beat] of [...schedule.next()]) {
         if (beat.missed >= allowedMissedPings) {
           socket.terminate();
           continue;

@@ -26,6 +26,7 @@ export function isMidMessage(socket: WebSocket): boolean {
 
 /** What the deadline knows of one socket: messages it finished, and the timer of one begun. */
 interface Watch {
+  readonly socket: WebSocket;
   timer: NodeJS.Timeout | undefined;
   finished: number;
   /** `finished` when the timer started: a message finished since then restarts the clock. */
@@ -52,27 +53,35 @@ export const messageDeadlinePlugin = fp(
   async (app) => {
     const deadlineMs = app.config.messageDeadlineMs;
     const timers = new Set<NodeJS.Timeout>();
+    // Each socket's watch, found from the ws socket and from its TCP socket by shared listeners
+    // (`this` is the emitter): no closures per socket. Weak keys: an entry goes with its socket,
+    // so no 'close' listener is needed (a third one would grow the socket's listener array).
+    const watches = new WeakMap<object, Watch>();
+    function finished(this: WebSocket): void {
+      watches.get(this)!.finished++;
+    }
+    // ws parses each chunk in its own 'data' listener, added before this one.
+    function read(this: NodeJS.EventEmitter): void {
+      const watch = watches.get(this)!;
+      const { socket } = watch;
+      if (!isMidMessage(socket)) return stop(watch, timers);
+      if (watch.timer !== undefined && watch.finished === watch.finishedAtStart) return;
+      stop(watch, timers);
+      watch.finishedAtStart = watch.finished;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        // A timer running when its socket closed finds nothing to cut (terminating a closed socket does nothing).
+        if (isMidMessage(socket)) socket.terminate();
+      }, deadlineMs);
+      watch.timer = timer;
+      timers.add(timer);
+    }
     app.websocketServer.on('connection', (socket: WebSocket, request: { socket: NodeJS.EventEmitter }) => {
-      // A state object and anonymous listeners: tsx (`npm run dev`, the bench) renames every
-      // named function it makes, which gives each such function per socket a property dictionary.
-      const watch: Watch = { timer: undefined, finished: 0, finishedAtStart: 0 };
-      socket.on('message', () => watch.finished++);
-      // ws parses each chunk in its own 'data' listener, added before this one.
-      request.socket.on('data', () => {
-        if (!isMidMessage(socket)) return stop(watch, timers);
-        if (watch.timer !== undefined && watch.finished === watch.finishedAtStart) return;
-        stop(watch, timers);
-        watch.finishedAtStart = watch.finished;
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          if (isMidMessage(socket)) socket.terminate();
-        }, deadlineMs);
-        watch.timer = timer;
-        timers.add(timer);
-      });
-      // No 'close' listener: a timer running when its socket closes fires once and finds nothing
-      // to cut (terminating a closed socket does nothing). A third 'close' listener would grow
-      // the socket's listener array, with its spare slots, for every socket.
+      const watch: Watch = { socket, timer: undefined, finished: 0, finishedAtStart: 0 };
+      watches.set(socket, watch);
+      watches.set(request.socket, watch);
+      socket.on('message', finished);
+      request.socket.on('data', read);
     });
     app.addHook('onClose', async () => {
       for (const timer of timers) clearTimeout(timer);

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import websocket from '@fastify/websocket';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
 import { closeCodes } from '../../protocol/limits.ts';
 import { createClientMessageParser } from '../../protocol/parse-client-message.ts';
 import { RateLimiter } from '../rate-limiter.ts';
@@ -94,7 +95,9 @@ export const signalingPlugin = fp(
     };
 
     await app.register(websocket, {
-      options: { maxPayload: config.maxPayload, perMessageDeflate: false },
+      // No `clientTracking`: ws's set of clients adds a third 'close' listener to every socket,
+      // which grows the listener array to 19 slots; the server keeps its sockets itself.
+      options: { maxPayload: config.maxPayload, perMessageDeflate: false, clientTracking: false },
       // Shutdown: every socket is told, then closed with 1012 (its seat is held, as for a lost
       // connection); sockets that do not finish the close handshake in time are cut.
       preClose: async () => {
@@ -126,6 +129,23 @@ export const signalingPlugin = fp(
       done();
     };
 
+    // Shared listeners (`this` is the socket), found through `bySocket`: no closures per socket.
+    const bySocket = new Map<WebSocket, Connection>();
+    function socketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+      onMessage(bySocket.get(this)!, data as Buffer, isBinary);
+    }
+    function socketClose(this: WebSocket, code: number): void {
+      const connection = bySocket.get(this)!;
+      bySocket.delete(this);
+      onClose(connection, code);
+    }
+    // ws reports a protocol violation (too big, bad UTF-8, bad opcode) after closing with its code.
+    function socketError(this: WebSocket, error: Error): void {
+      const connection = bySocket.get(this);
+      app.log.debug({ err: error, connection: connection?.id }, 'websocket protocol error');
+      if (connection !== undefined) connection.ending ??= 'leave';
+    }
+
     app.get('/ws', { websocket: true, onRequest: keepResponse }, (socket, request) => {
       upgradeResponses.get(request.raw)?.detachSocket(request.raw.socket);
       socket.removeAllListeners('error');
@@ -143,13 +163,10 @@ export const signalingPlugin = fp(
       };
       connection.idle = setTimeout(() => sessions.end(connection, closeCodes.policyViolation, 'leave'), config.idleTimeoutMs);
       connections.set(connection.id, connection);
-      socket.on('message', (data, isBinary) => onMessage(connection, data as Buffer, isBinary));
-      socket.on('close', (code) => onClose(connection, code));
-      // ws reports a protocol violation (too big, bad UTF-8, bad opcode) after closing with its code.
-      socket.on('error', (error) => {
-        app.log.debug({ err: error, connection: connection.id }, 'websocket protocol error');
-        connection.ending ??= 'leave';
-      });
+      bySocket.set(socket, connection);
+      socket.on('message', socketMessage);
+      socket.on('close', socketClose);
+      socket.on('error', socketError);
       sessions.send(connection, frames.welcome);
     });
 

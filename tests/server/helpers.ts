@@ -179,3 +179,16 @@ export async function pausableClient(url: string): Promise<{ client: TestClient;
 export function heldSeats(server: TestServer, roomId: string): number {
   return server.app.rooms.get(roomId)?.getSnapshot().context.members.filter((member) => member.connection === null).length ?? 0;
 }
+
+/**
+ * The server's own ends of the sockets `app` accepts from now on, as ws holds them, while they
+ * are open (the server does not keep ws's own set of clients: its close listener costs memory).
+ */
+export function openSockets(app: FastifyInstance): ReadonlySet<WebSocket> {
+  const sockets = new Set<WebSocket>();
+  app.websocketServer.on('connection', (socket: WebSocket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return sockets;
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { isMidMessage } from '../../server/plugins/message-deadline.ts';
-import { pausableClient, settle, startServer, until } from './helpers.ts';
+import { openSockets, pausableClient, settle, startServer, until } from './helpers.ts';
 
 /** A client-to-server WebSocket frame (RFC 6455 §5.2), masked as a client must. */
 function frame(opcode: number, fin: boolean, payload: Buffer): Buffer {
@@ -34,9 +34,11 @@ async function roomClient(url: string) {
   return { client, raw, closed };
 }
 
-/** The server's own end of the newest socket, as ws holds it. */
-function serverSockets(server: Awaited<ReturnType<typeof startServer>>) {
-  return [...server.app.websocketServer.clients];
+/** A server with a deadline of `messageDeadlineMs`, and its own ends of the open sockets, as ws holds them. */
+async function startWatched(messageDeadlineMs: number) {
+  const server = await startServer({ messageDeadlineMs });
+  const sockets = openSockets(server.app);
+  return { server, serverSockets: () => [...sockets] };
 }
 
 function write(raw: Socket, data: Buffer): Promise<void> {
@@ -45,16 +47,16 @@ function write(raw: Socket, data: Buffer): Promise<void> {
 
 describe('edge: a half-sent message', () => {
   it('a first fragment never finished: the socket is cut and its memory released, while a bystander is served', async () => {
-    const server = await startServer({ messageDeadlineMs: 300 });
+    const { server, serverSockets } = await startWatched(300);
     const bystander = await server.create();
     const attacker = await roomClient(server.url);
     // 60 KB of a message that never gets its last fragment.
     await write(attacker.raw, frame(text, false, Buffer.from('{"type":"ping"'.padEnd(60_000, ' '))));
-    await until(() => serverSockets(server).some(isMidMessage));
+    await until(() => serverSockets().some(isMidMessage));
 
     await attacker.closed;
-    await until(() => server.stats().connections === 1 && serverSockets(server).length === 1);
-    expect(serverSockets(server).some(isMidMessage)).toBe(false);
+    await until(() => server.stats().connections === 1 && serverSockets().length === 1);
+    expect(serverSockets().some(isMidMessage)).toBe(false);
     await settle(bystander.client);
   });
 
@@ -71,14 +73,14 @@ describe('edge: a half-sent message', () => {
   });
 
   it('a fragmented message finished in time is answered, and the socket stays', async () => {
-    const server = await startServer({ messageDeadlineMs: 2_000 });
+    const { server, serverSockets } = await startWatched(2_000);
     const sender = await roomClient(server.url);
     await write(sender.raw, frame(text, false, Buffer.from('{"type":')));
-    await until(() => serverSockets(server).some(isMidMessage));
+    await until(() => serverSockets().some(isMidMessage));
     await write(sender.raw, frame(continuation, true, Buffer.from('"ping"}')));
 
     await sender.client.next('pong');
-    expect(serverSockets(server).some(isMidMessage)).toBe(false);
+    expect(serverSockets().some(isMidMessage)).toBe(false);
     await settle(sender.client);
     expect(server.stats().connections).toBe(1);
   });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.ts';
 import { TestClient } from '../support/test-client.ts';
+import { openSockets } from './helpers.ts';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {
@@ -24,6 +25,7 @@ describe('upgrade: what an open socket keeps', () => {
       if (request.url === '/ws') responses.push(reply.raw);
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
+    const sockets = openSockets(app);
     const url = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/ws`;
     const client = await TestClient.ready(url);
     client.send({ type: 'create' });
@@ -31,7 +33,7 @@ describe('upgrade: what an open socket keeps', () => {
 
     expect(responses).toHaveLength(1);
     expect(responses[0]!.socket).toBeNull();
-    const [socket] = [...app.websocketServer.clients];
+    const [socket] = [...sockets];
     expect(socket!.listenerCount('error')).toBe(1);
 
     socket!.emit('error', new Error('an error on the open socket'));

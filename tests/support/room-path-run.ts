@@ -51,7 +51,7 @@ export const expiring = all.filter(expiresAlone);
 export const lasting = all.filter((path) => !path.moves.some((move) => move.kind === 'expire'));
 
 /** A room as both the server and the model hold it, ids left out: state, then each seat and its queue length. */
-function shape(value: unknown, members: ReadonlyArray<{ connection: string | null; queue: unknown[] }>): string {
+function shape(value: unknown, members: ReadonlyArray<{ connection: string | null; queue: readonly unknown[] }>): string {
   return `${String(value)}: ${members.map((member) => (member.connection === null ? `held(${member.queue.length})` : 'on')).join(' ')}`;
 }
 
