@@ -1,6 +1,7 @@
 import type { DataSpan } from '../../protocol/raw-data.ts';
 import type { SignalData } from '../../protocol/messages.ts';
 import { signalFrame, signalFrameOfText } from '../../machines/room/frames.ts';
+import { allocTextFrame, type TextFrame } from './text-frame.ts';
 
 /** A client frame as received: its text, its bytes, and where its `data` lies when it can be reused. */
 export interface ReceivedFrame {
@@ -27,22 +28,24 @@ function isPlainAscii(text: string): boolean {
  * The relayed `signal` frame (`signalFrame`: `from` is the sender's seat), built as cheaply as
  * the received frame allows. When the sender's `data` text was found and validated (`dataSpan`)
  * and the frame is ASCII (as many bytes as characters, so character offsets are byte offsets),
- * the frame is a Buffer: the fixed parts, the peer id and the sender's own bytes, copied once.
- * It is sent as a text frame (docs/performance.md). A frame with other characters splices the
+ * the frame is built whole (`TextFrame`, its WebSocket header included): the fixed parts, the
+ * peer id and the sender's own bytes, copied once, written to the socket in one write
+ * (docs/performance.md). A frame with other characters splices the
  * text instead, and without a span the parsed `data` is serialised.
  */
-export function relayFrame(from: string, data: SignalData, received: ReceivedFrame | undefined): string | Buffer {
+export function relayFrame(from: string, data: SignalData, received: ReceivedFrame | undefined): string | TextFrame {
   const span = received?.dataSpan;
   if (span === undefined) return signalFrame(from, data);
   const { text, bytes } = received!;
   if (bytes.length !== text.length || !isPlainAscii(from)) return signalFrameOfText(from, text.slice(span.start, span.end));
   const fromEnd = head.length + from.length;
   const dataAt = fromEnd + middle.length;
-  const frame = Buffer.allocUnsafe(dataAt + span.end - span.start + 1);
-  head.copy(frame, 0);
-  frame.write(from, head.length, 'latin1');
-  middle.copy(frame, fromEnd);
-  bytes.copy(frame, dataAt, span.start, span.end);
-  frame[frame.length - 1] = closeBrace;
+  const frame = allocTextFrame(dataAt + span.end - span.start + 1);
+  const { wire, payloadAt } = frame;
+  head.copy(wire, payloadAt);
+  wire.write(from, payloadAt + head.length, 'latin1');
+  middle.copy(wire, payloadAt + fromEnd);
+  bytes.copy(wire, payloadAt + dataAt, span.start, span.end);
+  wire[wire.length - 1] = closeBrace;
   return frame;
 }

@@ -4,6 +4,7 @@ import type { ProtocolErrorCode } from '../../protocol/error-codes.ts';
 import type { RateVerdict } from '../rate-limiter.ts';
 import type { ServerConfig } from '../config.ts';
 import { frames, type Connection } from './connection.ts';
+import { TextFrame, writeWhole } from './text-frame.ts';
 
 const errorText: Partial<Record<ProtocolErrorCode, string>> = {
   'already-in-room': 'Leave your room first.',
@@ -44,13 +45,14 @@ export class Sessions {
   }
 
   /**
-   * Sends a frame, unless the client stopped reading: once more than SEND_BUFFER_LIMIT bytes
+   * Sends a frame (a `TextFrame` in one write to a ws socket), unless the client stopped reading: once more than SEND_BUFFER_LIMIT bytes
    * wait to be sent, the socket is closed with 4001 and its seat held at once, as for a lost
    * connection, so what follows for it is queued (bounded) instead of buffered.
    */
-  send(connection: Connection, frame: string | Buffer): void {
+  send(connection: Connection, frame: string | Buffer | TextFrame): void {
     if (connection.ending !== undefined) return;
-    connection.socket.send(frame, asText);
+    if (!(frame instanceof TextFrame)) connection.socket.send(frame, asText);
+    else if (!writeWhole(connection.socket, frame)) connection.socket.send(frame.payload, asText);
     if (connection.socket.bufferedAmount <= this.config.sendBufferLimit) return;
     this.log.debug({ connection: connection.id }, 'closing a socket that does not read');
     const { room } = connection;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { signalFrame } from '../../machines/room/frames.ts';
 import { createClientMessageParser } from '../../protocol/parse-client-message.ts';
 import { relayFrame } from '../../server/signaling/relay-frame.ts';
+import { TextFrame } from '../../server/signaling/text-frame.ts';
 
 const parse = createClientMessageParser();
 
@@ -14,7 +15,7 @@ function received(text: string) {
 }
 
 /** What the receiving client reads: the frame's UTF-8 text. */
-const read = (frame: string | Buffer): string => (typeof frame === 'string' ? frame : frame.toString('utf8'));
+const read = (frame: string | TextFrame): string => (typeof frame === 'string' ? frame : frame.payload.toString('utf8'));
 
 describe('the relayed signal frame', () => {
   it('reads as the serialised frame, whatever the sender wrote, as bytes for an ASCII frame', () => {
@@ -26,9 +27,9 @@ describe('the relayed signal frame', () => {
         const { data: parsed, frame } = received(text);
         const relayed = relayFrame(peerId, parsed, frame);
         expect(JSON.parse(read(relayed))).toEqual(JSON.parse(signalFrame(peerId, value)));
-        // Bytes when every character is one byte and the peer id needs no escape.
+        // A whole frame of bytes when every character is one byte and the peer id needs no escape.
         const asBytes = Buffer.byteLength(text) === text.length && /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(peerId);
-        expect(Buffer.isBuffer(relayed)).toBe(asBytes);
+        expect(relayed instanceof TextFrame).toBe(asBytes);
       }),
     );
   });
