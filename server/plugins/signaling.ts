@@ -147,8 +147,16 @@ export const signalingPlugin = fp(
     }
 
     app.get('/ws', { websocket: true, onRequest: keepResponse }, (socket, request) => {
-      upgradeResponses.get(request.raw)?.detachSocket(request.raw.socket);
+      const tcp = request.raw.socket;
+      upgradeResponses.get(request.raw)?.detachSocket(tcp);
       socket.removeAllListeners('error');
+      // During the upgrade the TCP socket had three 'close' listeners at once (HTTP's, the
+      // response's, the edge limits'), and its listener array keeps 20 slots once they are gone.
+      // Adding the remaining ones again, in order, gives an array of their own length (about
+      // 150 bytes a socket; tests/server/upgrade-release.test.ts checks they are all kept).
+      const onTcpClose = tcp.rawListeners('close') as ((...args: unknown[]) => void)[];
+      tcp.removeAllListeners('close');
+      for (const listener of onTcpClose) tcp.on('close', listener);
       const connection: Connection = {
         id: `${idPrefix}c${(nextConnection++).toString(36)}`,
         socket,

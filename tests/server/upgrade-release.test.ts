@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.ts';
 import { TestClient } from '../support/test-client.ts';
-import { openSockets } from './helpers.ts';
+import { openSockets, until } from './helpers.ts';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {
@@ -40,5 +40,20 @@ describe('upgrade: what an open socket keeps', () => {
     const other = await TestClient.ready(url);
     other.send({ type: 'join', roomId });
     expect(await other.next('joined')).toMatchObject({ roomId });
+  });
+
+  it('keeps every close listener of the TCP socket once its listeners are compacted: a closed socket frees its place and its seat', async () => {
+    app = await buildApp({ pingIntervalMs: 60_000, maxSocketsPerIp: 1 });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/ws`;
+    for (let round = 0; round < 3; round++) {
+      // Refused unless the edge limits heard the previous socket close; ws's own listener ends the room.
+      const client = await TestClient.ready(url);
+      client.send({ type: 'create' });
+      await client.next('joined');
+      await client.close();
+      const signaling = app.signaling;
+      await until(() => signaling.stats().connections === 0 && signaling.stats().rooms === 0);
+    }
   });
 });
