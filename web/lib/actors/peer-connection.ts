@@ -99,6 +99,10 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
   return fromCallback<PeerConnectionCommand, PeerConnectionInput>(({ input, sendBack, receive }) => {
     const pc = platform.createPeerConnection({
       iceServers: input.iceServers,
+      // One transport for audio, video and data from the first offer: the default ('balanced')
+      // has the offerer gather candidates for a transport per kind until the answer bundles
+      // them, three times the candidates to find, signal and add, all thrown away.
+      bundlePolicy: 'max-bundle',
       ...(options.relayOnly ? { iceTransportPolicy: 'relay' as const } : {}),
     });
     // Remote tracks by the id of the remote stream they came in (camera and microphone, or a screen).
