@@ -8,6 +8,7 @@ import type {
 import type { SendLimit } from '../../../machines/peer/send-limit.ts';
 import { encodePeerMessage, parsePeerMessage, peerChannel } from '../../../protocol/peer-messages.ts';
 import type { PeerLinks } from './peer-links.ts';
+import { limitSenders } from './send-limits.ts';
 import { withoutVideoSsrcs } from './unsignaled-video.ts';
 
 /** What the actor needs from the platform; the browser's by default, another WebRTC stack in tests. */
@@ -48,26 +49,6 @@ function attachMedia(pc: RTCPeerConnection, command: Extract<PeerConnectionComma
   for (const kind of command.receive) {
     const present = pc.getTransceivers().some((transceiver) => transceiver.receiver.track.kind === kind);
     if (!present) pc.addTransceiver(kind, { direction: 'recvonly' });
-  }
-}
-
-/**
- * Limits every video sender to `limit`. A sender has no encodings before its first
- * negotiation, so this is applied again after every description; unchanged senders are skipped.
- */
-async function limitSenders(pc: RTCPeerConnection, limit: SendLimit | null): Promise<void> {
-  if (limit === null) return;
-  for (const sender of pc.getSenders()) {
-    if (sender.track?.kind !== 'video') continue;
-    const parameters = sender.getParameters();
-    const encodings = parameters.encodings ?? [];
-    if (encodings.length === 0) continue;
-    if (encodings.every((encoding) => encoding.maxBitrate === limit.maxBitrate && encoding.scaleResolutionDownBy === limit.scaleResolutionDownBy)) continue;
-    for (const encoding of encodings) {
-      encoding.maxBitrate = limit.maxBitrate;
-      encoding.scaleResolutionDownBy = limit.scaleResolutionDownBy;
-    }
-    await sender.setParameters(parameters);
   }
 }
 
@@ -116,6 +97,7 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
     let channel: RTCDataChannel | undefined;
     let unlink: (() => void) | undefined;
     let sendLimit = input.sendLimit ?? null;
+    const limitGiven = new WeakMap<RTCRtpSender, SendLimit>();
     // A local offer was just rolled back (glare): the next remote offer needs the workaround.
     let rolledBack = false;
     let closed = false;
@@ -137,7 +119,7 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
 
     /** After each description the senders may have new encodings: limit them (a refusal is reported, harmless). */
     const applySendLimit = () =>
-      limitSenders(pc, sendLimit).catch((error: unknown) => report({ type: 'pc.error', operation: 'setSendLimit', message: errorMessage(error) }));
+      limitSenders(pc, sendLimit, limitGiven).catch((error: unknown) => report({ type: 'pc.error', operation: 'setSendLimit', message: errorMessage(error) }));
 
     pc.addEventListener('negotiationneeded', () => report({ type: 'pc.negotiationNeeded' }));
     pc.addEventListener('icecandidate', ({ candidate }) => report({ type: 'pc.candidate', candidate: candidate ? candidate.toJSON() : null }));
@@ -215,7 +197,7 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
           return run('restartIce', () => pc.restartIce());
         case 'peer.setSendLimit':
           sendLimit = command.limit;
-          return run('setSendLimit', () => limitSenders(pc, command.limit));
+          return run('setSendLimit', () => limitSenders(pc, command.limit, limitGiven));
         case 'peer.replaceTrack':
           return run('replaceTrack', () => replaceSending(pc, command.track));
         case 'peer.sendMessage':
