@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fullPicture } from '../../machines/peer/send-limit.ts';
 import { limitSenders } from '../../web/lib/actors/send-limits.ts';
 
 /** A video sender that counts the browser calls made on it; no encodings until `negotiate()`. */
@@ -45,6 +46,21 @@ describe('send limits', () => {
   });
 
   describe('edge cases', () => {
+    it('asks nothing in a one-to-one call until the call has grown, and gives the full picture back after', async () => {
+      const video = videoSender();
+      video.negotiate();
+      const pc = connectionWith(video.sender);
+      const given = new WeakMap<RTCRtpSender, { maxBitrate: number; scaleResolutionDownBy: number }>();
+
+      await limitSenders(pc, fullPicture, given);
+      expect(video.calls).toEqual({ get: 0, set: 0 });
+      const threePeople = { maxBitrate: 800_000, scaleResolutionDownBy: 1.5 };
+      await limitSenders(pc, threePeople, given);
+      await limitSenders(pc, fullPicture, given);
+      expect(video.encodings()).toEqual([{ active: true, ...fullPicture }]);
+      expect(video.calls).toEqual({ get: 2, set: 2 });
+    });
+
     it('leaves audio senders and a call without a limit alone', async () => {
       const video = videoSender();
       const audio = { track: { kind: 'audio' }, getParameters: () => expect.unreachable() } as unknown as RTCRtpSender;
