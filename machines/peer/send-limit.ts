@@ -25,6 +25,13 @@ const steps: ReadonlyArray<{ upTo: number; limit: SendLimit }> = [
   { upTo: 5, limit: { maxBitrate: 500_000, scaleResolutionDownBy: 2 } },
 ];
 
+/**
+ * A one-to-one call's limit: no tighter than what the browser picks on its own for a camera
+ * (2.5 Mbit/s at 720p), so a sender never limited before needs nothing set for it, and the
+ * page skips asking the browser for its parameters.
+ */
+export const fullPicture: SendLimit = steps[0]!.limit;
+
 /** Beyond the steps: six or seven copies of one camera. */
 const smallest: SendLimit = { maxBitrate: 300_000, scaleResolutionDownBy: 3 };
 

@@ -66,7 +66,10 @@ describe('tiles that say who and how', () => {
       await Promise.all([waitUntilConnected(ana.page), waitUntilConnected(bo.page)]);
       await ana.page.getByRole('button', { name: 'Devices' }).click();
       const mics = ana.page.getByTestId('mic-select');
-      const options = await mics.locator('option').evaluateAll((elements) => elements.map((option) => (option as HTMLOptionElement).value));
+      // The panel lists the devices once the browser has enumerated them, a moment after it opens.
+      const microphones = () => mics.locator('option').evaluateAll((elements) => elements.map((option) => (option as HTMLOptionElement).value).filter((value) => value !== ''));
+      await expect.poll(async () => (await microphones()).length, patience).toBeGreaterThan(1);
+      const options = await microphones();
       const current = await mics.inputValue();
       const other = options.find((value) => value !== current && value !== '');
       expect(other, `another microphone among ${options.length}`).toBeDefined();

@@ -1,4 +1,5 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,8 @@ function builtPage(): string {
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>Parley</title><div id="app">call page</div>');
   mkdirSync(join(root, 'assets'));
   writeFileSync(join(root, 'assets', 'main.js'), 'console.log("page");');
+  // The build's Brotli copy; its text differs so the test can tell which file was sent.
+  writeFileSync(join(root, 'assets', 'main.js.br'), brotliCompressSync('console.log("page, from the Brotli copy");'));
   return root;
 }
 
@@ -49,6 +52,20 @@ describe('HTTP: the call page', () => {
     const link = await fetch(`${server.origin}/r/4b1f0a6e-8d0c-4f6e-9a51-2c9f1e7d3b10`);
     expect(link.status).toBe(200);
     expect(await link.text()).toContain('call page');
+  });
+
+  it('sends the Brotli copy to a browser that accepts it, and lets browsers keep hashed assets', async () => {
+    const server = await startServer({ webRoot: builtPage() });
+    const compressed = await fetch(`${server.origin}/assets/main.js`, { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(compressed.headers.get('content-encoding')).toBe('br');
+    expect(await compressed.text()).toContain('from the Brotli copy');
+    expect(compressed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const plain = await fetch(`${server.origin}/assets/main.js`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toBe('console.log("page");');
+    for (const path of ['/', '/r/4b1f0a6e-8d0c-4f6e-9a51-2c9f1e7d3b10']) {
+      expect((await fetch(`${server.origin}${path}`)).headers.get('cache-control')).toBe('no-cache');
+    }
   });
 
   it('answers 404 for a missing file rather than the page', async () => {

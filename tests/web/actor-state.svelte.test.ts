@@ -53,6 +53,28 @@ describe('actor state', () => {
       stop();
     });
 
+    it('leaves readers alone when an event changed nothing, as a send-only transition', () => {
+      const relay = setup({ types: { events: {} as { type: 'pc.candidate' } | { type: 'ui.toggle' } } }).createMachine({
+        initial: 'off',
+        states: { off: { on: { 'ui.toggle': 'on' } }, on: {} },
+        on: { 'pc.candidate': { actions: () => {} } },
+      });
+      const state = new ActorState(createActor(relay).start());
+      let reads = 0;
+      const { stop } = track(() => {
+        reads += 1;
+        return state.snapshot.value;
+      });
+
+      for (let candidate = 0; candidate < 5; candidate++) state.send({ type: 'pc.candidate' });
+      flushSync();
+      state.send({ type: 'ui.toggle' });
+      flushSync();
+
+      expect(reads).toBe(2);
+      stop();
+    });
+
     it('follows a spawned child actor', () => {
       const parent = createActor(parentMachine).start();
       parent.send({ type: 'ui.add' });

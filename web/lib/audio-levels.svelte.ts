@@ -1,8 +1,9 @@
 /**
  * How loud each remote person is, for the speaking indicator and the active speaker's
- * highlight. One AudioContext for the page and one AnalyserNode per remote stream, read a few
+ * highlight. The page's AudioContext (page-audio.ts) and one AnalyserNode per remote stream, read a few
  * times a second: cheap next to decoding the video, and it needs nothing from the peers.
  */
+import { pageAudio, resumePageAudio } from './page-audio.ts';
 import { whenIdle } from './when-idle.ts';
 
 /** How often levels are read: often enough that a word lights the tile up. */
@@ -36,7 +37,6 @@ export class AudioLevels {
   /** Streams to measure from the next idle moment, by peer id. */
   readonly #wanted = new Map<string, MediaStream | null>();
   #cancelIdle: (() => void) | undefined;
-  #context: AudioContext | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   /** Measures `peerId`'s stream (replacing an earlier one) from the next idle moment; call again when the stream changes. */
@@ -54,10 +54,10 @@ export class AudioLevels {
 
   #measure(peerId: string, stream: MediaStream | null): void {
     this.forget(peerId);
-    if (!stream || stream.getAudioTracks().length === 0 || typeof AudioContext === 'undefined') return;
-    this.#context ??= new AudioContext();
-    const source = this.#context.createMediaStreamSource(stream);
-    const analyser = this.#context.createAnalyser();
+    const context = stream && stream.getAudioTracks().length > 0 ? pageAudio() : undefined;
+    if (!stream || !context) return;
+    const source = context.createMediaStreamSource(stream);
+    const analyser = context.createAnalyser();
     analyser.fftSize = 512;
     source.connect(analyser);
     this.#meters.set(peerId, { stream, source, analyser, samples: new Float32Array(analyser.fftSize), lastLoud: 0 });
@@ -78,10 +78,10 @@ export class AudioLevels {
    * (autoplay policy); the page calls this on any click or key press.
    */
   resume(): void {
-    if (this.#context?.state === 'suspended') void this.#context.resume();
+    resumePageAudio();
   }
 
-  /** Releases the AudioContext; the call is over. */
+  /** Stops measuring everyone; the call is over. */
   stop(): void {
     this.#cancelIdle?.();
     this.#cancelIdle = undefined;
@@ -89,8 +89,6 @@ export class AudioLevels {
     for (const peerId of [...this.#meters.keys()]) this.forget(peerId);
     clearInterval(this.#timer);
     this.#timer = undefined;
-    void this.#context?.close();
-    this.#context = undefined;
     this.speaking = new Set();
     this.activeSpeaker = null;
   }

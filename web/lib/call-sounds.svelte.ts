@@ -1,4 +1,5 @@
 import type { CallActor } from './call-page.svelte.ts';
+import { pageAudio } from './page-audio.ts';
 import { defaultStorage } from './remembered-name.svelte.ts';
 import { whenIdle } from './when-idle.ts';
 
@@ -22,8 +23,6 @@ const peakGain = 0.12;
  */
 const chimeWithinMs = 100;
 
-let audio: AudioContext | undefined;
-
 /** Plays `chime` with WebAudio at the next idle moment: two short sine notes, no sound file needed. Silent where there is no WebAudio. */
 export function playChime(chime: Chime): void {
   if (typeof AudioContext === 'undefined') return;
@@ -31,8 +30,8 @@ export function playChime(chime: Chime): void {
 }
 
 function playNotes(chime: Chime): void {
-  audio ??= new AudioContext();
-  const context = audio;
+  const context = pageAudio();
+  if (!context) return;
   notes[chime].forEach((frequency, index) => {
     const start = context.currentTime + index * noteGapS;
     const oscillator = context.createOscillator();

@@ -5,8 +5,14 @@ import { Talk } from '../../../web/lib/talk/talk.svelte.ts';
 /** A registered connection whose channel records what is sent on it. */
 function linkTo(peerId: string, readyState: RTCDataChannelState = 'open') {
   const sent: string[] = [];
-  const link = { peerId, pc: {}, channel: { readyState, send: (text: string) => sent.push(text) } } as unknown as PeerLink;
-  return { link, sent };
+  const channel = Object.assign(new EventTarget(), { readyState, send: (text: string) => sent.push(text) });
+  const link = { peerId, pc: {}, channel } as unknown as PeerLink;
+  /** The channel opens, as a real one does once the connection is up. */
+  const open = () => {
+    channel.readyState = 'open';
+    channel.dispatchEvent(new Event('open'));
+  };
+  return { link, sent, open };
 }
 
 describe('talk over the connections', () => {
@@ -21,13 +27,17 @@ describe('talk over the connections', () => {
       expect(talk.chat.entries.map(({ from, text }) => `${from}: ${text}`)).toEqual(['me: hi <all>', 'cy: hello']);
     });
 
-    it('says once when the first connection is there, and at once when one is already', () => {
+    it('says once when the first channel opens, and at once when one is open already', () => {
       const talk = new Talk();
       const calls: string[] = [];
-      talk.onceLinked(() => calls.push('first'));
-      talk.links.add(linkTo('bo').link);
-      talk.links.add(linkTo('cy').link);
-      talk.onceLinked(() => calls.push('second'));
+      talk.onceConnected(() => calls.push('first'));
+      const [bo, cy] = [linkTo('bo', 'connecting'), linkTo('cy', 'connecting')];
+      talk.links.add(bo.link);
+      talk.links.add(cy.link);
+      expect(calls).toEqual([]);
+      cy.open();
+      bo.open();
+      talk.onceConnected(() => calls.push('second'));
       expect(calls).toEqual(['first', 'second']);
     });
   });
@@ -43,8 +53,10 @@ describe('talk over the connections', () => {
     it('forgets a connection once its actor stopped, and a cancelled wait never fires', () => {
       const talk = new Talk();
       const calls: string[] = [];
-      talk.onceLinked(() => calls.push('linked'))();
-      const remove = talk.links.add(linkTo('bo').link);
+      const bo = linkTo('bo', 'connecting');
+      talk.onceConnected(() => calls.push('connected'))();
+      const remove = talk.links.add(bo.link);
+      bo.open();
       remove();
       expect(talk.links.all).toEqual([]);
       expect(calls).toEqual([]);

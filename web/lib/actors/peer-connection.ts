@@ -8,6 +8,7 @@ import type {
 import type { SendLimit } from '../../../machines/peer/send-limit.ts';
 import { encodePeerMessage, parsePeerMessage, peerChannel } from '../../../protocol/peer-messages.ts';
 import type { PeerLinks } from './peer-links.ts';
+import { limitSenders } from './send-limits.ts';
 import { withoutVideoSsrcs } from './unsignaled-video.ts';
 
 /** What the actor needs from the platform; the browser's by default, another WebRTC stack in tests. */
@@ -51,26 +52,6 @@ function attachMedia(pc: RTCPeerConnection, command: Extract<PeerConnectionComma
   }
 }
 
-/**
- * Limits every video sender to `limit`. A sender has no encodings before its first
- * negotiation, so this is applied again after every description; unchanged senders are skipped.
- */
-async function limitSenders(pc: RTCPeerConnection, limit: SendLimit | null): Promise<void> {
-  if (limit === null) return;
-  for (const sender of pc.getSenders()) {
-    if (sender.track?.kind !== 'video') continue;
-    const parameters = sender.getParameters();
-    const encodings = parameters.encodings ?? [];
-    if (encodings.length === 0) continue;
-    if (encodings.every((encoding) => encoding.maxBitrate === limit.maxBitrate && encoding.scaleResolutionDownBy === limit.scaleResolutionDownBy)) continue;
-    for (const encoding of encodings) {
-      encoding.maxBitrate = limit.maxBitrate;
-      encoding.scaleResolutionDownBy = limit.scaleResolutionDownBy;
-    }
-    await sender.setParameters(parameters);
-  }
-}
-
 /** Sends `track` in place of the sending track of its kind, on the same transceiver: no new offer. */
 async function replaceSending(pc: RTCPeerConnection, track: MediaStreamTrack): Promise<void> {
   const sender = pc.getSenders().find((candidate) => candidate.track?.kind === track.kind);
@@ -99,6 +80,10 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
   return fromCallback<PeerConnectionCommand, PeerConnectionInput>(({ input, sendBack, receive }) => {
     const pc = platform.createPeerConnection({
       iceServers: input.iceServers,
+      // One transport for audio, video and data from the first offer: the default ('balanced')
+      // has the offerer gather candidates for a transport per kind until the answer bundles
+      // them, three times the candidates to find, signal and add, all thrown away.
+      bundlePolicy: 'max-bundle',
       ...(options.relayOnly ? { iceTransportPolicy: 'relay' as const } : {}),
     });
     // Remote tracks by the id of the remote stream they came in (camera and microphone, or a screen).
@@ -112,6 +97,7 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
     let channel: RTCDataChannel | undefined;
     let unlink: (() => void) | undefined;
     let sendLimit = input.sendLimit ?? null;
+    const limitGiven = new WeakMap<RTCRtpSender, SendLimit>();
     // A local offer was just rolled back (glare): the next remote offer needs the workaround.
     let rolledBack = false;
     let closed = false;
@@ -133,7 +119,7 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
 
     /** After each description the senders may have new encodings: limit them (a refusal is reported, harmless). */
     const applySendLimit = () =>
-      limitSenders(pc, sendLimit).catch((error: unknown) => report({ type: 'pc.error', operation: 'setSendLimit', message: errorMessage(error) }));
+      limitSenders(pc, sendLimit, limitGiven).catch((error: unknown) => report({ type: 'pc.error', operation: 'setSendLimit', message: errorMessage(error) }));
 
     pc.addEventListener('negotiationneeded', () => report({ type: 'pc.negotiationNeeded' }));
     pc.addEventListener('icecandidate', ({ candidate }) => report({ type: 'pc.candidate', candidate: candidate ? candidate.toJSON() : null }));
@@ -211,7 +197,7 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
           return run('restartIce', () => pc.restartIce());
         case 'peer.setSendLimit':
           sendLimit = command.limit;
-          return run('setSendLimit', () => limitSenders(pc, command.limit));
+          return run('setSendLimit', () => limitSenders(pc, command.limit, limitGiven));
         case 'peer.replaceTrack':
           return run('replaceTrack', () => replaceSending(pc, command.track));
         case 'peer.sendMessage':
