@@ -26,6 +26,8 @@ function isPageRoute(request: FastifyRequest): boolean {
  */
 function setCacheHeaders(response: { setHeader(name: string, value: string): unknown }, path: string): void {
   response.setHeader('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+  // The same address answers with a Brotli, gzip or plain body: a shared cache must keep them apart.
+  response.setHeader('vary', 'accept-encoding');
 }
 
 /**

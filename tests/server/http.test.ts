@@ -60,6 +60,7 @@ describe('HTTP: the call page', () => {
     expect(compressed.headers.get('content-encoding')).toBe('br');
     expect(await compressed.text()).toContain('from the Brotli copy');
     expect(compressed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(compressed.headers.get('vary')).toMatch(/accept-encoding/i);
     const plain = await fetch(`${server.origin}/assets/main.js`, { headers: { 'accept-encoding': 'identity' } });
     expect(plain.headers.get('content-encoding')).toBeNull();
     expect(await plain.text()).toBe('console.log("page");');
