@@ -40,6 +40,20 @@ describe('a text frame built whole', () => {
     }
   });
 
+  it('keeps every frame its own bytes while many share memory, across slabs and sizes', () => {
+    // Sizes around the largest frame cut from a shared slab (16 KiB), enough to fill several slabs.
+    const lengths = Array.from({ length: 120 }, (_, index) => [5_000, 16_380, 16_400, 300][index % 4]!);
+    const frames = lengths.map((length, index) => {
+      const frame = allocTextFrame(length);
+      frame.wire.fill(0x61 + (index % 26), frame.payloadAt);
+      return frame;
+    });
+    frames.forEach((frame, index) => {
+      const { texts } = readWithWs(frame.wire);
+      expect(texts).toEqual([String.fromCharCode(0x61 + (index % 26)).repeat(lengths[index]!)]);
+    });
+  });
+
   it('relays signals of every header size through a server, as the sender wrote them', async () => {
     const server = await startServer();
     const { client: alice, joined: a } = await server.create();
