@@ -12,6 +12,7 @@ import { createRoomSink } from '../signaling/room-sink.ts';
 import { routeMessage } from '../signaling/room-routing.ts';
 import type { SignalingContext } from '../signaling/signaling-context.ts';
 import { ClusterNode } from '../cluster/cluster-node.ts';
+import { compactListeners } from '../compact-listeners.ts';
 /** Counts that tell whether anything leaked; tests and benchmarks check them. */
 export interface SignalingStats {
   /** Live rooms. */
@@ -149,14 +150,11 @@ export const signalingPlugin = fp(
     app.get('/ws', { websocket: true, onRequest: keepResponse }, (socket, request) => {
       const tcp = request.raw.socket;
       upgradeResponses.get(request.raw)?.detachSocket(tcp);
-      socket.removeAllListeners('error');
-      // During the upgrade the TCP socket had three 'close' listeners at once (HTTP's, the
-      // response's, the edge limits'), and its listener array keeps 20 slots once they are gone.
-      // Adding the remaining ones again, in order, gives an array of their own length (about
-      // 150 bytes a socket; tests/server/upgrade-release.test.ts checks they are all kept).
-      const onTcpClose = tcp.rawListeners('close') as ((...args: unknown[]) => void)[];
-      tcp.removeAllListeners('close');
-      for (const listener of onTcpClose) tcp.on('close', listener);
+      // The upgrade added and removed many listeners (HTTP's, the response's, @fastify/websocket's
+      // 'error' one, which is dropped here): both sockets get listener tables of their own size,
+      // about 1 KiB less a socket (tests/server/upgrade-release.test.ts checks all are kept).
+      compactListeners(socket, ['error']);
+      compactListeners(tcp);
       const connection: Connection = {
         id: `${idPrefix}c${(nextConnection++).toString(36)}`,
         socket,
