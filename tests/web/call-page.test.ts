@@ -175,6 +175,21 @@ describe('call page', () => {
       expect(page.errorCode).toBeNull();
     });
 
+    it('keeps showing the same peers while their handshake moves without changing what is shown', async () => {
+      const { call, page } = track(open());
+      page.create();
+      await call.enter(['alice-peer']);
+      const shown = page.peers;
+      const candidate = { candidate: 'candidate:1 1 udp 2122260223 192.0.2.7 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+      call.signaling.last.receive({ type: 'signal', from: 'alice-peer', data: { candidate } });
+      call.connections.last.emit({ type: 'pc.candidate', candidate });
+      expect(page.peers).toBe(shown);
+
+      call.connections.last.emit({ type: 'pc.connectionState', state: 'failed' });
+      expect(page.peers).not.toBe(shown);
+      expect(page.peers.map(({ handshake }) => handshake)).toEqual(['failed']);
+    });
+
     it('says the copy failed when the clipboard refuses', async () => {
       const { call, page, clipboard } = track(open());
       page.create();

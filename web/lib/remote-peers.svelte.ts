@@ -31,12 +31,19 @@ export interface RemotePeer {
   fingerprints: Fingerprints;
 }
 
+/** Whether two views of a peer hold the same values (the same objects: streams, status, fingerprints). */
+function sameFields(a: RemotePeer, b: RemotePeer): boolean {
+  return (Object.keys(b) as (keyof RemotePeer)[]).every((key) => a[key] === b[key]);
+}
+
 /**
  * The call's remote peers as the page shows them: each peer machine wrapped once as rune
  * state (so a tile re-renders when that peer's machine moves), with the name the call knows.
  */
 export class RemotePeers {
   readonly #states = new WeakMap<PeerActor, ActorState<PeerActor>>();
+  /** What `peers` returned last. */
+  #shown: RemotePeer[] = [];
 
   constructor(private readonly call: ActorState<Actor<typeof callMachine>>) {}
 
@@ -45,17 +52,26 @@ export class RemotePeers {
     return this.call.snapshot.context.peers.map(({ peerId, ref }) => ({ id: peerId, state: this.#stateOf(ref) }));
   }
 
-  /** Remote peers as the page shows them, oldest first. */
+  /**
+   * Remote peers as the page shows them, oldest first. The same array, holding the same
+   * objects, while nothing shown changed: a peer machine moves on every signal of its
+   * handshake (each ICE candidate in and out), and a new array would re-render every tile
+   * each time, in the middle of the handshake.
+   */
   get peers(): RemotePeer[] {
     const names = this.call.snapshot.context.names;
-    return this.actors.map(({ id, state }) => {
+    const peers = this.actors.map(({ id, state }) => {
       const snapshot = state.snapshot;
       const stream = snapshot.context.remoteStream;
       // Read on every snapshot: tracks are added to the same stream object as they arrive.
       const hasVideo = (stream?.getVideoTracks().length ?? 0) > 0;
       const { remoteStatus: status, remoteScreen: screen, fingerprints } = snapshot.context;
-      return { id, handshake: handshakeStateOf(snapshot), stream, hasVideo, name: names[id] ?? null, status, screen, fingerprints };
+      const peer: RemotePeer = { id, handshake: handshakeStateOf(snapshot), stream, hasVideo, name: names[id] ?? null, status, screen, fingerprints };
+      const shown = this.#shown.find((each) => each.id === id);
+      return shown !== undefined && sameFields(shown, peer) ? shown : peer;
     });
+    if (peers.length !== this.#shown.length || peers.some((peer, index) => peer !== this.#shown[index])) this.#shown = peers;
+    return this.#shown;
   }
 
   #stateOf(ref: PeerActor): ActorState<PeerActor> {
