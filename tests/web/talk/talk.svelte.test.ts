@@ -26,20 +26,6 @@ describe('talk over the connections', () => {
       talk.links.deliver('cy', { type: 'chat', text: 'hello' });
       expect(talk.chat.entries.map(({ from, text }) => `${from}: ${text}`)).toEqual(['me: hi <all>', 'cy: hello']);
     });
-
-    it('says once when the first channel opens, and at once when one is open already', () => {
-      const talk = new Talk();
-      const calls: string[] = [];
-      talk.onceConnected(() => calls.push('first'));
-      const [bo, cy] = [linkTo('bo', 'connecting'), linkTo('cy', 'connecting')];
-      talk.links.add(bo.link);
-      talk.links.add(cy.link);
-      expect(calls).toEqual([]);
-      cy.open();
-      bo.open();
-      talk.onceConnected(() => calls.push('second'));
-      expect(calls).toEqual(['first', 'second']);
-    });
   });
 
   describe('failure', () => {
@@ -50,16 +36,13 @@ describe('talk over the connections', () => {
       expect(closed).toBe(true);
     });
 
-    it('forgets a connection once its actor stopped, and a cancelled wait never fires', () => {
+    it('forgets a connection once its actor stopped', () => {
       const talk = new Talk();
-      const calls: string[] = [];
       const bo = linkTo('bo', 'connecting');
-      talk.onceConnected(() => calls.push('connected'))();
       const remove = talk.links.add(bo.link);
       bo.open();
       remove();
       expect(talk.links.all).toEqual([]);
-      expect(calls).toEqual([]);
     });
   });
 });

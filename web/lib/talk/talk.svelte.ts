@@ -30,34 +30,6 @@ export class Talk {
     return this.#loading;
   }
 
-  /**
-   * Calls `then` once, as soon as a data channel to someone is open (at once if one is
-   * already); returns what cancels it. The page fetches the panels' code then: after the
-   * handshake, whose main-thread work a download and compile in its middle would slow, and
-   * while the server that serves the code is most likely still there.
-   */
-  onceConnected(then: () => void): () => void {
-    let settled = false;
-    const cleanups: Array<() => void> = [];
-    const cancel = () => {
-      settled = true;
-      for (const cleanup of cleanups) cleanup();
-    };
-    const opened = () => {
-      if (settled) return;
-      cancel();
-      then();
-    };
-    const watch = (channel: RTCDataChannel) => {
-      if (channel.readyState === 'open') return opened();
-      channel.addEventListener('open', opened, { once: true });
-      cleanups.push(() => channel.removeEventListener('open', opened));
-    };
-    for (const { channel } of this.links.all) watch(channel);
-    if (!settled) cleanups.push(this.links.listen({ linked: (peerId) => watch(this.links.get(peerId)!.channel) }));
-    return cancel;
-  }
-
   /** The call is over: stop listening and let go of files. */
   stop(): void {
     this.#stopListening();
