@@ -28,8 +28,14 @@ const permissionsPolicy = [
  * framing, no Referer (the room id, the only secret of a room, is in the path), nosniff, and a
  * Permissions-Policy that gives camera, microphone and display capture to the page alone.
  * HSTS and upgrade-insecure-requests are left out: Parley is also served over plain HTTP on a
- * LAN or behind a TLS proxy, which sets HSTS itself. The opener policy allows popups, which
- * the optional Stately inspector (`?inspect=stately`) opens once the person agrees.
+ * LAN or behind a TLS proxy, which sets HSTS itself.
+ *
+ * No Cross-Origin-Opener-Policy. With one, Chromium cannot keep a new tab's first document in
+ * the renderer it was opened with: it starts another renderer process once the response's
+ * headers arrive, and each room link opened in a new tab waited for that, about 100 ms here
+ * (docs/performance.md). What the policy guards against is another site's window keeping a
+ * reference to this one: the page has no frames, talks by message only with the inspector
+ * window it opens itself (`?inspect=stately`), and may not be framed.
  */
 export const securityHeadersPlugin = fp(
   async (app) => {
@@ -52,7 +58,7 @@ export const securityHeadersPlugin = fp(
       },
       strictTransportSecurity: false,
       referrerPolicy: { policy: 'no-referrer' },
-      crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
+      crossOriginOpenerPolicy: false,
     });
     app.addHook('onSend', async (_request, reply) => {
       reply.header('permissions-policy', permissionsPolicy);

@@ -26,6 +26,8 @@ describe('HTTP: security headers', () => {
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('permissions-policy')).toMatch(/camera=\(self\), microphone=\(self\), display-capture=\(self\)/);
       expect(response.headers.get('strict-transport-security')).toBeNull();
+      // An opener policy would start a second renderer for every room link opened in a new tab.
+      expect(response.headers.get('cross-origin-opener-policy')).toBeNull();
     }
   });
 });
