@@ -34,7 +34,17 @@ const outputs = [
       const { build } = await import('vite');
       // vite.config.ts names its root and output relative to the repository.
       process.chdir(root);
-      await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
+      // The production build, whatever NODE_ENV the shell or a test runner set: with `test` or
+      // `development` the Svelte plugin compiles the components in development mode (about
+      // 8 KB more gzip up front, and slower), into the dist/web the server then serves.
+      const nodeEnv = process.env.NODE_ENV;
+      process.env.NODE_ENV = 'production';
+      try {
+        await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+      } finally {
+        if (nodeEnv === undefined) delete process.env.NODE_ENV;
+        else process.env.NODE_ENV = nodeEnv;
+      }
     },
   },
   {
