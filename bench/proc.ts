@@ -63,14 +63,20 @@ export function clockTicksPerSecond(): number {
   }
 }
 
+/**
+ * The fields of /proc/<pid>/stat after the command name (which may hold spaces), from field 3
+ * (state) on: [1] is the parent's pid, [11] and [12] utime and stime, [13] and [14] those of
+ * finished children.
+ */
+export function statFields(pid: number | 'self'): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** User + system CPU seconds a process has used so far, from /proc/<pid>/stat. */
 export function cpuSeconds(pid: number, ticksPerSecond: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces) start at field 3 (state).
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return (utime + stime) / ticksPerSecond;
+  const fields = statFields(pid);
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
 
 /**
@@ -78,9 +84,7 @@ export function cpuSeconds(pid: number, ticksPerSecond: number): number {
  * cutime/cstime) have used.
  */
 export function ownCpuSecondsWithChildren(ticksPerSecond: number): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime, stime, cutime, cstime are fields 14–17, i.e. 11–14 counted from the state (field 3).
+  const fields = statFields('self');
   return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticksPerSecond;
 }
 

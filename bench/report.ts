@@ -183,7 +183,19 @@ function callSetupSection(results: BenchResults): string[] {
     `main-thread long tasks until connected (median ms): parley ${Object.entries(setup.parley.longTaskMs)
       .map(([page, ms]) => `${page} ${fixed(ms, 0)}`)
       .join(', ')}; floor ${fixed(setup.floor.longTaskMs.page ?? Number.NaN, 0)}`,
+    'CPU a setup takes on this machine (median ms, from the start until connected and the frame shown, by process):',
+    `  parley: ${cpuLine(setup.parley.cpuMs)}`,
+    `  floor:  ${cpuLine(setup.floor.cpuMs)}`,
   ];
+}
+
+/** `total N: kind ms, ...`, largest first; an older results file has no CPU to show. */
+function cpuLine(cpuMs: Record<string, number> | undefined): string {
+  if (cpuMs === undefined) return 'not measured';
+  const total = Object.values(cpuMs).reduce((sum, ms) => sum + ms, 0);
+  return `total ${fixed(total, 0)}: ${Object.entries(cpuMs)
+    .map(([kind, ms]) => `${kind} ${fixed(ms, 0)}`)
+    .join(', ')}`;
 }
 
 function pageWeightSection(results: BenchResults): string[] {

@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newPerson } from '../../tests/support/browser.ts';
 import type { BenchConfig } from '../cli.ts';
-import type { ProcessGroup } from '../proc.ts';
+import { browserCpuMs, cpuBetween, type CpuByKind } from '../browser-cpu.ts';
+import { clockTicksPerSecond, type ProcessGroup, type ServerProcess } from '../proc.ts';
 import { median, ratio, summarize } from '../stats.ts';
 import { floorPageHtml, observerScript, type PageStamps } from './call-setup-pages.ts';
 import { ensurePageBuilt } from './page-weight.ts';
@@ -31,6 +32,11 @@ export interface SetupTimes {
   timeline: Array<[step: string, ms: number]>;
   /** Median ms of main-thread long tasks (> 50 ms) from the start until connected, per page. */
   longTaskMs: Record<string, number>;
+  /**
+   * Median CPU ms a run took, by kind of Chromium process (both pages' renderers together) and
+   * `server` (the signaling server), from the start until both connected and the frame shown.
+   */
+  cpuMs: CpuByKind;
 }
 
 export interface CallSetupResult {
@@ -47,8 +53,21 @@ const runTimeoutMs = 30_000;
 
 /** One run's times (ms from its start), or why it failed. */
 type RunOutcome =
-  | { connectedMs: number; firstFrameMs: number; timeline: Record<string, number>; longTaskMs: Record<string, number> }
+  | { connectedMs: number; firstFrameMs: number; timeline: Record<string, number>; longTaskMs: Record<string, number>; cpuMs: CpuByKind }
   | { error: string };
+
+const ticksPerSecond = clockTicksPerSecond();
+
+/** Starts counting the CPU of the browser (and the server, if any); the result stops and reads it. */
+function countCpu(server?: ServerProcess): () => CpuByKind {
+  const browser = browserCpuMs(ticksPerSecond);
+  const serverSeconds = server?.cpuSeconds();
+  return () => {
+    const used = cpuBetween(browser, browserCpuMs(ticksPerSecond));
+    if (server !== undefined) used.server = (server.cpuSeconds() - serverSeconds!) * 1000;
+    return used;
+  };
+}
 
 /** Long-task time in [start, end] (both epoch ms). */
 function busyBetween(stamps: PageStamps, start: number, end: number): number {
@@ -142,18 +161,21 @@ export async function joinRoom(pageA: Page, pageB: Page, url: string): Promise<[
   return Promise.all([waitForStamps(pageA, ['connected']), waitForStamps(pageB, ['connected', 'firstFrame'])]);
 }
 
-async function parleyRun(browser: Browser, origin: string): Promise<RunOutcome> {
+async function parleyRun(browser: Browser, server: ServerProcess): Promise<RunOutcome> {
   let pair: RoomPair | undefined;
   try {
-    pair = await createRoom(browser, origin);
+    pair = await createRoom(browser, `http://127.0.0.1:${server.port}`);
     const { pageA, pageB, url } = pair;
+    const cpu = countCpu(server);
     const start = Date.now();
     const [stampsA, stampsB] = await joinRoom(pageA, pageB, url);
+    const cpuMs = cpu();
     const error = stampsA.error ?? stampsB.error;
     if (error !== undefined) return { error };
     const connected = Math.max(stampsA.connected!, stampsB.connected!);
     return {
       longTaskMs: { B: busyBetween(stampsB, start, connected), A: busyBetween(stampsA, start, connected) },
+      cpuMs,
       connectedMs: connected - start,
       firstFrameMs: stampsB.firstFrame! - start,
       timeline: {
@@ -177,15 +199,18 @@ async function floorRun(browser: Browser, origin: string): Promise<RunOutcome> {
   const person = await newPerson(browser, { origin });
   try {
     const page = await person.newPage();
+    const cpu = countCpu();
     const start = Date.now();
     await page.goto(`${origin}/floor`);
     const stamps = await waitForStamps(page, ['connected', 'firstFrame']);
+    const cpuMs = cpu();
     if (stamps.error !== undefined) return { error: stamps.error };
     return {
       connectedMs: stamps.connected! - start,
       firstFrameMs: stamps.firstFrame! - start,
       timeline: relative(stamps.timeline, start),
       longTaskMs: { page: busyBetween(stamps, start, stamps.connected!) },
+      cpuMs,
     };
   } catch (error) {
     return { error: String(error).split('\n')[0]! };
@@ -205,6 +230,13 @@ function times(outcomes: RunOutcome[]): SetupTimes {
     .sort((a, b) => a[1] - b[1]);
   const pages = new Set(ok.flatMap((outcome) => Object.keys(outcome.longTaskMs)));
   const longTaskMs = Object.fromEntries([...pages].map((page) => [page, median(ok.map((outcome) => outcome.longTaskMs[page] ?? 0))]));
+  const kinds = new Set(ok.flatMap((outcome) => Object.keys(outcome.cpuMs)));
+  const cpuMs = Object.fromEntries(
+    [...kinds]
+      .map((kind): [string, number] => [kind, median(ok.map((outcome) => outcome.cpuMs[kind] ?? 0))])
+      .filter(([, ms]) => ms > 0)
+      .sort((a, b) => b[1] - a[1]),
+  );
   return {
     runs: ok.length,
     failures: failed.length,
@@ -215,6 +247,7 @@ function times(outcomes: RunOutcome[]): SetupTimes {
     ...(failed.length > 0 ? { firstFailure: failed[0]!.error } : {}),
     timeline,
     longTaskMs,
+    cpuMs,
   };
 }
 
@@ -239,15 +272,14 @@ export async function runCallSetup(input: {
   const floorServer = await startFloorPageServer();
   const browser = await launchChromium();
   try {
-    const origin = `http://127.0.0.1:${server.port}`;
     const floorOrigin = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}`;
-    const warm = await parleyRun(browser, origin);
+    const warm = await parleyRun(browser, server);
     if ('error' in warm) return { skipped: `the Parley page could not make a call (${warm.error})` };
     await floorRun(browser, floorOrigin);
     const parley: RunOutcome[] = [];
     const floor: RunOutcome[] = [];
     for (let run = 0; run < config.callSetup.runs; run++) {
-      parley.push(await parleyRun(browser, origin));
+      parley.push(await parleyRun(browser, server));
       floor.push(await floorRun(browser, floorOrigin));
       const last = [parley.at(-1)!, floor.at(-1)!].map((outcome) =>
         'error' in outcome
