@@ -89,6 +89,18 @@ export const observerScript = `(() => {
       super.send(data);
     }
   };
+  // The browser's own word on each connection, before the page shows it: a gap between
+  // \`pc.connected\` and \`state.connected\` is the page's main thread, not the network.
+  const NativeConnection = window.RTCPeerConnection;
+  if (NativeConnection) {
+    window.RTCPeerConnection = class extends NativeConnection {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('iceconnectionstatechange', () => { if (this.iceConnectionState === 'connected') mark('pc.iceConnected'); });
+        this.addEventListener('connectionstatechange', () => { if (this.connectionState === 'connected') mark('pc.connected'); });
+      }
+    };
+  }
   document.addEventListener('DOMContentLoaded', () => mark('page.domContentLoaded'));
   const watched = new WeakSet();
   const markFrame = (time) => { if (stamps.firstFrame === undefined || time < stamps.firstFrame) stamps.firstFrame = time; settle(); };
