@@ -1,9 +1,11 @@
 /**
  * Series 4: call setup in Chromium, fake media, loopback. Parley: A creates a room, then the
  * clock starts as B opens the room link; B presses `join-call` on the pre-join screen as soon
- * as it is enabled; measured are both handshakes `connected` and B's first decoded remote frame. Floor: one page connects two RTCPeerConnections with no server;
- * the clock starts as the page is opened. Runs alternate Parley, floor, Parley, ... so that
- * both see the same machine; one unmeasured run of each warms the browser up first.
+ * as it is enabled; measured are both handshakes `connected` and B's first decoded remote
+ * frame. Floor: one page connects two RTCPeerConnections with no server; the clock starts as
+ * the page is opened. Runs alternate Parley, floor, Parley, ... so that both see the same
+ * machine; one unmeasured run of each warms the browser up first. Around each run the CPU of
+ * every Chromium process and of the server is read (bench/browser-cpu.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
