@@ -1,21 +1,31 @@
 import type { EventEmitter } from 'node:events';
 
 /**
- * Gives `emitter` a fresh listener table holding the same listeners in the same order, without
- * those of the events in `drop`.
+ * Gives `emitter` listener arrays exactly as long as needed, holding the same listeners in the
+ * same order, without those of the events in `drop`. `rawListeners` keeps `once` wrappers, so
+ * a `once` listener still fires once.
  *
- * An emitter's table is a plain object, and removing the last listener of an event deletes a
- * property from it. A few deletes turn it into a hash table that never shrinks. After an upgrade
- * the TCP socket's table held about 830 bytes, and the ws socket's about 250, for a handful
- * of listeners (docs/performance.md). `removeAllListeners()` replaces the table with an empty
- * object, and adding the listeners back keeps each listener array exactly as long as needed.
- * `rawListeners` keeps `once` wrappers, so a `once` listener still fires once.
+ * An event with two or more listeners keeps them in an array, and removing some never shrinks
+ * it (a third listener grows it to 19 slots). What else to do depends on the table that holds
+ * the arrays (docs/performance.md):
+ * - `renew`, for plain emitters such as ws's socket: their table is a hash table from the
+ *   start, and it never shrinks either, so `removeAllListeners()` replaces it with an empty one.
+ * - `keep`, for Node's streams such as the TCP socket: their table starts with a fixed shape,
+ *   and removing an event's last listener only empties its entry. A new table would be a hash
+ *   table, 256 bytes instead of 40, so only the arrays are rebuilt.
  */
-export function compactListeners(emitter: EventEmitter, drop: readonly string[] = []): void {
-  const kept = emitter
-    .eventNames()
-    .filter((event) => typeof event !== 'string' || !drop.includes(event))
-    .map((event) => [event, emitter.rawListeners(event) as ((...args: unknown[]) => void)[]] as const);
-  emitter.removeAllListeners();
-  for (const [event, listeners] of kept) for (const listener of listeners) emitter.on(event, listener);
+export function compactListeners(emitter: EventEmitter, table: 'renew' | 'keep', drop: readonly string[] = []): void {
+  const events = emitter.eventNames().map((event) => ({
+    event,
+    listeners: emitter.rawListeners(event) as ((...args: unknown[]) => void)[],
+    dropped: typeof event === 'string' && drop.includes(event),
+  }));
+  if (table === 'renew') emitter.removeAllListeners();
+  for (const { event, listeners, dropped } of events) {
+    if (table === 'keep') {
+      if (!dropped && listeners.length < 2) continue;
+      for (const listener of listeners) emitter.removeListener(event, listener);
+    }
+    if (!dropped) for (const listener of listeners) emitter.on(event, listener);
+  }
 }

@@ -4,9 +4,15 @@ import type { roomMachine, RoomEmitted, RoomEvent, RoomInput } from '../machines
 /** A room's snapshot, as `roomMachine` makes it. */
 export type RoomSnapshot = SnapshotFrom<typeof roomMachine>;
 
-/** Told of every new snapshot of a room (`next`), and once when the room has ended (`complete`). */
+/**
+ * What the server reads of a room's snapshot. The room machine has no history states, tags
+ * or children, so these three say everything; `RoomHost` keeps no more than them.
+ */
+export type RoomState = Pick<RoomSnapshot, 'status' | 'value' | 'context'>;
+
+/** Told of every new state of a room (`next`), and once when the room has ended (`complete`). */
 export interface RoomObserver {
-  next?(snapshot: RoomSnapshot): void;
+  next?(state: RoomState): void;
   complete?(): void;
 }
 
@@ -17,7 +23,7 @@ export interface RoomObserver {
 export interface RoomActor {
   /** Hands the room an event; events sent while it is busy with one are handled after it, in order. */
   send(event: RoomEvent): void;
-  getSnapshot(): RoomSnapshot;
+  getSnapshot(): RoomState;
   subscribe(observer: RoomObserver): { unsubscribe(): void };
   start(): unknown;
   /** Ends the room now: its timers are cleared and its observers completed. */
@@ -33,16 +39,20 @@ interface HostedAction {
 /**
  * Runs one room of `roomMachine` with xstate's pure `initialTransition()` and `transition()`:
  * the machine decides everything, as it does in an actor, and the host only keeps the
- * snapshot, carries out what the transition returns (emitted events to the sink, the delayed
+ * room's state, carries out what the transition returns (emitted events to the sink, the delayed
  * `grace.expired` as a timer, its cancellation) and tells its observers, in the order an
  * actor would (emits first, then observers; on reaching the final state, `complete`).
  *
  * Why not `createActor`: an idle actor keeps its own actor system, mailbox, scheduler and
- * listener maps, about 5.5 KiB per room of two; the host keeps the snapshot, the sink and
+ * listener maps, about 5.5 KiB per room of two; the host keeps the state, the sink and
  * its observers (docs/performance.md). Timers exist only while a seat is held.
+ *
+ * Between events the host keeps `RoomState`, not the whole snapshot: a snapshot also holds a
+ * set of tags, its state nodes, history and children, about 300 bytes per room, and
+ * `machine.resolveState()` makes it again from the state when the next event comes.
  */
 export class RoomHost implements RoomActor {
-  private snapshot: RoomSnapshot | undefined;
+  private state: RoomState | undefined;
   /** Replaced, never grown in place: an array built by `push` keeps 17 slots for one observer. */
   private observers: readonly RoomObserver[] = [];
   private timers: Map<string, NodeJS.Timeout> | undefined;
@@ -52,32 +62,35 @@ export class RoomHost implements RoomActor {
 
   constructor(
     private readonly machine: typeof roomMachine,
-    private readonly input: RoomInput,
+    /** Needed only to start; let go of then. */
+    private input: RoomInput | undefined,
     private readonly sink: (event: RoomEmitted, room: RoomHost) => void,
   ) {}
 
   /** Enters the machine's initial state (the creator is admitted). */
   start(): void {
-    if (this.snapshot !== undefined || this.stopped) return;
+    if (this.input === undefined || this.stopped) return;
     this.pending = [];
     const [snapshot, actions] = initialTransition(this.machine, this.input);
+    this.input = undefined;
     this.settle(snapshot, actions);
   }
 
   send(event: RoomEvent): void {
-    if (this.stopped || this.snapshot?.status !== 'active') return;
+    if (this.stopped || this.state?.status !== 'active') return;
     if (this.pending !== undefined) {
       this.pending.push(event);
       return;
     }
     this.pending = [];
-    const [snapshot, actions] = transition(this.machine, this.snapshot, event);
+    const { value, context } = this.state;
+    const [snapshot, actions] = transition(this.machine, this.machine.resolveState({ value, context }), event);
     this.settle(snapshot, actions);
   }
 
-  getSnapshot(): RoomSnapshot {
-    if (this.snapshot === undefined) throw new Error('the room has not started');
-    return this.snapshot;
+  getSnapshot(): RoomState {
+    if (this.state === undefined) throw new Error('the room has not started');
+    return this.state;
   }
 
   subscribe(observer: RoomObserver): { unsubscribe(): void } {
@@ -94,17 +107,18 @@ export class RoomHost implements RoomActor {
     this.stopped = true;
     this.pending = undefined;
     this.clearTimers();
-    if (this.snapshot !== undefined && this.snapshot.status === 'active') this.snapshot = { ...this.snapshot, status: 'stopped' } as RoomSnapshot;
+    if (this.state !== undefined && this.state.status === 'active') this.state = { ...this.state, status: 'stopped' };
     for (const observer of this.observers) observer.complete?.();
   }
 
   /** Takes `snapshot`, carries out `actions`, tells the observers, then handles what was sent meanwhile. */
   private settle(snapshot: RoomSnapshot, actions: readonly HostedAction[]): void {
     for (;;) {
-      this.snapshot = snapshot;
+      const state: RoomState = { status: snapshot.status, value: snapshot.value, context: snapshot.context };
+      this.state = state;
       for (const action of actions) this.carryOut(action);
       // A copy: an observer may unsubscribe while it is told.
-      for (const observer of this.observers) observer.next?.(snapshot);
+      for (const observer of this.observers) observer.next?.(state);
       if (snapshot.status !== 'active') {
         this.stop();
         return;

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import { createActor, type InspectionEvent } from 'xstate';
 import { roomMachine, type RoomEmitted, type RoomInput } from '../../machines/room-machine.ts';
-import { RoomHost, type RoomActor, type RoomSnapshot } from '../room-host.ts';
+import { RoomHost, type RoomActor, type RoomState } from '../room-host.ts';
 import { ids } from '../ids.ts';
 import type { ServerConfig } from '../config.ts';
 
@@ -145,8 +145,8 @@ class RoomAccount {
     private readonly roomId: string,
   ) {}
 
-  next(snapshot: RoomSnapshot): void {
-    const { members } = snapshot.context;
+  next(state: RoomState): void {
+    const { members } = state.context;
     let now = 0;
     for (const member of members) now += member.queuedBytes;
     this.registry.addQueued(now - this.queued);

@@ -153,10 +153,10 @@ export const signalingPlugin = fp(
       const tcp = request.raw.socket;
       upgradeResponses.get(request.raw)?.detachSocket(tcp);
       // The upgrade added and removed many listeners (HTTP's, the response's, @fastify/websocket's
-      // 'error' one, which is dropped here): both sockets get listener tables of their own size,
-      // about 1 KiB less a socket (tests/server/upgrade-release.test.ts checks all are kept).
-      compactListeners(socket, ['error']);
-      compactListeners(tcp);
+      // 'error' one, which is dropped here): both sockets get listener arrays of their own size
+      // (tests/server/upgrade-release.test.ts checks all are kept).
+      compactListeners(socket, 'renew', ['error']);
+      compactListeners(tcp, 'keep');
       const connection: Connection = {
         id: `${idPrefix}c${(nextConnection++).toString(36)}`,
         socket,
