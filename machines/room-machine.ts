@@ -7,7 +7,7 @@ import {
   memberByConnection,
   memberByPeerId,
   memberByToken,
-  emptyQueue,
+  seat,
   namesOf,
   othersOf,
   previousAfterResume,
@@ -86,7 +86,7 @@ export const roomMachine = setup({
     admitMember: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'client.join') return;
       const named = event.name === undefined ? {} : { name: event.name };
-      const member: Member = { peerId: event.peerId, token: event.token, previousToken: null, connection: event.connection, ...emptyQueue(), ...named };
+      const member = seat({ peerId: event.peerId, token: event.token, previousToken: null, connection: event.connection, name: event.name });
       const announcement = encode({ type: 'peer-joined', peerId: member.peerId, ...named });
       for (const other of context.members) {
         if (other.connection !== null) enqueue.emit({ type: 'send', connection: other.connection, frame: announcement });
@@ -114,7 +114,7 @@ export const roomMachine = setup({
       }
       enqueue.cancel(graceTimerId(held.peerId));
       const previousToken = previousAfterResume(held, event.resume);
-      const resumed: Member = { ...held, token: event.token, previousToken, connection: event.connection, ...emptyQueue() };
+      const resumed = seat({ peerId: held.peerId, token: event.token, previousToken, connection: event.connection, name: held.name });
       enqueue.assign({ members: context.members.map((member) => (member === held ? resumed : member)) });
       enqueue.emit({
         type: 'member.joined',
@@ -132,14 +132,7 @@ export const roomMachine = setup({
     /** A seat the room had before the server lost it comes back: the others keep their connection to it. */
     returnMember: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'client.join' || event.returning === undefined) return;
-      const member: Member = {
-        peerId: event.returning,
-        token: event.token,
-        previousToken: event.resume ?? null,
-        connection: event.connection,
-        ...emptyQueue(),
-        ...(event.name === undefined ? {} : { name: event.name }),
-      };
+      const member = seat({ peerId: event.returning, token: event.token, previousToken: event.resume ?? null, connection: event.connection, name: event.name });
       const announcement = encode({ type: 'peer-joined', peerId: member.peerId, ...(member.name === undefined ? {} : { name: member.name }), resumed: true });
       for (const other of context.members) {
         if (other.connection !== null) enqueue.emit({ type: 'send', connection: other.connection, frame: announcement });
@@ -219,14 +212,13 @@ export const roomMachine = setup({
     roomId: input.roomId,
     capacity: input.capacity,
     members: [
-      {
+      seat({
         peerId: input.creator.peerId,
         token: input.creator.token,
         previousToken: input.creator.previousToken ?? null,
         connection: input.creator.connection,
-        ...emptyQueue(),
-        ...(input.creator.name === undefined ? {} : { name: input.creator.name }),
-      },
+        name: input.creator.name,
+      }),
     ],
     restored: input.restored ?? false,
   }),

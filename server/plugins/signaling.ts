@@ -13,7 +13,7 @@ import { routeMessage } from '../signaling/room-routing.ts';
 import type { SignalingContext } from '../signaling/signaling-context.ts';
 import { ClusterNode } from '../cluster/cluster-node.ts';
 import { compactListeners } from '../compact-listeners.ts';
-import { renewFragments } from '../signaling/receiver-fragments.ts';
+import { renewReceiverArrays } from '../signaling/receiver-arrays.ts';
 /** Counts that tell whether anything leaked; tests and benchmarks check them. */
 export interface SignalingStats {
   /** Live rooms. */
@@ -134,7 +134,7 @@ export const signalingPlugin = fp(
     // Shared listeners (`this` is the socket), found through `bySocket`: no closures per socket.
     const bySocket = new Map<WebSocket, Connection>();
     function socketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-      renewFragments(this);
+      renewReceiverArrays(this);
       onMessage(bySocket.get(this)!, data as Buffer, isBinary);
     }
     function socketClose(this: WebSocket, code: number): void {
