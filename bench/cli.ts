@@ -27,7 +27,7 @@ export interface BenchConfig {
   quietWaitMs: number;
   relay: { pairs: number; rounds: number; warmupMs: number; measureMs: number };
   openLoop: { clients: number; ratePerSecond: number; durationMs: number; rounds: number };
-  memory: { clients: number };
+  memory: { clients: number; rounds: number };
   churn: { cyclesPerSecond: number; durationMs: number; warmupCycles: number };
   callSetup: { runs: number };
   /** Closed-loop pairs through one instance and two (docs/scaling.md), then kill -9 runs. */
@@ -38,7 +38,7 @@ const full: Omit<BenchConfig, 'quick' | 'only' | 'profile' | 'parleyEntry'> = {
   quietWaitMs: 60_000,
   relay: { pairs: 200, rounds: 3, warmupMs: 1_000, measureMs: 5_000 },
   openLoop: { clients: 1_000, ratePerSecond: 5_000, durationMs: 10_000, rounds: 3 },
-  memory: { clients: 5_000 },
+  memory: { clients: 5_000, rounds: 3 },
   churn: { cyclesPerSecond: 300, durationMs: 30_000, warmupCycles: 600 },
   callSetup: { runs: 20 },
   cluster: { pairs: 50, rounds: 3, warmupMs: 1_000, measureMs: 5_000, killRuns: 10 },
@@ -49,7 +49,7 @@ const quick: Omit<BenchConfig, 'quick' | 'only' | 'profile' | 'parleyEntry'> = {
   quietWaitMs: 0,
   relay: { pairs: 50, rounds: 1, warmupMs: 300, measureMs: 1_000 },
   openLoop: { clients: 200, ratePerSecond: 1_000, durationMs: 2_000, rounds: 1 },
-  memory: { clients: 1_000 },
+  memory: { clients: 1_000, rounds: 1 },
   churn: { cyclesPerSecond: 300, durationMs: 5_000, warmupCycles: 150 },
   callSetup: { runs: 5 },
   cluster: { pairs: 20, rounds: 1, warmupMs: 300, measureMs: 1_000, killRuns: 3 },

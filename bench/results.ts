@@ -122,7 +122,8 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   if (parleyMemory !== undefined && peerjsMemory !== undefined) {
     const value = parleyMemory.rssPerClient;
     const goal = peerjsMemory.rssPerClient;
-    check('RSS per idle joined client', `≤ PeerJS (${(goal / kib).toFixed(1)} KiB)`, value, value <= goal, (v) => `${(v / kib).toFixed(1)} KiB`);
+    const spread = roundSpread(results.memory!.runs, 'peerjs', (run) => run.rssPerClient);
+    check('RSS per idle joined client', `≤ PeerJS (${(goal / kib).toFixed(1)} KiB)`, value, value <= goal, (v) => `${(v / kib).toFixed(1)} KiB`, spread);
   }
   if (results.churn !== undefined) {
     const { after, heapChange, rssChange } = results.churn;
