@@ -36,8 +36,8 @@ export interface BenchConfig {
 
 const full: Omit<BenchConfig, 'quick' | 'only' | 'profile' | 'parleyEntry'> = {
   quietWaitMs: 60_000,
-  relay: { pairs: 200, rounds: 3, warmupMs: 1_000, measureMs: 5_000 },
-  openLoop: { clients: 1_000, ratePerSecond: 5_000, durationMs: 10_000, rounds: 3 },
+  relay: { pairs: 200, rounds: 9, warmupMs: 300, measureMs: 1_500 },
+  openLoop: { clients: 1_000, ratePerSecond: 5_000, durationMs: 5_000, rounds: 5 },
   memory: { clients: 5_000, rounds: 3 },
   churn: { cyclesPerSecond: 300, durationMs: 30_000, warmupCycles: 600 },
   callSetup: { runs: 20 },
@@ -47,8 +47,8 @@ const full: Omit<BenchConfig, 'quick' | 'only' | 'profile' | 'parleyEntry'> = {
 const quick: Omit<BenchConfig, 'quick' | 'only' | 'profile' | 'parleyEntry'> = {
   // Quick runs never wait for a quiet machine; the report warns when others were busy.
   quietWaitMs: 0,
-  relay: { pairs: 50, rounds: 1, warmupMs: 300, measureMs: 1_000 },
-  openLoop: { clients: 200, ratePerSecond: 1_000, durationMs: 2_000, rounds: 1 },
+  relay: { pairs: 50, rounds: 2, warmupMs: 200, measureMs: 500 },
+  openLoop: { clients: 200, ratePerSecond: 1_000, durationMs: 1_000, rounds: 2 },
   memory: { clients: 1_000, rounds: 1 },
   churn: { cyclesPerSecond: 300, durationMs: 5_000, warmupCycles: 150 },
   callSetup: { runs: 5 },

@@ -6,8 +6,12 @@ import type { SignalPayload } from '../payloads.ts';
 /**
  * Speaks the PeerJS server's documented protocol, as the `peerjs` browser client does: the
  * socket opens at `/peerjs?key=..&id=..&token=..`, the server answers `OPEN`, and signals are
- * `{type: 'OFFER' | 'ANSWER' | 'CANDIDATE', dst, payload}`, relayed with `src` added.
+ * `{type: 'OFFER' | 'ANSWER' | 'CANDIDATE', dst, payload}`, relayed with `src` added, and
+ * every socket sends `HEARTBEAT` every 5 seconds.
  */
+const heartbeatFrame = JSON.stringify({ type: 'HEARTBEAT' });
+const heartbeatEveryMs = 5_000;
+
 export const peerjsClient: ProtocolClient = {
   kind: 'peerjs',
   async connectPair(port, index) {
@@ -18,6 +22,9 @@ export const peerjsClient: ProtocolClient = {
       const { socket, inbox } = await openSocket(`ws://127.0.0.1:${port}/peerjs?key=peerjs&id=${id}&token=${randomUUID()}`);
       await inbox.next('OPEN');
       inbox.detach();
+      // The server drops a client silent for 90 s (alive_timeout); the browser client sends this every 5 s.
+      const heartbeat = setInterval(() => socket.send(heartbeatFrame), heartbeatEveryMs).unref();
+      socket.once('close', () => clearInterval(heartbeat));
       return socket;
     };
     const a = await open(idA);

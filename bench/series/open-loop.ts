@@ -10,7 +10,7 @@ import { protocolClients } from '../clients/protocol-clients.ts';
 import { closeSockets, inBatches } from '../clients/socket.ts';
 import { signalPayloads } from '../payloads.ts';
 import type { ServerKind } from '../proc.ts';
-import { forEachServerRound, type ServerRoundsInput } from './server-rounds.ts';
+import { forEachServerTurn, type ServerRoundsInput } from './server-rounds.ts';
 import { median, SampleBuffer, summarize } from '../stats.ts';
 
 /** One server, one round. */
@@ -71,6 +71,11 @@ async function measure(input: {
   serverCpu: () => number;
 }): Promise<Omit<OpenLoopRun, 'kind' | 'round'>> {
   const { routes, ratePerSecond } = input;
+  // A window starts with nothing on its way, whatever an earlier one left.
+  for (const route of routes) {
+    route.planned = [];
+    route.head = 0;
+  }
   const interval = 1000 / ratePerSecond;
   const warmupCount = Math.round((warmupMs / 1000) * ratePerSecond);
   const total = warmupCount + Math.round((input.durationMs / 1000) * ratePerSecond);
@@ -141,32 +146,39 @@ async function measure(input: {
   });
 }
 
-/** Runs the open-loop series over `kinds`, rotating the order each round. */
+/** Runs the open-loop series over `kinds`, the servers taking turns (`forEachServerTurn`). */
 export async function runOpenLoop(input: ServerRoundsInput): Promise<OpenLoopResult> {
   const { config, kinds, log } = input;
   const { clients, ratePerSecond, durationMs, rounds } = config.openLoop;
   const payload = signalPayloads()[0]!;
   const runs: OpenLoopRun[] = [];
-  await forEachServerRound(input, rounds, async (kind, round, server) => {
-    const client = protocolClients[kind];
-    const pairs = await inBatches(clients / 2, 50, (index) => client.connectPair(server.port, index));
-    // Two routes per pair, a→b and b→a, interleaved so both ends send at half the pair's rate.
-    const routes = pairs.flatMap((pair): Route[] => {
-      const frames = pair.frames(payload);
-      return [
-        { from: pair.a, to: pair.b, frame: frames.ab, planned: [], head: 0 },
-        { from: pair.b, to: pair.a, frame: frames.ba, planned: [], head: 0 },
-      ];
-    });
-    const result = await measure({ routes, minFrameBytes: payload.bytes, ratePerSecond, durationMs, serverCpu: () => server.cpuSeconds() });
-    runs.push({ kind, round, ...result });
-    log(
-      `open-loop round ${round + 1}/${rounds} ${kind.padEnd(6)} ${ratePerSecond} msg/s: p50 ${result.p50Ms.toFixed(3)} ms, ` +
-        `p99 ${result.p99Ms.toFixed(3)} ms, max ${result.maxMs.toFixed(1)} ms, lost ${result.lost}, ` +
-        `${result.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg (generator lag p99 ${result.generatorLagP99Ms.toFixed(1)} ms)`,
-    );
-    await closeSockets(pairs.flatMap((pair) => [pair.a, pair.b]));
-  });
+  await forEachServerTurn(
+    input,
+    rounds,
+    async (kind, server) => {
+      const pairs = await inBatches(clients / 2, 50, (index) => protocolClients[kind].connectPair(server.port, index));
+      // Two routes per pair, a→b and b→a, interleaved so both ends send at half the pair's rate.
+      const routes = pairs.flatMap((pair): Route[] => {
+        const frames = pair.frames(payload);
+        return [
+          { from: pair.a, to: pair.b, frame: frames.ab, planned: [], head: 0 },
+          { from: pair.b, to: pair.a, frame: frames.ba, planned: [], head: 0 },
+        ];
+      });
+      return { pairs, routes };
+    },
+    async (kind, round, server, { routes }) => {
+      const result = await measure({ routes, minFrameBytes: payload.bytes, ratePerSecond, durationMs, serverCpu: () => server.cpuSeconds() });
+      if (round < 0) return;
+      runs.push({ kind, round, ...result });
+      log(
+        `open-loop round ${round + 1}/${rounds} ${kind.padEnd(6)} ${ratePerSecond} msg/s: p50 ${result.p50Ms.toFixed(3)} ms, ` +
+          `p99 ${result.p99Ms.toFixed(3)} ms, max ${result.maxMs.toFixed(1)} ms, lost ${result.lost}, ` +
+          `${result.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg (generator lag p99 ${result.generatorLagP99Ms.toFixed(1)} ms)`,
+      );
+    },
+    ({ pairs }) => closeSockets(pairs.flatMap((pair) => [pair.a, pair.b])),
+  );
   const rows = kinds
     .map((kind) => runs.filter((run) => run.kind === kind))
     .filter((mine) => mine.length > 0)

@@ -1,13 +1,13 @@
 /**
  * Series 1: closed-loop relay. P pairs ping-pong a candidate, then an SDP, through each
- * server in turn; servers run one at a time, pinned to their own core, in an order that
- * rotates every round so that no server always goes first (warm caches, thermal state).
+ * server; the servers run at once and take turns, a short window each per round
+ * (`forEachServerTurn`).
  */
 import { protocolClients } from '../clients/protocol-clients.ts';
 import { closeSockets, inBatches } from '../clients/socket.ts';
 import { signalPayloads } from '../payloads.ts';
 import type { ServerKind } from '../proc.ts';
-import { forEachServerRound, type ServerRoundsInput } from './server-rounds.ts';
+import { forEachServerTurn, type ServerRoundsInput } from './server-rounds.ts';
 import { median, ratio } from '../stats.ts';
 import { pingPong, type PingPongResult } from './ping-pong.ts';
 
@@ -57,51 +57,54 @@ export interface RelayResult {
   runs: RelayRun[];
 }
 
-/** Runs the relay series over `kinds` (servers that could not start are reported, not fatal). */
+/** Runs the relay series over `kinds`, the servers taking turns (`forEachServerTurn`), a candidate's rounds first. */
 export async function runRelay(input: ServerRoundsInput): Promise<RelayResult> {
   const { config, kinds, log } = input;
   const { pairs: pairCount, rounds, warmupMs, measureMs } = config.relay;
   const payloads = signalPayloads();
   const runs: RelayRun[] = [];
-
-  await forEachServerRound(input, rounds, async (kind, round, server) => {
-    const client = protocolClients[kind];
-    const pairs = await inBatches(pairCount, 50, (index) => client.connectPair(server.port, index));
-    for (const payload of payloads) {
-      const result = await pingPong({
-        pairs,
-        frames: pairs.map((pair) => pair.frames(payload)),
-        minFrameBytes: payload.bytes,
-        warmupMs,
-        measureMs,
-        serverCpu: () => server.cpuSeconds(),
-        foreignCpu: () => server.foreignCpuSeconds(),
-      });
-      const run: RelayRun = {
-        kind,
-        payload: payload.name,
-        round,
-        relayed: result.relayed,
-        seconds: result.seconds,
-        errors: result.errors,
-        serverCpuSeconds: result.serverCpuSeconds,
-        foreignCpuSeconds: result.foreignCpuSeconds,
-        messagesPerSecond: result.relayed / result.seconds,
-        oneWayP50Ms: result.oneWay.p50,
-        oneWayP99Ms: result.oneWay.p99,
-        cpuMicrosPerMessage: (result.serverCpuSeconds * 1e6) / result.relayed,
-      };
-      runs.push(run);
-      log(
-        `relay round ${round + 1}/${rounds} ${kind.padEnd(6)} ${payload.name.padEnd(9)} ` +
-          `${Math.round(run.messagesPerSecond)} msg/s, p50 ${run.oneWayP50Ms.toFixed(3)} ms, ` +
-          `${run.cpuMicrosPerMessage.toFixed(2)} µs CPU/msg` +
-          `${run.errors > 0 ? `, ${run.errors} errors` : ''}` +
-          `${run.foreignCpuSeconds / run.seconds > 0.1 ? ` (other processes used ${Math.round((100 * run.foreignCpuSeconds) / run.seconds)}% of a core)` : ''}`,
-      );
-    }
-    await closeSockets(pairs.flatMap((pair) => [pair.a, pair.b]));
-  });
+  for (const payload of payloads) {
+    await forEachServerTurn(
+      input,
+      rounds,
+      (kind, server) => inBatches(pairCount, 50, (index) => protocolClients[kind].connectPair(server.port, index)),
+      async (kind, round, server, pairs) => {
+        const result = await pingPong({
+          pairs,
+          frames: pairs.map((pair) => pair.frames(payload)),
+          minFrameBytes: payload.bytes,
+          warmupMs,
+          measureMs,
+          serverCpu: () => server.cpuSeconds(),
+          foreignCpu: () => server.foreignCpuSeconds(),
+        });
+        if (round < 0) return;
+        const run: RelayRun = {
+          kind,
+          payload: payload.name,
+          round,
+          relayed: result.relayed,
+          seconds: result.seconds,
+          errors: result.errors,
+          serverCpuSeconds: result.serverCpuSeconds,
+          foreignCpuSeconds: result.foreignCpuSeconds,
+          messagesPerSecond: result.relayed / result.seconds,
+          oneWayP50Ms: result.oneWay.p50,
+          oneWayP99Ms: result.oneWay.p99,
+          cpuMicrosPerMessage: (result.serverCpuSeconds * 1e6) / result.relayed,
+        };
+        runs.push(run);
+        log(
+          `relay round ${round + 1}/${rounds} ${kind.padEnd(6)} ${payload.name.padEnd(9)} ` +
+            `${Math.round(run.messagesPerSecond)} msg/s, p50 ${run.oneWayP50Ms.toFixed(3)} ms, ` +
+            `${run.cpuMicrosPerMessage.toFixed(2)} µs CPU/msg` +
+            `${run.errors > 0 ? `, ${run.errors} errors` : ''}` +
+            `${run.foreignCpuSeconds / run.seconds > 0.1 ? ` (other processes used ${Math.round((100 * run.foreignCpuSeconds) / run.seconds)}% of a core)` : ''}`,
+        );
+      },
+      (pairs) => closeSockets(pairs.flatMap((pair) => [pair.a, pair.b])),
+    );
+  }
   return { pairs: pairCount, rounds, ...aggregate(runs, kinds, payloads.map((payload) => payload.name)), runs };
 }
 
