@@ -15,30 +15,26 @@ interface ReceiverState {
   _bufferedBytes: number;
   /** The opcode of a fragmented message under way, 0 when there is none. */
   _fragmented: number;
+  /** The fragments of the message under way; ws replaces the array whenever a message is finished. */
+  _fragments: unknown[];
+}
+
+function receiverOf(socket: WebSocket): Partial<ReceiverState> | undefined {
+  return (socket as unknown as { _receiver?: Partial<ReceiverState> })._receiver;
 }
 
 /** Whether `socket`'s client has begun a message (a frame or a fragmented message) it has not finished. */
 export function isMidMessage(socket: WebSocket): boolean {
-  const receiver = (socket as unknown as { _receiver?: Partial<ReceiverState> })._receiver;
+  const receiver = receiverOf(socket);
   if (receiver === undefined) return false;
   return receiver._state !== 0 || (receiver._bufferedBytes ?? 0) > 0 || (receiver._fragmented ?? 0) !== 0;
 }
 
-/** What the deadline knows of one socket: messages it finished, and the timer of one begun. */
+/** The clock of one socket with a message under way. */
 interface Watch {
-  readonly socket: WebSocket;
-  timer: NodeJS.Timeout | undefined;
-  finished: number;
-  /** `finished` when the timer started: a message finished since then restarts the clock. */
-  finishedAtStart: number;
-}
-
-/** Stops the deadline's timer of `watch`, if it runs. */
-function stop(watch: Watch, timers: Set<NodeJS.Timeout>): void {
-  if (watch.timer === undefined) return;
-  clearTimeout(watch.timer);
-  timers.delete(watch.timer);
-  watch.timer = undefined;
+  readonly timer: NodeJS.Timeout;
+  /** The receiver's fragments array when the clock started: another one means a message was finished since. */
+  readonly fragments: unknown;
 }
 
 /**
@@ -48,43 +44,48 @@ function stop(watch: Watch, timers: Set<NodeJS.Timeout>): void {
  * its room holds its seat as for a lost connection), and ws releases what it held. The clock
  * starts at the first bytes read after the last finished message, so a client that keeps
  * finishing messages is never cut, and one that drips a message slowly is.
+ *
+ * An idle socket costs one WeakMap entry (TCP socket → ws socket) and a shared 'data'
+ * listener; a clock exists only while a message is under way. Whether a message was finished
+ * since the clock started is read from ws's receiver, which gives itself a new fragments
+ * array for every message, so no listener counts messages.
  */
 export const messageDeadlinePlugin = fp(
   async (app) => {
     const deadlineMs = app.config.messageDeadlineMs;
-    const timers = new Set<NodeJS.Timeout>();
-    // Each socket's watch, found from the ws socket and from its TCP socket by shared listeners
-    // (`this` is the emitter): no closures per socket. Weak keys: an entry goes with its socket,
-    // so no 'close' listener is needed (a third one would grow the socket's listener array).
-    const watches = new WeakMap<object, Watch>();
-    function finished(this: WebSocket): void {
-      watches.get(this)!.finished++;
-    }
+    // Found from the TCP socket by the shared listener (`this` is the emitter): no closures
+    // per socket. A weak key: the entry goes with its socket, no 'close' listener needed.
+    const websockets = new WeakMap<object, WebSocket>();
+    // Only sockets whose clock runs; a clock that runs out deletes its entry.
+    const watches = new Map<object, Watch>();
+    const stop = (tcp: object): void => {
+      const watch = watches.get(tcp);
+      if (watch === undefined) return;
+      clearTimeout(watch.timer);
+      watches.delete(tcp);
+    };
     // ws parses each chunk in its own 'data' listener, added before this one.
     function read(this: NodeJS.EventEmitter): void {
-      const watch = watches.get(this)!;
-      const { socket } = watch;
-      if (!isMidMessage(socket)) return stop(watch, timers);
-      if (watch.timer !== undefined && watch.finished === watch.finishedAtStart) return;
-      stop(watch, timers);
-      watch.finishedAtStart = watch.finished;
+      const socket = websockets.get(this)!;
+      if (!isMidMessage(socket)) return stop(this);
+      const fragments = receiverOf(socket)?._fragments;
+      if (watches.get(this)?.fragments === fragments) return;
+      stop(this);
+      const tcp = this;
       const timer = setTimeout(() => {
-        timers.delete(timer);
+        watches.delete(tcp);
         // A timer running when its socket closed finds nothing to cut (terminating a closed socket does nothing).
         if (isMidMessage(socket)) socket.terminate();
       }, deadlineMs);
-      watch.timer = timer;
-      timers.add(timer);
+      watches.set(tcp, { timer, fragments });
     }
     app.websocketServer.on('connection', (socket: WebSocket, request: { socket: NodeJS.EventEmitter }) => {
-      const watch: Watch = { socket, timer: undefined, finished: 0, finishedAtStart: 0 };
-      watches.set(socket, watch);
-      watches.set(request.socket, watch);
-      socket.on('message', finished);
+      websockets.set(request.socket, socket);
       request.socket.on('data', read);
     });
     app.addHook('onClose', async () => {
-      for (const timer of timers) clearTimeout(timer);
+      for (const watch of watches.values()) clearTimeout(watch.timer);
+      watches.clear();
     });
   },
   { name: 'parley-message-deadline', dependencies: ['parley-config', 'parley-signaling'] },

@@ -72,6 +72,40 @@ describe('edge: a half-sent message', () => {
     await until(() => server.stats().connections === 0);
   });
 
+  it('a message dripped a fragment at a time: the socket is cut, though bytes keep coming', async () => {
+    const server = await startServer({ messageDeadlineMs: 300 });
+    const attacker = await roomClient(server.url);
+    let cut = false;
+    void attacker.closed.then(() => (cut = true));
+    await write(attacker.raw, frame(text, false, Buffer.from('{"type":')));
+    // A fragment every 100 ms, never the last: the clock started at the first one keeps running.
+    for (let drip = 0; drip < 30 && !cut; drip++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (!cut) await write(attacker.raw, frame(continuation, false, Buffer.from(' '))).catch(() => undefined);
+    }
+    expect(cut).toBe(true);
+    await until(() => server.stats().connections === 0);
+  });
+
+  it('messages that each end where the next begins, for longer than the deadline: every one answered, the socket stays', async () => {
+    const { server, serverSockets } = await startWatched(600);
+    const sender = await roomClient(server.url);
+    const ping = frame(text, true, Buffer.from(JSON.stringify({ type: 'ping' })));
+    const split = 5;
+    // Every write finishes the message begun by the one before and begins another: the socket
+    // is never between messages, but a message is finished every 150 ms, 2.25 s in all.
+    await write(sender.raw, ping.subarray(0, split));
+    for (let message = 0; message < 15; message++) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await write(sender.raw, Buffer.concat([ping.subarray(split), ping.subarray(0, split)]));
+      await sender.client.next('pong');
+      expect(serverSockets().some(isMidMessage)).toBe(true);
+    }
+    await write(sender.raw, ping.subarray(split));
+    await sender.client.next('pong');
+    expect(server.stats().connections).toBe(1);
+  });
+
   it('a fragmented message finished in time is answered, and the socket stays', async () => {
     const { server, serverSockets } = await startWatched(2_000);
     const sender = await roomClient(server.url);
