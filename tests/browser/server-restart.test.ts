@@ -93,8 +93,10 @@ describe.each(['SIGKILL', 'SIGTERM'] as const)('a call while the server is stopp
       await waitForMovingRemoteVideo(carol.page);
       // Chromium itself logs each reconnection attempt refused (or cut) while the server is down;
       // nothing else may complain. An attempt that reaches the server while it shuts down can be
-      // dropped before the upgrade, which Chromium reports as ERR_SOCKET_NOT_CONNECTED.
-      const refused = /^WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/ws' failed: .*(ERR_CONNECTION_(REFUSED|RESET)|ERR_SOCKET_NOT_CONNECTED)$/;
+      // dropped before the upgrade, which Chromium reports as ERR_SOCKET_NOT_CONNECTED, or, while
+      // the server still waits for its sockets to close (SIGTERM), be answered 503: fastify
+      // refuses every request once it began to close (`return503OnClosing`).
+      const refused = /^WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/ws' failed: .*(ERR_CONNECTION_(REFUSED|RESET)|ERR_SOCKET_NOT_CONNECTED|Unexpected response code: 503)$/;
       for (const opened of [alice, bob, carol]) expect(opened.errors.filter((error) => !refused.test(error))).toEqual([]);
     }, 240_000);
   }
