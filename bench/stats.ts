@@ -52,6 +52,13 @@ export function median(values: readonly number[]): number {
   return finite.length % 2 === 1 ? finite[middle]! : (finite[middle - 1]! + finite[middle]!) / 2;
 }
 
+/** For each of `keys`, the median of that figure over `rows` (a series' rounds). */
+export function medians<K extends string>(rows: ReadonlyArray<Record<K, number>>, keys: readonly K[]): Record<K, number> {
+  const result = {} as Record<K, number>;
+  for (const key of keys) result[key] = median(rows.map((row) => row[key]));
+  return result;
+}
+
 /** Latency percentiles of one run, in milliseconds. */
 export interface LatencySummary {
   count: number;

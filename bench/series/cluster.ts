@@ -20,7 +20,7 @@ import { closeSockets, inBatches } from '../clients/socket.ts';
 import { signalPayloads } from '../payloads.ts';
 import { clockTicksPerSecond, cpuSeconds, machineBusySeconds, waitForQuiet, type ProcessGroup, type ServerProcess } from '../proc.ts';
 import type { Skipped } from '../results.ts';
-import { median, ratio } from '../stats.ts';
+import { medians, ratio } from '../stats.ts';
 import { startRedisServer, type RedisServer } from '../../tests/support/redis-server.ts';
 import { runKills, type KillResult } from './cluster-kill.ts';
 import { pingPong } from './ping-pong.ts';
@@ -148,16 +148,11 @@ function aggregate(runs: ReadonlyArray<ClusterRow & { round: number }>, payloads
     for (const deployment of deployments) {
       const mine = runs.filter((run) => run.deployment === deployment && run.payload === payload);
       if (mine.length === 0) continue;
-      const mid = (pick: (run: ClusterRow) => number): number => median(mine.map(pick));
       rows.push({
         deployment,
         payload,
-        messagesPerSecond: mid((run) => run.messagesPerSecond),
-        oneWayP50Ms: mid((run) => run.oneWayP50Ms),
-        oneWayP99Ms: mid((run) => run.oneWayP99Ms),
-        cpuMicrosPerMessage: mid((run) => run.cpuMicrosPerMessage),
+        ...medians(mine, ['messagesPerSecond', 'oneWayP50Ms', 'oneWayP99Ms', 'cpuMicrosPerMessage', 'foreignLoad']),
         errors: mine.reduce((sum, run) => sum + run.errors, 0),
-        foreignLoad: mid((run) => run.foreignLoad),
       });
     }
   }

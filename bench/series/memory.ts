@@ -11,7 +11,7 @@ import type { BenchConfig } from '../cli.ts';
 import { protocolClients } from '../clients/protocol-clients.ts';
 import { closeSockets, inBatches } from '../clients/socket.ts';
 import { repoRoot, type ServerKind } from '../proc.ts';
-import { median } from '../stats.ts';
+import { medians } from '../stats.ts';
 import { forEachServerRound, type ServerRoundsInput } from './server-rounds.ts';
 
 /** Memory of one server with N idle clients, per client in bytes. */
@@ -71,20 +71,17 @@ const memoryFlags = ['--min-semi-space-size=16', '--max-semi-space-size=16', '--
 
 /** The median of each figure of `runs` (one server kind), the snapshot breakdown of the first. */
 function medianRow(runs: readonly MemoryRun[]): MemoryRow {
-  const figure = (pick: (row: MemoryRow) => number): number => median(runs.map(pick));
   const { kind, clients, heapBreakdown } = runs[0]!;
-  return {
-    kind,
-    clients,
-    baselineRss: figure((row) => row.baselineRss),
-    baselineHeap: figure((row) => row.baselineHeap),
-    rssPerClient: figure((row) => row.rssPerClient),
-    heapPerClient: figure((row) => row.heapPerClient),
-    externalPerClient: figure((row) => row.externalPerClient),
-    generatorRssPerClient: figure((row) => row.generatorRssPerClient),
-    heapTotalPerClient: figure((row) => row.heapTotalPerClient),
-    ...(heapBreakdown === undefined ? {} : { heapBreakdown }),
-  };
+  const figures = medians(runs, [
+    'baselineRss',
+    'baselineHeap',
+    'rssPerClient',
+    'heapPerClient',
+    'externalPerClient',
+    'generatorRssPerClient',
+    'heapTotalPerClient',
+  ]);
+  return { kind, clients, ...figures, ...(heapBreakdown === undefined ? {} : { heapBreakdown }) };
 }
 
 /** Runs the memory series over `kinds`, `config.memory.rounds` times in rotated order; rows are medians. */

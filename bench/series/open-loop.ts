@@ -11,7 +11,7 @@ import { closeSockets, inBatches } from '../clients/socket.ts';
 import { signalPayloads } from '../payloads.ts';
 import type { ServerKind } from '../proc.ts';
 import { forEachServerTurn, type ServerRoundsInput } from './server-rounds.ts';
-import { median, SampleBuffer, summarize } from '../stats.ts';
+import { medians, SampleBuffer, summarize } from '../stats.ts';
 
 /** One server, one round. */
 export interface OpenLoopRun {
@@ -184,16 +184,9 @@ export async function runOpenLoop(input: ServerRoundsInput): Promise<OpenLoopRes
     .filter((mine) => mine.length > 0)
     .map((mine): OpenLoopRow => ({
       kind: mine[0]!.kind,
-      sent: median(mine.map((run) => run.sent)),
+      ...medians(mine, ['sent', 'p50Ms', 'p99Ms', 'p999Ms', 'maxMs', 'cpuMicrosPerMessage', 'generatorLagP99Ms', 'generatorLagMaxMs']),
       lost: mine.reduce((sum, run) => sum + run.lost, 0),
       errors: mine.reduce((sum, run) => sum + run.errors, 0),
-      p50Ms: median(mine.map((run) => run.p50Ms)),
-      p99Ms: median(mine.map((run) => run.p99Ms)),
-      p999Ms: median(mine.map((run) => run.p999Ms)),
-      maxMs: median(mine.map((run) => run.maxMs)),
-      cpuMicrosPerMessage: median(mine.map((run) => run.cpuMicrosPerMessage)),
-      generatorLagP99Ms: median(mine.map((run) => run.generatorLagP99Ms)),
-      generatorLagMaxMs: median(mine.map((run) => run.generatorLagMaxMs)),
     }));
   return { clients, ratePerSecond, payload: payload.name, rows, runs };
 }

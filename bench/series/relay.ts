@@ -8,7 +8,7 @@ import { closeSockets, inBatches } from '../clients/socket.ts';
 import { signalPayloads } from '../payloads.ts';
 import type { ServerKind } from '../proc.ts';
 import { forEachServerTurn, type ServerRoundsInput } from './server-rounds.ts';
-import { median, ratio } from '../stats.ts';
+import { median, medians, ratio } from '../stats.ts';
 import { pingPong, type PingPongResult } from './ping-pong.ts';
 
 /** One server, one payload, one round. */
@@ -117,10 +117,7 @@ function aggregate(runs: RelayRun[], kinds: readonly ServerKind[], payloads: str
       rows.push({
         kind,
         payload,
-        messagesPerSecond: median(mine.map((run) => run.messagesPerSecond)),
-        oneWayP50Ms: median(mine.map((run) => run.oneWayP50Ms)),
-        oneWayP99Ms: median(mine.map((run) => run.oneWayP99Ms)),
-        cpuMicrosPerMessage: median(mine.map((run) => run.cpuMicrosPerMessage)),
+        ...medians(mine, ['messagesPerSecond', 'oneWayP50Ms', 'oneWayP99Ms', 'cpuMicrosPerMessage']),
         errors: mine.reduce((sum, run) => sum + run.errors, 0),
         foreignLoad: median(mine.map((run) => Math.max(0, run.foreignCpuSeconds / run.seconds))),
       });
