@@ -1,0 +1,58 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useCallSuite } from './call-suite.ts';
+import { createRoom, waitUntilConnected } from './person.ts';
+
+const suite = useCallSuite();
+const phone = { width: 390, height: 844 };
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Where the self-view and each remote tile are on the screen. */
+async function tiles(page: Page): Promise<{ self: Box; remote: Box[] }> {
+  return page.evaluate(() => {
+    const box = (element: Element) => {
+      const { x, y, width, height } = element.getBoundingClientRect();
+      return { x, y, width, height };
+    };
+    const self = document.querySelector('[data-testid="local-video"]')!.parentElement!;
+    return { self: box(self), remote: [...document.querySelectorAll('[data-testid="remote-tile"]')].map(box) };
+  });
+}
+
+const area = (box: Box) => box.width * box.height;
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+describe('the call layout', () => {
+  describe('happy path', () => {
+    it('gives the other person the stage with your picture small beside it, then puts everyone in one grid as a third arrives', { timeout: 120_000 }, async () => {
+      const ana = await suite.person();
+      const link = await createRoom(ana, 3);
+      const bo = await suite.person({ url: link, viewport: phone });
+      await Promise.all([waitUntilConnected(ana.page), waitUntilConnected(bo.page)]);
+
+      for (const [who, page] of [['desktop', ana.page], ['phone', bo.page]] as const) {
+        const { self, remote } = await tiles(page);
+        expect(remote, who).toHaveLength(1);
+        expect(area(remote[0]!), who).toBeGreaterThan(3 * area(self));
+        expect(overlaps(self, remote[0]!), `${who}: the self-view covers the other person`).toBe(false);
+        expect(self.width, who).toBeGreaterThan(100);
+      }
+
+      await suite.person({ url: link });
+      await waitUntilConnected(ana.page, 2, 60_000);
+      const { self, remote } = await tiles(ana.page);
+      expect(remote).toHaveLength(2);
+      for (const tile of remote) {
+        expect(Math.abs(tile.width - self.width)).toBeLessThan(1);
+        expect(Math.abs(tile.height - self.height)).toBeLessThan(1);
+        expect(overlaps(self, tile)).toBe(false);
+      }
+    });
+  });
+});
