@@ -163,6 +163,12 @@ function callSetupSection(results: BenchResults): string[] {
   const setup = results.callSetup;
   if (setup === undefined) return [];
   if ('skipped' in setup) return [`Call setup: skipped — ${setup.skipped}`];
+  // Results from before the two-page floor have none.
+  const pair = setup.pairFloor as typeof setup.pairFloor | undefined;
+  const pageTasks = (times: typeof setup.parley) =>
+    Object.entries(times.longTaskMs)
+      .map(([page, ms]) => `${page} ${fixed(ms, 0)}`)
+      .join(', ');
   const row = (name: string, times: typeof setup.parley): Cell[] => [
     name,
     `${times.runs}${times.failures > 0 ? ` (+${times.failures} failed)` : ''}`,
@@ -173,19 +179,30 @@ function callSetupSection(results: BenchResults): string[] {
   ];
   return [
     'Call setup in Chromium (fake media, loopback): ms from opening the page/link',
-    formatTable(['setup', 'runs', 'connected p50', 'connected p95', 'first frame p50', 'first frame p95'], [row('parley', setup.parley), row('floor', setup.floor)]),
+    formatTable(
+      ['setup', 'runs', 'connected p50', 'connected p95', 'first frame p50', 'first frame p95'],
+      [row('parley', setup.parley), row('floor', setup.floor), ...(pair ? [row('two pages', pair)] : [])],
+    ),
     `parley − floor, connected p50: ${fixed(setup.connectedP50OverFloorMs, 0)} ms; ratios: connected p50 ${times(setup.connectedP50Ratio)}, first frame p50 ${times(setup.firstFrameP50Ratio)}`,
+    ...(pair
+      ? [
+          `parley − two-page floor (bare pages, one per person, through a bare relay), connected p50: ${fixed(setup.connectedP50OverPairFloorMs, 0)} ms;` +
+            ` two pages − one page: ${fixed(pair.connectedP50Ms - setup.floor.connectedP50Ms, 0)} ms`,
+        ]
+      : []),
     ...(setup.parley.firstFailure ? [`first Parley failure: ${setup.parley.firstFailure}`] : []),
     ...(setup.floor.firstFailure ? [`first floor failure: ${setup.floor.firstFailure}`] : []),
+    ...(pair?.firstFailure ? [`first two-page floor failure: ${pair.firstFailure}`] : []),
     'where the time goes, median ms from the start to the first time of each step:',
     `  parley (B; A: steps of the creator): ${setup.parley.timeline.map(([step, ms]) => `${step} ${fixed(ms, 0)}`).join(', ')}`,
     `  floor:      ${setup.floor.timeline.map(([step, ms]) => `${step} ${fixed(ms, 0)}`).join(', ')}`,
-    `main-thread long tasks until connected (median ms): parley ${Object.entries(setup.parley.longTaskMs)
-      .map(([page, ms]) => `${page} ${fixed(ms, 0)}`)
-      .join(', ')}; floor ${fixed(setup.floor.longTaskMs.page ?? Number.NaN, 0)}`,
+    ...(pair ? [`  two pages (B): ${pair.timeline.map(([step, ms]) => `${step} ${fixed(ms, 0)}`).join(', ')}`] : []),
+    `main-thread long tasks until connected (median ms): parley ${pageTasks(setup.parley)}; floor ${fixed(setup.floor.longTaskMs.page ?? Number.NaN, 0)}` +
+      (pair ? `; two pages ${pageTasks(pair)}` : ''),
     'CPU a setup takes on this machine (median ms, from the start until connected and the frame shown, by process):',
     `  parley: ${cpuLine(setup.parley.cpuMs)}`,
     `  floor:  ${cpuLine(setup.floor.cpuMs)}`,
+    ...(pair ? [`  two pages: ${cpuLine(pair.cpuMs)}`] : []),
   ];
 }
 

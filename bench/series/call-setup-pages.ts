@@ -190,3 +190,69 @@ export const floorPageHtml = (): string => `<!doctype html>
 })();
 </script></body></html>
 `;
+
+/**
+ * The two-page floor: one page per person, as in Parley, with nothing else in them. Each page
+ * asks for the same fake camera and microphone, makes one bundled RTCPeerConnection and
+ * signals through the bench's floor relay (bench/servers/floor.ts, paired by `pair`), which
+ * forwards frames unparsed. `role=a` waits in the call (`window.__benchReady` once its socket
+ * is open), as Parley's A waits in its room; `role=b` is opened when the clock starts and
+ * offers as soon as it has its camera and socket. B shows A's video; neither shows itself.
+ * What Parley takes beyond this is its own page, not the second browser page on two cores.
+ */
+export const pairFloorPageHtml = (relayPort: number): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>two-page floor</title></head>
+<body><script>
+(async () => {
+  const stamps = window.__benchStamps;
+  const now = () => performance.timeOrigin + performance.now();
+  try {
+    const params = new URLSearchParams(location.search);
+    const socket = new WebSocket('ws://127.0.0.1:${relayPort}/?pair=' + encodeURIComponent(params.get('pair')));
+    const opened = new Promise((resolve, reject) => {
+      socket.onopen = resolve;
+      socket.onerror = () => reject(new Error('the relay refused the socket'));
+    });
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+    const connection = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
+    for (const track of stream.getTracks()) connection.addTrack(track, stream);
+    // Parley's shape of a signal, so the observer names each step as it does on Parley's pages.
+    const signal = (data) => socket.send(JSON.stringify({ type: 'signal', data }));
+    connection.onicecandidate = (event) => signal({ candidate: event.candidate });
+    connection.onconnectionstatechange = () => {
+      if (connection.connectionState !== 'connected' || stamps.connected !== undefined) return;
+      stamps.connected = now();
+      stamps.timeline['state.connected'] = stamps.connected;
+      window.__benchSettle();
+    };
+    const video = document.createElement('video');
+    video.autoplay = true;
+    video.playsInline = true;
+    video.setAttribute('data-testid', 'remote-video');
+    document.body.append(video);
+    connection.ontrack = (event) => { if (video.srcObject !== event.streams[0]) video.srcObject = event.streams[0]; };
+    socket.onmessage = async ({ data }) => {
+      const message = JSON.parse(data).data;
+      if (message.description) {
+        await connection.setRemoteDescription(message.description);
+        if (message.description.type !== 'offer') return;
+        await connection.setLocalDescription();
+        signal({ description: connection.localDescription });
+      } else if ('candidate' in message) {
+        await connection.addIceCandidate(message.candidate ?? null).catch(() => {});
+      }
+    };
+    await opened;
+    if (params.get('role') === 'a') {
+      window.__benchReady = true;
+      return;
+    }
+    await connection.setLocalDescription();
+    signal({ description: connection.localDescription });
+  } catch (error) {
+    stamps.error = String(error);
+    window.__benchSettle();
+  }
+})();
+</script></body></html>
+`;

@@ -3,9 +3,12 @@
  * clock starts as B opens the room link; B presses `join-call` on the pre-join screen as soon
  * as it is enabled; measured are both handshakes `connected` and B's first decoded remote
  * frame. Floor: one page connects two RTCPeerConnections with no server; the clock starts as
- * the page is opened. Runs alternate Parley, floor, Parley, ... so that both see the same
- * machine; one unmeasured run of each warms the browser up first. Around each run the CPU of
- * every Chromium process and of the server is read (bench/browser-cpu.ts).
+ * the page is opened. Two-page floor: one bare page per person signalling through the floor
+ * relay; A waits, the clock starts as B's page is opened (the part of Parley's gap that any
+ * two pages on this machine would have). Runs alternate Parley, floor, two-page floor,
+ * Parley, ... so that all see the same machine; one unmeasured run of each warms the browser
+ * up first. Around each run the CPU of every Chromium process and of the server (or relay) is
+ * read (bench/browser-cpu.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +18,7 @@ import type { BenchConfig } from '../cli.ts';
 import { browserCpuMs, cpuBetween, type CpuByKind } from '../browser-cpu.ts';
 import { clockTicksPerSecond, type ProcessGroup, type ServerProcess } from '../proc.ts';
 import { median, ratio, summarize } from '../stats.ts';
-import { floorPageHtml, observerScript, type PageStamps } from './call-setup-pages.ts';
+import { floorPageHtml, observerScript, pairFloorPageHtml, type PageStamps } from './call-setup-pages.ts';
 import { ensurePageBuilt } from './page-weight.ts';
 
 /** p50/p95 of one measure, in ms from the start of the run. */
@@ -44,8 +47,11 @@ export interface SetupTimes {
 export interface CallSetupResult {
   parley: SetupTimes;
   floor: SetupTimes;
+  pairFloor: SetupTimes;
   /** Parley − floor, p50 of both-connected (the target: within 100 ms). */
   connectedP50OverFloorMs: number;
+  /** Parley − two-page floor, p50 of both-connected: what Parley's own pages add. */
+  connectedP50OverPairFloorMs: number;
   connectedP50Ratio: number;
   firstFrameP50Ratio: number;
 }
@@ -221,6 +227,40 @@ async function floorRun(browser: Browser, origin: string): Promise<RunOutcome> {
   }
 }
 
+/** A, waiting in the call; then the clock starts as B's page is opened, as in `parleyRun`. */
+async function pairFloorRun(browser: Browser, origin: string, relay: ServerProcess, pair: number): Promise<RunOutcome> {
+  const personA = await newPerson(browser, { origin });
+  const personB = await newPerson(browser, { origin });
+  try {
+    await personA.addInitScript(observerScript);
+    await personB.addInitScript(observerScript);
+    const pageA = await personA.newPage();
+    const pageB = await personB.newPage();
+    await pageA.goto(`${origin}/pair?role=a&pair=${pair}`);
+    await pageA.waitForFunction(() => (window as unknown as { __benchReady?: boolean }).__benchReady === true, undefined, { timeout: runTimeoutMs });
+    const cpu = countCpu(relay);
+    const start = Date.now();
+    await pageB.goto(`${origin}/pair?role=b&pair=${pair}`);
+    const [stampsA, stampsB] = await Promise.all([waitForStamps(pageA, ['connected']), waitForStamps(pageB, ['connected', 'firstFrame'])]);
+    const cpuMs = cpu();
+    const error = stampsA.error ?? stampsB.error;
+    if (error !== undefined) return { error };
+    const connected = Math.max(stampsA.connected!, stampsB.connected!);
+    return {
+      connectedMs: connected - start,
+      firstFrameMs: stampsB.firstFrame! - start,
+      timeline: relative(stampsB.timeline, start),
+      longTaskMs: { B: busyBetween(stampsB, start, connected), A: busyBetween(stampsA, start, connected) },
+      cpuMs,
+    };
+  } catch (error) {
+    return { error: String(error).split('\n')[0]! };
+  } finally {
+    await personA.close();
+    await personB.close();
+  }
+}
+
 function times(outcomes: RunOutcome[]): SetupTimes {
   const ok = outcomes.filter((outcome): outcome is Exclude<RunOutcome, { error: string }> => !('error' in outcome));
   const failed = outcomes.filter((outcome): outcome is { error: string } => 'error' in outcome);
@@ -253,10 +293,17 @@ function times(outcomes: RunOutcome[]): SetupTimes {
   };
 }
 
-/** A loopback server for the floor page: a secure origin (127.0.0.1) for getUserMedia. */
-async function startFloorPageServer(): Promise<Server> {
+/**
+ * A loopback server for the floor pages, a secure origin (127.0.0.1) for getUserMedia: `/pair`
+ * is the two-page floor's page, signalling through the relay on `relayPort`; anything else the
+ * one-page floor.
+ */
+async function startFloorPageServer(relayPort: number): Promise<Server> {
   const html = floorPageHtml();
-  const server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end(html));
+  const pairHtml = pairFloorPageHtml(relayPort);
+  const server = createServer((request, response) =>
+    response.writeHead(200, { 'content-type': 'text/html' }).end(request.url?.startsWith('/pair') ? pairHtml : html),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
 }
@@ -270,40 +317,46 @@ export async function runCallSetup(input: {
   const { group, config, log } = input;
   const build = ensurePageBuilt(log);
   if ('skipped' in build) return build;
-  const server = await group.start('parley', { env: { WEB_ROOT: build.root } });
-  const floorServer = await startFloorPageServer();
+  const [server, relay] = await Promise.all([group.start('parley', { env: { WEB_ROOT: build.root } }), group.start('floor')]);
+  const floorServer = await startFloorPageServer(relay.port);
   const browser = await launchChromium();
   try {
     const floorOrigin = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}`;
     const warm = await parleyRun(browser, server);
     if ('error' in warm) return { skipped: `the Parley page could not make a call (${warm.error})` };
     await floorRun(browser, floorOrigin);
+    await pairFloorRun(browser, floorOrigin, relay, 0);
     const parley: RunOutcome[] = [];
     const floor: RunOutcome[] = [];
+    const pairFloor: RunOutcome[] = [];
     for (let run = 0; run < config.callSetup.runs; run++) {
       parley.push(await parleyRun(browser, server));
       floor.push(await floorRun(browser, floorOrigin));
-      const last = [parley.at(-1)!, floor.at(-1)!].map((outcome) =>
+      pairFloor.push(await pairFloorRun(browser, floorOrigin, relay, run + 1));
+      const [parleyRead, floorRead, pairRead] = [parley.at(-1)!, floor.at(-1)!, pairFloor.at(-1)!].map((outcome) =>
         'error' in outcome
           ? `failed (${outcome.error})`
           : `${outcome.connectedMs.toFixed(0)} ms connected, ${outcome.firstFrameMs.toFixed(0)} ms first frame`,
       );
-      log(`call-setup run ${run + 1}/${config.callSetup.runs}: parley ${last[0]}; floor ${last[1]}`);
+      log(`call-setup run ${run + 1}/${config.callSetup.runs}: parley ${parleyRead}; floor ${floorRead}; two-page floor ${pairRead}`);
     }
     const result: CallSetupResult = {
       parley: times(parley),
       floor: times(floor),
+      pairFloor: times(pairFloor),
       connectedP50OverFloorMs: Number.NaN,
+      connectedP50OverPairFloorMs: Number.NaN,
       connectedP50Ratio: Number.NaN,
       firstFrameP50Ratio: Number.NaN,
     };
     result.connectedP50OverFloorMs = result.parley.connectedP50Ms - result.floor.connectedP50Ms;
+    result.connectedP50OverPairFloorMs = result.parley.connectedP50Ms - result.pairFloor.connectedP50Ms;
     result.connectedP50Ratio = ratio(result.parley.connectedP50Ms, result.floor.connectedP50Ms);
     result.firstFrameP50Ratio = ratio(result.parley.firstFrameP50Ms, result.floor.firstFrameP50Ms);
     return result;
   } finally {
     await browser.close();
     floorServer.close();
-    await server.stop();
+    await Promise.all([server.stop(), relay.stop()]);
   }
 }
