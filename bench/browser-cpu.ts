@@ -4,8 +4,8 @@
  * network, audio and video-capture services), read from /proc. A call's setup runs two pages
  * and a server on two cores: how much of the machine each part takes says why a step waits.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { statFields } from './proc.ts';
+import { readFileSync } from 'node:fs';
+import { descendantsOf, processTable } from './proc.ts';
 
 /** CPU milliseconds by kind of process (`renderer`, `gpu-process`, `browser`, `utility:audio`, ...). */
 export type CpuByKind = Record<string, number>;
@@ -18,31 +18,11 @@ function kindOf(cmdline: string): string {
   return service === undefined ? type : `${type}:${service}`;
 }
 
-/** Parent pid and CPU ticks (utime + stime) of every process that can be read. */
-function processTable(): Map<number, { parent: number; ticks: number }> {
-  const table = new Map<number, { parent: number; ticks: number }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const fields = statFields(Number(entry));
-      table.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // The process ended while the table was read.
-    }
-  }
-  return table;
-}
-
 /** CPU milliseconds used so far by each kind of Chromium process descended from this one. */
 export function browserCpuMs(ticksPerSecond: number): CpuByKind {
   const table = processTable();
-  const children = new Map<number, number[]>();
-  for (const [pid, { parent }] of table) children.set(parent, [...(children.get(parent) ?? []), pid]);
   const used: CpuByKind = {};
-  const pending = [...(children.get(process.pid) ?? [])];
-  while (pending.length > 0) {
-    const pid = pending.pop()!;
-    pending.push(...(children.get(pid) ?? []));
+  for (const pid of descendantsOf(process.pid, table)) {
     let cmdline: string;
     try {
       cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');

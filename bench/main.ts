@@ -10,10 +10,10 @@ import { describeMachine } from './machine.ts';
 import {
   clockTicksPerSecond,
   machineBusySeconds,
-  ownCpuSecondsWithChildren,
   pinSelf,
   ProcessGroup,
   repoRoot,
+  trackOwnCpu,
   type ServerKind,
   type SpawnOptions,
 } from './proc.ts';
@@ -104,9 +104,10 @@ async function main(): Promise<void> {
   const ticks = clockTicksPerSecond();
   for (const name of results.series) {
     log(`== ${name}`);
-    // Every series stops its servers and browser before it returns, so by then all the CPU
-    // time of this run is in this process's own and its reaped children's counters.
-    const busyBefore = machineBusySeconds(ticks) - ownCpuSecondsWithChildren(ticks);
+    // What this run used (its servers and browsers too) is counted as it runs; the rest of
+    // the machine's busy time is other programs'.
+    const busyBefore = machineBusySeconds(ticks);
+    const ours = trackOwnCpu(ticks);
     const timeBefore = performance.now();
     try {
       await runSeries(name, config, group, results);
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
       log(`${name} failed: ${results.errors[name]}`);
       group.killAll();
     }
-    const others = machineBusySeconds(ticks) - ownCpuSecondsWithChildren(ticks) - busyBefore;
+    const others = machineBusySeconds(ticks) - busyBefore - ours.stop();
     results.otherLoad[name] = Math.max(0, others / ((performance.now() - timeBefore) / 1000));
   }
   pinSelf('all');

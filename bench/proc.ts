@@ -4,7 +4,7 @@
  * Every child is tracked by a `ProcessGroup` so that an error or Ctrl-C never leaves one behind.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -79,13 +79,69 @@ export function cpuSeconds(pid: number, ticksPerSecond: number): number {
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
 
+/** Parent pid and CPU ticks of every process that can be read: its own (utime + stime), and with its reaped children (+ cutime + cstime). */
+export function processTable(): Map<number, { parent: number; ticks: number; withChildren: number }> {
+  const table = new Map<number, { parent: number; ticks: number; withChildren: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = statFields(Number(entry));
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      table.set(Number(entry), { parent: Number(fields[1]), ticks, withChildren: ticks + Number(fields[13]) + Number(fields[14]) });
+    } catch {
+      // The process ended while the table was read.
+    }
+  }
+  return table;
+}
+
+/** The pids of every process descended from `root`, read from `table`. */
+export function descendantsOf(root: number, table: ReturnType<typeof processTable>): number[] {
+  const children = new Map<number, number[]>();
+  for (const [pid, { parent }] of table) children.set(parent, [...(children.get(parent) ?? []), pid]);
+  const found: number[] = [];
+  const pending = [...(children.get(root) ?? [])];
+  while (pending.length > 0) {
+    const pid = pending.pop()!;
+    found.push(pid);
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return found;
+}
+
 /**
- * CPU seconds this process and its finished children (servers, browsers: reaped, so counted in
- * cutime/cstime) have used.
+ * Counts, from now until `stop()`, the CPU seconds of this process and of everything it
+ * started (servers, Chromium and all its processes). Counting this process's reaped children
+ * is not enough: when a browser closes, Chromium's zygote is left to init, not reaped by this
+ * process, and with it the time of every renderer it had reaped; a Chromium series read as if
+ * another program had used a core. So every `everyMs` the whole tree is read, each live
+ * process with its reaped children (no process is in two places at once), and only the
+ * tree's growth between readings is added up: a process that ends unreaped takes nothing
+ * already counted with it, and misses only what it used since the last reading (a browser's
+ * pages are idle by the time it closes).
  */
-export function ownCpuSecondsWithChildren(ticksPerSecond: number): number {
-  const fields = statFields('self');
-  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticksPerSecond;
+export function trackOwnCpu(ticksPerSecond: number, everyMs = 500): { stop(): number } {
+  const treeTicks = (): number => {
+    const table = processTable();
+    let ticks = table.get(process.pid)?.withChildren ?? 0;
+    for (const pid of descendantsOf(process.pid, table)) ticks += table.get(pid)!.withChildren;
+    return ticks;
+  };
+  let last = treeTicks();
+  let grown = 0;
+  const read = (): void => {
+    const now = treeTicks();
+    grown += Math.max(0, now - last);
+    last = now;
+  };
+  const timer = setInterval(read, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      read();
+      return grown / ticksPerSecond;
+    },
+  };
 }
 
 /** CPU seconds every core of the machine has been busy (not idle or waiting) since boot. */
