@@ -30,7 +30,7 @@ const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width 
 
 describe('the call layout', () => {
   describe('happy path', () => {
-    it('gives the other person the stage with your picture small beside it, then puts everyone in one grid as a third arrives', { timeout: 120_000 }, async () => {
+    it('gives the other person the stage with your picture small beside it (side by side below a shared screen), then puts everyone in one grid as a third arrives', { timeout: 120_000 }, async () => {
       const ana = await suite.person();
       const link = await createRoom(ana, 3);
       const bo = await suite.person({ url: link, viewport: phone });
@@ -43,6 +43,14 @@ describe('the call layout', () => {
         expect(overlaps(self, remote[0]!), `${who}: the self-view covers the other person`).toBe(false);
         expect(self.width, who).toBeGreaterThan(100);
       }
+
+      // Below a shared screen, the other's camera keeps a tile as large as your own.
+      await ana.page.getByTestId('toggle-screen').click();
+      await bo.page.waitForFunction(() => document.querySelector('[data-testid="remote-video"][data-kind="screen"]') !== null, undefined, { polling: 100 });
+      const sharing = await tiles(bo.page);
+      expect(area(sharing.remote[0]!)).toBeGreaterThan(0.95 * area(sharing.self));
+      expect(overlaps(sharing.self, sharing.remote[0]!), 'the self-view covers the other person').toBe(false);
+      await ana.page.getByTestId('toggle-screen').click();
 
       await suite.person({ url: link });
       await waitUntilConnected(ana.page, 2, 60_000);
