@@ -1,5 +1,4 @@
 import fp from 'fastify-plugin';
-import type { WebSocket } from 'ws';
 
 /**
  * The fields of ws's receiver (node_modules/ws/lib/receiver.js, ws 8) that say whether a
@@ -19,74 +18,68 @@ interface ReceiverState {
   _fragments: unknown[];
 }
 
-function receiverOf(socket: WebSocket): Partial<ReceiverState> | undefined {
+function receiverOf(socket: object): Partial<ReceiverState> | undefined {
   return (socket as unknown as { _receiver?: Partial<ReceiverState> })._receiver;
 }
 
 /** Whether `socket`'s client has begun a message (a frame or a fragmented message) it has not finished. */
-export function isMidMessage(socket: WebSocket): boolean {
+export function isMidMessage(socket: object): boolean {
   const receiver = receiverOf(socket);
   if (receiver === undefined) return false;
   return receiver._state !== 0 || (receiver._bufferedBytes ?? 0) > 0 || (receiver._fragmented ?? 0) !== 0;
 }
 
-/** The clock of one socket with a message under way. */
+/** The clock of one socket seen with a message under way. */
 interface Watch {
-  readonly timer: NodeJS.Timeout;
-  /** The receiver's fragments array when the clock started: another one means a message was finished since. */
+  /** When a sweep first saw this message under way. */
+  readonly since: number;
+  /** The receiver's fragments array then: another one means a message was finished since. */
   readonly fragments: unknown;
 }
+
+/** Sweeps per deadline: a message is cut between one and one and a half deadlines after it began. */
+const sweepsPerDeadline = 4;
 
 /**
  * A half-sent message cannot keep a socket's memory: a client that begins a message (a first
  * fragment without its last, or a frame's first bytes) and has not finished it
  * MESSAGE_DEADLINE_MS later is cut, like a socket the heartbeat gives up on (no close frame;
- * its room holds its seat as for a lost connection), and ws releases what it held. The clock
- * starts at the first bytes read after the last finished message, so a client that keeps
- * finishing messages is never cut, and one that drips a message slowly is.
+ * its room holds its seat as for a lost connection), and ws releases what it held.
  *
- * An idle socket costs one WeakMap entry (TCP socket → ws socket) and a shared 'data'
- * listener; a clock exists only while a message is under way. Whether a message was finished
- * since the clock started is read from ws's receiver, which gives itself a new fragments
- * array for every message, so no listener counts messages.
+ * A sweep looks at every socket four times a deadline. The clock of a message starts at the
+ * first sweep that finds it under way, and runs on for as long as the receiver holds the same
+ * fragments array; ws gives itself a new one for every message it finishes, so a client that
+ * keeps finishing messages is never cut, and one that drips a message slowly is. A message is
+ * never cut before the deadline, and at most a deadline and a half after it began.
+ *
+ * Nothing is kept for a socket between messages, and nothing runs as bytes arrive: a listener
+ * on every socket's reads, with a map to find its ws socket, cost about 0.1 KiB a client and
+ * a call for every chunk read (docs/performance.md). Clocks are kept in a WeakMap, only for
+ * sockets seen mid-message; an entry goes with its socket.
  */
 export const messageDeadlinePlugin = fp(
   async (app) => {
     const deadlineMs = app.config.messageDeadlineMs;
-    // Found from the TCP socket by the shared listener (`this` is the emitter): no closures
-    // per socket. A weak key: the entry goes with its socket, no 'close' listener needed.
-    const websockets = new WeakMap<object, WebSocket>();
-    // Only sockets whose clock runs; a clock that runs out deletes its entry.
-    const watches = new Map<object, Watch>();
-    const stop = (tcp: object): void => {
-      const watch = watches.get(tcp);
-      if (watch === undefined) return;
-      clearTimeout(watch.timer);
-      watches.delete(tcp);
+    const watches = new WeakMap<object, Watch>();
+    const sweep = (): void => {
+      const now = performance.now();
+      for (const socket of app.signaling.sockets()) {
+        if (!isMidMessage(socket)) {
+          watches.delete(socket);
+          continue;
+        }
+        const fragments = receiverOf(socket)?._fragments;
+        const watch = watches.get(socket);
+        if (watch === undefined || watch.fragments !== fragments) watches.set(socket, { since: now, fragments });
+        else if (now - watch.since >= deadlineMs) {
+          watches.delete(socket);
+          socket.terminate();
+        }
+      }
     };
-    // ws parses each chunk in its own 'data' listener, added before this one.
-    function read(this: NodeJS.EventEmitter): void {
-      const socket = websockets.get(this)!;
-      if (!isMidMessage(socket)) return stop(this);
-      const fragments = receiverOf(socket)?._fragments;
-      if (watches.get(this)?.fragments === fragments) return;
-      stop(this);
-      const tcp = this;
-      const timer = setTimeout(() => {
-        watches.delete(tcp);
-        // A timer running when its socket closed finds nothing to cut (terminating a closed socket does nothing).
-        if (isMidMessage(socket)) socket.terminate();
-      }, deadlineMs);
-      watches.set(tcp, { timer, fragments });
-    }
-    app.websocketServer.on('connection', (socket: WebSocket, request: { socket: NodeJS.EventEmitter }) => {
-      websockets.set(request.socket, socket);
-      request.socket.on('data', read);
-    });
-    app.addHook('onClose', async () => {
-      for (const watch of watches.values()) clearTimeout(watch.timer);
-      watches.clear();
-    });
+    const timer = setInterval(sweep, Math.max(1, Math.floor(deadlineMs / sweepsPerDeadline)));
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
   },
   { name: 'parley-message-deadline', dependencies: ['parley-config', 'parley-signaling'] },
 );

@@ -6,7 +6,7 @@ import type { RawData, WebSocket } from 'ws';
 import { closeCodes } from '../../protocol/limits.ts';
 import { createClientMessageParser } from '../../protocol/parse-client-message.ts';
 import { RateLimiter } from '../rate-limiter.ts';
-import { frames, type Connection } from '../signaling/connection.ts';
+import { frames, type ClientSocket, type Connection } from '../signaling/connection.ts';
 import { Sessions } from '../signaling/sessions.ts';
 import { createRoomSink } from '../signaling/room-sink.ts';
 import { routeMessage } from '../signaling/room-routing.ts';
@@ -35,6 +35,8 @@ declare module 'fastify' {
        * deployment both totals agree once every close has reached the room's owner.
        */
       pipes(): { piped: number; remote: number };
+      /** The sockets of this instance's connections (not those another instance holds). */
+      sockets(): IterableIterator<ClientSocket>;
       /** Client messages handled by type, and errors sent by code, since the server started. */
       readonly counts: { frames: Record<string, number>; errors: Record<string, number> };
     };
@@ -187,6 +189,9 @@ export const signalingPlugin = fp(
           if (connection.holder !== undefined) counts.remote++;
         }
         return counts;
+      },
+      sockets: function* () {
+        for (const connection of connections.values()) if (connection.holder === undefined) yield connection.socket;
       },
       counts,
     });
