@@ -86,5 +86,23 @@ describe('call view videos', () => {
       expect(page.peers.map((peer) => peer.stream)).toEqual([second]);
       expect(given.get('remote-video')).toEqual([first, null, second]);
     });
+
+    it('gives a remote video its first stream once the connection is up, not while the handshake runs', async () => {
+      const { call, page, given } = renderCall();
+      await call.enter();
+      flushSync();
+      call.signaling.last.receive({ type: 'peer-joined', peerId: 'peer-b' });
+      call.signaling.last.receive({ type: 'signal', from: 'peer-b', data: { description: { type: 'offer', sdp: 'v=0\r\n' } } });
+      flushSync();
+      const stream = remoteStream();
+      call.connections.last.emit({ type: 'pc.track', streamId: 'camera', stream });
+      flushSync();
+      expect(page.peers.map((peer) => [peer.handshake, peer.stream])).toEqual([['answering', stream]]);
+      expect(given.get('remote-video') ?? []).toEqual([]);
+      call.connections.last.emit({ type: 'pc.connectionState', state: 'connected' });
+      flushSync();
+      expect(page.peers.map((peer) => peer.handshake)).toEqual(['connected']);
+      expect(given.get('remote-video')).toEqual([stream]);
+    });
   });
 });
