@@ -10,10 +10,11 @@
  * up first. Around each run the CPU of every Chromium process and of the server (or relay) is
  * read (bench/browser-cpu.ts).
  */
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, newPerson } from '../../tests/support/browser.ts';
+import { chromiumPath, launchChromium, newPerson } from '../../tests/support/browser.ts';
 import type { BenchConfig } from '../cli.ts';
 import { browserCpuMs, cpuBetween, type CpuByKind } from '../browser-cpu.ts';
 import { clockTicksPerSecond, type ProcessGroup, type ServerProcess } from '../proc.ts';
@@ -315,11 +316,21 @@ export async function runCallSetup(input: {
   log: (line: string) => void;
 }): Promise<CallSetupResult | { skipped: string }> {
   const { group, config, log } = input;
+  if (!existsSync(chromiumPath)) {
+    const skipped = `Chromium is not installed at ${chromiumPath} (Debian package chromium, or set CHROMIUM_PATH)`;
+    log(`call-setup: skipped, ${skipped}`);
+    return { skipped };
+  }
   const build = ensurePageBuilt(log);
   if ('skipped' in build) return build;
   const [server, relay] = await Promise.all([group.start('parley', { env: { WEB_ROOT: build.root } }), group.start('floor')]);
   const floorServer = await startFloorPageServer(relay.port);
-  const browser = await launchChromium();
+  const browser = await launchChromium().catch(async (error: unknown) => {
+    // Nothing else may keep the bench's event loop alive after the series failed.
+    floorServer.close();
+    await Promise.all([server.stop(), relay.stop()]);
+    throw error;
+  });
   try {
     const floorOrigin = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}`;
     const warm = await parleyRun(browser, server);
