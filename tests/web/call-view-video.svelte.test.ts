@@ -87,7 +87,7 @@ describe('call view videos', () => {
       expect(given.get('remote-video')).toEqual([first, null, second]);
     });
 
-    it('gives a remote video its first stream once the connection is up, not while the handshake runs', async () => {
+    it('shows a remote stream, and gives it to the video, once the connection is up, not while the handshake runs', async () => {
       const { call, page, given } = renderCall();
       await call.enter();
       flushSync();
@@ -97,11 +97,15 @@ describe('call view videos', () => {
       const stream = remoteStream();
       call.connections.last.emit({ type: 'pc.track', streamId: 'camera', stream });
       flushSync();
-      expect(page.peers.map((peer) => [peer.handshake, peer.stream])).toEqual([['answering', stream]]);
+      expect(page.peers.map((peer) => [peer.handshake, peer.stream])).toEqual([['answering', null]]);
       expect(given.get('remote-video') ?? []).toEqual([]);
       call.connections.last.emit({ type: 'pc.connectionState', state: 'connected' });
       flushSync();
-      expect(page.peers.map((peer) => peer.handshake)).toEqual(['connected']);
+      expect(page.peers.map((peer) => [peer.handshake, peer.stream])).toEqual([['connected', stream]]);
+      expect(given.get('remote-video')).toEqual([stream]);
+      call.connections.last.emit({ type: 'pc.connectionState', state: 'disconnected' });
+      flushSync();
+      expect(page.peers.map((peer) => [peer.handshake, peer.stream])).toEqual([['reconnecting', stream]]);
       expect(given.get('remote-video')).toEqual([stream]);
     });
   });

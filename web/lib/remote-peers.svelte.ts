@@ -18,6 +18,13 @@ export interface PeerActorState {
 export interface RemotePeer {
   id: string;
   handshake: HandshakeState;
+  /**
+   * What they send, from the moment the connection with them was first up (and through any
+   * reconnection after it). Their tracks arrive earlier, with the offer or the answer, but no
+   * frame or sound can come before the connection, and a `<video>` or a meter given a remote
+   * stream with sound starts a media player or an audio source on the main thread: tens of
+   * milliseconds the handshake would wait for.
+   */
   stream: MediaStream | null;
   /** Whether they send a picture at all (a receive-only person sends none). */
   hasVideo: boolean;
@@ -42,6 +49,8 @@ function sameFields(a: RemotePeer, b: RemotePeer): boolean {
  */
 export class RemotePeers {
   readonly #states = new WeakMap<PeerActor, ActorState<PeerActor>>();
+  /** Peers whose connection has been up at least once. */
+  readonly #connectedOnce = new WeakSet<PeerActor>();
   /** What `peers` returned last. */
   #shown: RemotePeer[] = [];
 
@@ -60,13 +69,15 @@ export class RemotePeers {
    */
   get peers(): RemotePeer[] {
     const names = this.call.snapshot.context.names;
-    const peers = this.actors.map(({ id, state }) => {
-      const snapshot = state.snapshot;
-      const stream = snapshot.context.remoteStream;
+    const peers = this.call.snapshot.context.peers.map(({ peerId: id, ref }) => {
+      const snapshot = this.#stateOf(ref).snapshot;
+      const handshake = handshakeStateOf(snapshot);
+      if (handshake === 'connected') this.#connectedOnce.add(ref);
+      const stream = this.#connectedOnce.has(ref) ? snapshot.context.remoteStream : null;
       // Read on every snapshot: tracks are added to the same stream object as they arrive.
       const hasVideo = (stream?.getVideoTracks().length ?? 0) > 0;
       const { remoteStatus: status, remoteScreen: screen, fingerprints } = snapshot.context;
-      const peer: RemotePeer = { id, handshake: handshakeStateOf(snapshot), stream, hasVideo, name: names[id] ?? null, status, screen, fingerprints };
+      const peer: RemotePeer = { id, handshake, stream, hasVideo, name: names[id] ?? null, status, screen, fingerprints };
       const shown = this.#shown.find((each) => each.id === id);
       return shown !== undefined && sameFields(shown, peer) ? shown : peer;
     });
