@@ -22,6 +22,30 @@ async function heard(viewer: Page): Promise<number> {
   return loudness && !loudness.muted ? loudness.peak : 0;
 }
 
+/**
+ * Whether `viewer`'s one remote tile said "speaking" at any moment of `windowMs`, as a person
+ * watching it would see it light up (a MutationObserver on the tile, not a poll).
+ */
+function litWithin(viewer: Page, windowMs: number): Promise<boolean> {
+  return viewer.getByTestId('remote-tile').evaluate(
+    (tile, duration) =>
+      new Promise<boolean>((resolve) => {
+        if (tile.classList.contains('speaking')) return resolve(true);
+        const observer = new MutationObserver(() => {
+          if (!tile.classList.contains('speaking')) return;
+          observer.disconnect();
+          resolve(true);
+        });
+        observer.observe(tile, { attributes: true, attributeFilter: ['class'] });
+        setTimeout(() => {
+          observer.disconnect();
+          resolve(false);
+        }, duration);
+      }),
+    windowMs,
+  );
+}
+
 /** Offers `page` has sent on its signaling socket since this was called. */
 function countOffers(page: Page): () => number {
   let offers = 0;
@@ -54,6 +78,26 @@ describe('tiles that say who and how', () => {
 
       await ana.page.getByTestId('toggle-camera').click();
       await expect.poll(() => tileFlags(bo.page), patience).toEqual({ muted: false, cameraOff: false, initials: false });
+      expect(ana.errors).toEqual([]);
+      expect(bo.errors).toEqual([]);
+    });
+
+    it('lights the tile of the person speaking, and not while their mic is off', { timeout: 120_000 }, async () => {
+      const ana = await suite.person();
+      const link = await createRoom(ana);
+      const bo = await suite.person({ url: link });
+      await Promise.all([waitUntilConnected(ana.page), waitUntilConnected(bo.page)]);
+      // Chromium's fake microphone beeps about once a second.
+      await expect.poll(() => litWithin(bo.page, 2_000), patience).toBe(true);
+
+      await ana.page.getByTestId('toggle-mic').click();
+      await expect.poll(() => tileFlags(bo.page), patience).toEqual({ muted: true, cameraOff: false, initials: false });
+      await expect.poll(() => bo.page.getByTestId('remote-tile').evaluate((tile) => tile.classList.contains('speaking')), patience).toBe(false);
+      // Beeps no longer reach Bo: the tile stays dark through several of them.
+      expect(await litWithin(bo.page, 3_000)).toBe(false);
+
+      await ana.page.getByTestId('toggle-mic').click();
+      await expect.poll(() => litWithin(bo.page, 2_000), patience).toBe(true);
       expect(ana.errors).toEqual([]);
       expect(bo.errors).toEqual([]);
     });

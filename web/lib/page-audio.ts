@@ -1,8 +1,8 @@
 /**
- * The page's one AudioContext, shared by the join/leave chimes and the speaking meters and made
- * on first use. Each AudioContext is a rendering thread in the browser's audio service, running
- * for as long as the context lives, and making one holds the main thread for 10-20 ms (several
- * times that on a slow machine): one per page is enough for both.
+ * The page's one AudioContext, for the join/leave chimes, made on first use. Each AudioContext
+ * is a rendering thread in the browser's audio service, running for as long as the context
+ * lives, and making one holds the main thread for 10-20 ms (several times that on a slow
+ * machine): one per page, and none until a chime plays.
  */
 let context: AudioContext | undefined;
 

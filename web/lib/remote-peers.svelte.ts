@@ -21,9 +21,9 @@ export interface RemotePeer {
   /**
    * What they send, from the moment the connection with them was first up (and through any
    * reconnection after it). Their tracks arrive earlier, with the offer or the answer, but no
-   * frame or sound can come before the connection, and a `<video>` or a meter given a remote
-   * stream with sound starts a media player or an audio source on the main thread: tens of
-   * milliseconds the handshake would wait for.
+   * frame or sound can come before the connection, and a `<video>` given a remote stream with
+   * sound starts a media player and an audio renderer on the main thread: tens of milliseconds
+   * the handshake would wait for.
    */
   stream: MediaStream | null;
   /** Whether they send a picture at all (a receive-only person sends none). */
