@@ -25,6 +25,19 @@ async function tiles(page: Page): Promise<{ self: Box; remote: Box[] }> {
   });
 }
 
+/** The box of the column that holds the open panels. */
+async function panelsBox(page: Page): Promise<Box> {
+  return page.evaluate(() => {
+    const panels = [...document.querySelectorAll('section.panel')].map((panel) => panel.getBoundingClientRect());
+    const x = Math.min(...panels.map((box) => box.x));
+    const y = Math.min(...panels.map((box) => box.y));
+    return { x, y, width: Math.max(...panels.map((box) => box.right)) - x, height: Math.max(...panels.map((box) => box.bottom)) - y };
+  });
+}
+
+/** Whether the page itself scrolls (rather than the panel column). */
+const pageScrolls = (page: Page) => page.evaluate(() => document.documentElement.scrollHeight > innerHeight + 1);
+
 const area = (box: Box) => box.width * box.height;
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
@@ -61,6 +74,31 @@ describe('the call layout', () => {
         expect(Math.abs(tile.height - self.height)).toBeLessThan(1);
         expect(overlaps(self, tile)).toBe(false);
       }
+    });
+
+    it('keeps both pictures large with chat, stats and devices open: the panels sit beside the stage on a desktop and below it on a phone', { timeout: 120_000 }, async () => {
+      const ana = await suite.person();
+      const link = await createRoom(ana);
+      const bo = await suite.person({ url: link, viewport: phone });
+      await Promise.all([waitUntilConnected(ana.page), waitUntilConnected(bo.page)]);
+
+      for (const [who, page] of [['desktop', ana.page], ['phone', bo.page]] as const) {
+        const before = await tiles(page);
+        for (const panel of ['Chat', 'Stats', 'Devices']) await page.getByRole('button', { name: new RegExp(`^${panel}`) }).click();
+        await page.getByTestId('stats').waitFor();
+        const after = await tiles(page);
+        const panels = await panelsBox(page);
+        expect(area(after.remote[0]!), `${who}: the other person's picture with the panels open`).toBeGreaterThan(0.4 * area(before.remote[0]!));
+        expect(area(after.self), `${who}: your picture with the panels open`).toBeGreaterThan(0.4 * area(before.self));
+        for (const tile of [after.self, after.remote[0]!]) expect(overlaps(tile, panels), `${who}: a panel covers a picture`).toBe(false);
+        expect(await pageScrolls(page), `${who}: the page scrolls instead of the panels`).toBe(false);
+        // The last panel's controls are reached by scrolling the panel column.
+        await page.getByTestId('camera-select').scrollIntoViewIfNeeded();
+        await expect(page.getByTestId('camera-select').isVisible()).resolves.toBe(true);
+        await page.getByTestId('chat-input').fill('still here');
+        await page.getByTestId('chat-send').click();
+      }
+      await ana.page.getByTestId('chat-message').filter({ hasText: 'still here' }).and(ana.page.locator('[data-from]:not([data-from="me"])')).waitFor();
     });
   });
 });
