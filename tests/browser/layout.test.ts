@@ -100,5 +100,16 @@ describe('the call layout', () => {
       }
       await ana.page.getByTestId('chat-message').filter({ hasText: 'still here' }).and(ana.page.locator('[data-from]:not([data-from="me"])')).waitFor();
     });
+
+    it('shows the whole pre-join screen, "Join now" included, without scrolling on a laptop and a phone', { timeout: 60_000 }, async () => {
+      const link = await createRoom(await suite.person());
+      for (const viewport of [{ width: 1366, height: 768 }, { width: 1280, height: 800 }, phone]) {
+        const { page } = await suite.person({ url: link, enter: false, viewport });
+        await page.locator('[data-testid="join-call"]:enabled').waitFor();
+        const button = (await page.getByTestId('join-call').boundingBox())!;
+        expect(button.y + button.height, `${viewport.width}×${viewport.height}: "Join now" below the fold`).toBeLessThanOrEqual(viewport.height);
+        expect(await pageScrolls(page), `${viewport.width}×${viewport.height}: the pre-join screen scrolls`).toBe(false);
+      }
+    });
   });
 });
