@@ -43,7 +43,7 @@ const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width 
 
 describe('the call layout', () => {
   describe('happy path', () => {
-    it('gives the other person the stage with your picture small beside it (side by side below a shared screen), then puts everyone in one grid as a third arrives', { timeout: 120_000 }, async () => {
+    it('gives the other person the stage with your picture small beside it (side by side below a shared screen), then puts everyone in one grid as a third arrives, in one row below a shared screen', { timeout: 120_000 }, async () => {
       const ana = await suite.person();
       const link = await createRoom(ana, 3);
       const bo = await suite.person({ url: link, viewport: phone });
@@ -65,7 +65,7 @@ describe('the call layout', () => {
       expect(overlaps(sharing.self, sharing.remote[0]!), 'the self-view covers the other person').toBe(false);
       await ana.page.getByTestId('toggle-screen').click();
 
-      await suite.person({ url: link });
+      const cy = await suite.person({ url: link });
       await waitUntilConnected(ana.page, 2, 60_000);
       const { self, remote } = await tiles(ana.page);
       expect(remote).toHaveLength(2);
@@ -73,6 +73,15 @@ describe('the call layout', () => {
         expect(Math.abs(tile.width - self.width)).toBeLessThan(1);
         expect(Math.abs(tile.height - self.height)).toBeLessThan(1);
         expect(overlaps(self, tile)).toBe(false);
+      }
+
+      // Below a shared screen in a group, the three cameras stand in one row, not stacked strips.
+      await bo.page.getByTestId('toggle-screen').click();
+      await cy.page.waitForFunction(() => document.querySelector('[data-testid="remote-video"][data-kind="screen"]') !== null, undefined, { polling: 100 });
+      const strip = await tiles(cy.page);
+      for (const tile of strip.remote) {
+        expect(Math.abs(tile.y - strip.self.y), 'the cameras below a shared screen are in one row').toBeLessThan(1);
+        expect(tile.height, 'a camera below a shared screen squeezed into a strip').toBeGreaterThan(120);
       }
     });
 
