@@ -25,6 +25,17 @@ async function tiles(page: Page): Promise<{ self: Box; remote: Box[] }> {
   });
 }
 
+/** How much of a shared screen's tile its picture fills (the rest is black bars). */
+async function screenFill(page: Page): Promise<number> {
+  await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-kind="screen"]')?.videoWidth ?? 0) > 0, undefined, { polling: 100 });
+  return page.evaluate(() => {
+    const video = document.querySelector<HTMLVideoElement>('[data-kind="screen"]')!;
+    const { width, height } = video.getBoundingClientRect();
+    const aspect = video.videoWidth / video.videoHeight;
+    return (Math.min(width, height * aspect) * Math.min(height, width / aspect)) / (width * height);
+  });
+}
+
 /** The box of the column that holds the open panels. */
 async function panelsBox(page: Page): Promise<Box> {
   return page.evaluate(() => {
@@ -63,6 +74,8 @@ describe('the call layout', () => {
       const sharing = await tiles(bo.page);
       expect(area(sharing.remote[0]!)).toBeGreaterThan(0.95 * area(sharing.self));
       expect(overlaps(sharing.self, sharing.remote[0]!), 'the self-view covers the other person').toBe(false);
+      // On a phone a landscape screen is given about the height it needs, not black bars.
+      expect(await screenFill(bo.page), 'the share of the screen tile its picture fills on a phone').toBeGreaterThan(0.6);
       await ana.page.getByTestId('toggle-screen').click();
 
       const cy = await suite.person({ url: link });

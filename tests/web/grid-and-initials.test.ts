@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridColumns, stripColumns } from '../../web/lib/grid-columns.ts';
+import { gridColumns } from '../../web/lib/grid-columns.ts';
 import { initialsOf } from '../../web/lib/initials.ts';
 
 describe('the call grid and tile initials', () => {
@@ -11,11 +11,6 @@ describe('the call grid and tile initials', () => {
 
   it('stacks two on a phone and uses two columns beyond', () => {
     expect(Array.from({ length: 9 }, (_, index) => gridColumns(index + 1, false))).toEqual([1, 1, 2, 2, 2, 2, 2, 2, 2]);
-  });
-
-  it('puts the cameras below a shared screen in one row, two rows on a phone beyond four', () => {
-    expect(Array.from({ length: 9 }, (_, index) => stripColumns(index + 1, true))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(Array.from({ length: 9 }, (_, index) => stripColumns(index + 1, false))).toEqual([1, 2, 3, 4, 3, 3, 4, 4, 5]);
   });
 
   it('shows first and last initials, whole characters, or ? without a name', () => {

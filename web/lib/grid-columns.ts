@@ -11,11 +11,3 @@ export function gridColumns(tiles: number, wide: boolean): number {
   return tiles <= 9 ? 3 : 4;
 }
 
-/**
- * How many columns the cameras take below a shared screen, where their row is short: one row
- * on a wide screen, so no picture is squeezed into a strip; on a phone one row up to four,
- * then two rows.
- */
-export function stripColumns(tiles: number, wide: boolean): number {
-  return wide || tiles <= 4 ? tiles : Math.ceil(tiles / 2);
-}
