@@ -5,6 +5,7 @@ import { createRoom, waitUntilConnected } from './person.ts';
 
 const suite = useCallSuite();
 const phone = { width: 390, height: 844 };
+const tablet = { width: 768, height: 1024 };
 
 interface Box {
   x: number;
@@ -87,6 +88,10 @@ describe('the call layout', () => {
         expect(Math.abs(tile.height - self.height)).toBeLessThan(1);
         expect(overlaps(self, tile)).toBe(false);
       }
+      // The last row is not full: your own tile stands below the two others, in the middle.
+      const stage = (await ana.page.getByRole('region', { name: 'People in the call' }).boundingBox())!;
+      expect(self.y, 'your tile is below the others').toBeGreaterThanOrEqual(remote[0]!.y + remote[0]!.height);
+      expect(Math.abs(self.x + self.width / 2 - (stage.x + stage.width / 2)), 'the lone tile in the last row is centred').toBeLessThan(2);
 
       // Below a shared screen in a group, the three cameras stand in one row, not stacked strips.
       await bo.page.getByTestId('toggle-screen').click();
@@ -121,6 +126,48 @@ describe('the call layout', () => {
         await page.getByTestId('chat-send').click();
       }
       await ana.page.getByTestId('chat-message').filter({ hasText: 'still here' }).and(ana.page.locator('[data-from]:not([data-from="me"])')).waitFor();
+    });
+
+    it('keeps every control a finger wide on a phone, puts the panels below the pictures on an upright tablet, and keeps a verification code on one line', { timeout: 120_000 }, async () => {
+      const ana = await suite.person();
+      const link = await createRoom(ana);
+      const bo = await suite.person({ url: link, enter: false, viewport: tablet });
+      await bo.page.getByTestId('display-name').fill('Maximilian-Alexander Würzburg-Ostermann');
+      await bo.page.locator('[data-testid="join-call"]:enabled').click();
+      const cy = await suite.person({ url: link, viewport: phone });
+      await Promise.all([ana, bo, cy].map((person) => waitUntilConnected(person.page, 2, 60_000)));
+
+      const controls = await cy.page.locator('.controls button').evaluateAll((buttons) =>
+        buttons.map((button) => {
+          const { x, y, width, height } = button.getBoundingClientRect();
+          return { name: button.getAttribute('aria-label') ?? '', x, y, width, height };
+        }),
+      );
+      expect(controls.length).toBeGreaterThanOrEqual(8);
+      for (const control of controls) {
+        expect(Math.min(control.width, control.height), `phone: "${control.name}" is narrower than a finger`).toBeGreaterThanOrEqual(44);
+        expect(control.x >= 0 && control.x + control.width <= phone.width && control.y + control.height <= phone.height, `phone: "${control.name}" is off the screen`).toBe(true);
+        for (const other of controls) if (other !== control) expect(overlaps(control, other), `phone: "${control.name}" overlaps "${other.name}"`).toBe(false);
+      }
+
+      for (const panel of ['Verify', 'Stats']) await bo.page.getByRole('button', { name: panel }).click();
+      await bo.page.getByTestId('stats').waitFor();
+      const { self, remote } = await tiles(bo.page);
+      const panels = await panelsBox(bo.page);
+      for (const tile of [self, ...remote]) expect(tile.y + tile.height, 'tablet: a picture beside or under the panels').toBeLessThanOrEqual(panels.y + 1);
+      expect(remote[0]!.width, 'tablet: the pictures squeezed into a strip beside the panels').toBeGreaterThan(tablet.width / 3);
+
+      // Beside a long name, in the narrow panel column of a desktop, the six digits stay on one line.
+      await ana.page.getByRole('button', { name: 'Verify' }).click();
+      await ana.page.waitForFunction(() => [...document.querySelectorAll('[data-testid="verify-code"]')].every((code) => /^\d{3} \d{3}$/.test(code.textContent ?? '')), undefined, { polling: 100 });
+      const lines = await ana.page.getByTestId('verify-code').evaluateAll((codes) =>
+        codes.map((code) => {
+          const range = document.createRange();
+          range.selectNodeContents(code);
+          return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+        }),
+      );
+      expect(lines, 'lines each verification code takes').toEqual([1, 1]);
     });
 
     it('shows the whole pre-join screen, "Join now" included, without scrolling on a laptop and a phone', { timeout: 60_000 }, async () => {
