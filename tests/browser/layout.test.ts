@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
 import { createRoom, waitUntilConnected } from './person.ts';
+import { chatButton, sayInChat } from './talk-steps.ts';
 
 const suite = useCallSuite();
 const phone = { width: 390, height: 844 };
@@ -168,6 +169,30 @@ describe('the call layout', () => {
         }),
       );
       expect(lines, 'lines each verification code takes').toEqual([1, 1]);
+    });
+
+    it('keeps the chat input and the newest line in sight on a phone however many lines arrive, naming a run of lines once', { timeout: 120_000 }, async () => {
+      const ana = await suite.person();
+      await ana.page.getByTestId('display-name').fill('Ana');
+      const link = await createRoom(ana);
+      const bo = await suite.person({ url: link, viewport: phone });
+      await Promise.all([waitUntilConnected(ana.page), waitUntilConnected(bo.page)]);
+      await chatButton(bo.page).click();
+      for (let line = 1; line <= 15; line++) await sayInChat(ana.page, `line ${line}`);
+      const newest = bo.page.getByTestId('chat-message').filter({ hasText: 'line 15' });
+      await newest.waitFor();
+
+      // Seen without scrolling: the element drawn at each one's centre is that element.
+      const inSight = (element: Element) => {
+        const { x, y, width, height } = element.getBoundingClientRect();
+        return document.elementFromPoint(x + width / 2, y + height / 2) === element;
+      };
+      expect(await bo.page.getByTestId('chat-input').evaluate(inSight), 'the chat input is out of sight').toBe(true);
+      expect(await newest.evaluate(inSight), 'the newest line is out of sight').toBe(true);
+      const names = await bo.page.getByRole('region', { name: 'Chat and files' }).getByText('Ana', { exact: true }).evaluateAll((labels) =>
+        labels.filter((label) => label.getBoundingClientRect().width > 1).length,
+      );
+      expect(names, 'the name shown over a run of lines from one person').toBe(1);
     });
 
     it('shows the whole pre-join screen, "Join now" included, without scrolling on a laptop and a phone', { timeout: 60_000 }, async () => {

@@ -16,13 +16,22 @@ function chatLines(page: Page): Promise<Array<{ from: string | null; text: strin
   return page.getByTestId('chat-message').evaluateAll((lines) => lines.map((line) => ({ from: line.getAttribute('data-from'), text: line.textContent })));
 }
 
-/** Whether anything the chat showed became an element, or ran. */
+/** Whether anything the chat showed became an element (other than a link to a web address), or ran. */
 function injected(page: Page): Promise<{ elements: number; images: number; ran: boolean }> {
   return page.evaluate(() => ({
-    elements: document.querySelectorAll('[data-testid="chat-message"] *').length,
+    elements: [...document.querySelectorAll('[data-testid="chat-message"] *')].filter(
+      (element) => !(element instanceof HTMLAnchorElement && /^https?:$/.test(element.protocol) && element.childElementCount === 0),
+    ).length,
     images: document.querySelectorAll('img').length,
     ran: 'pwned' in window,
   }));
+}
+
+/** The links in the chat lines `page` shows. */
+function chatLinks(page: Page): Promise<Array<{ href: string; text: string | null; target: string; rel: string }>> {
+  return page.locator('[data-testid="chat-message"] a').evaluateAll((links) =>
+    (links as HTMLAnchorElement[]).map((link) => ({ href: link.href, text: link.textContent, target: link.target, rel: link.rel })),
+  );
 }
 
 /** Saves a received file through its link, as a person would, and returns the SHA-256 of what was saved, and its name. */
@@ -52,6 +61,10 @@ describe('chat, files and stats between two people', () => {
         { from: bobId, text: hostile },
       ]);
       for (const page of [alice.page, bob.page]) expect(await injected(page)).toEqual({ elements: 0, images: 0, ran: false });
+      // The address is a link that opens in a new tab, without handing the call page to it; the
+      // markup after it is not part of it.
+      const link = { href: 'https://example.com/a?b=1&c=', text: 'https://example.com/a?b=1&c=', target: '_blank', rel: 'noopener noreferrer' };
+      expect(await chatLinks(bob.page)).toEqual([link, link]);
 
       // The input takes no more than the bound, which the page says.
       await alice.page.getByTestId('chat-input').fill('x'.repeat(maxChatLength + 100));
