@@ -1,0 +1,88 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useCallSuite } from './call-suite.ts';
+import { createRoom, waitUntilConnected, type Person } from './person.ts';
+
+const suite = useCallSuite();
+
+/** Each remote tile's area on `page`, by the name it shows, and your own tile's. */
+async function tileAreas(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => {
+    const area = (element: Element) => element.getBoundingClientRect().width * element.getBoundingClientRect().height;
+    const areas: Record<string, number> = { you: area(document.querySelector('[data-testid="local-video"]')!.parentElement!) };
+    for (const tile of document.querySelectorAll('[data-testid="remote-tile"]')) areas[tile.querySelector('[data-testid="peer-name"]')!.textContent!] = area(tile);
+    return areas;
+  });
+}
+
+/** Three people named Ana, Bo and Cy in one call, each seeing the two others connected. */
+async function callOfThree(): Promise<Person[]> {
+  const named = async (person: Person, name: string) => {
+    await person.page.getByTestId('display-name').fill(name);
+    return person;
+  };
+  const ana = await named(await suite.person(), 'Ana');
+  const link = await createRoom(ana, 3);
+  const others: Person[] = [];
+  for (const name of ['Bo', 'Cy']) {
+    const person = await named(await suite.person({ url: link, enter: false }), name);
+    await person.page.locator('[data-testid="join-call"]:enabled').click();
+    others.push(person);
+  }
+  const people = [ana, ...others];
+  await Promise.all(people.map((person) => waitUntilConnected(person.page, 2, 60_000)));
+  return people;
+}
+
+describe('pinning a person and showing a tile full screen', () => {
+  describe('happy path', () => {
+    it('pins one person large above the others for the one who pinned, unpins them, and lets go when they leave', { timeout: 120_000 }, async () => {
+      const [ana, bo, cy] = await callOfThree();
+      const pin = ana!.page.getByRole('button', { name: 'Pin Bo' });
+      await pin.click();
+      await expect.poll(() => pin.getAttribute('aria-pressed')).toBe('true');
+      const pinned = await tileAreas(ana!.page);
+      expect(pinned.Bo, 'the pinned person against each other tile').toBeGreaterThan(3 * Math.max(pinned.Cy!, pinned.you!));
+      const boTile = (await ana!.page.locator('[data-testid="remote-tile"]').filter({ hasText: 'Bo' }).boundingBox())!;
+      const cyTile = (await ana!.page.locator('[data-testid="remote-tile"]').filter({ hasText: 'Cy' }).boundingBox())!;
+      expect(cyTile.y, 'the others stand below the pinned person').toBeGreaterThanOrEqual(boTile.y + boTile.height);
+      // Only Ana's own view changes.
+      const cyView = await tileAreas(cy!.page);
+      expect(Math.abs(cyView.Ana! - cyView.Bo!)).toBeLessThan(1);
+
+      await pin.click();
+      const unpinned = await tileAreas(ana!.page);
+      expect(Math.abs(unpinned.Bo! - unpinned.Cy!), 'unpinned, the tiles are the same size again').toBeLessThan(1);
+
+      await pin.click();
+      await bo!.page.getByTestId('hang-up').click();
+      await ana!.page.getByTestId('remote-tile').filter({ hasText: 'Bo' }).waitFor({ state: 'detached' });
+      // Two people left: the other takes the stage, with no pin button and no spotlight left behind.
+      await expect.poll(() => ana!.page.getByRole('button', { name: /^Pin / }).count()).toBe(0);
+      const duo = await tileAreas(ana!.page);
+      expect(duo.Cy!).toBeGreaterThan(3 * duo.you!);
+    });
+
+    it('shows a person on the whole screen from the tile button or a double click, and back', { timeout: 120_000 }, async () => {
+      const [ana] = await callOfThree();
+      const page = ana!.page;
+      const fullscreenTile = () => page.evaluate(() => document.fullscreenElement?.querySelector('[data-testid="peer-name"]')?.textContent ?? null);
+      const button = page.getByRole('button', { name: 'Full screen: Cy' });
+
+      await button.click();
+      await expect.poll(fullscreenTile).toBe('Cy');
+      const box = (await page.locator('[data-testid="remote-tile"]').filter({ hasText: 'Cy' }).boundingBox())!;
+      const viewport = page.viewportSize()!;
+      expect(box.width * box.height, 'the tile covers the screen').toBeGreaterThanOrEqual(0.95 * viewport.width * viewport.height);
+      expect(await button.getAttribute('aria-pressed')).toBe('true');
+      await button.click();
+      await expect.poll(fullscreenTile).toBe(null);
+
+      await page.locator('[data-testid="remote-tile"]').filter({ hasText: 'Bo' }).dblclick();
+      await expect.poll(fullscreenTile).toBe('Bo');
+      await page.locator('[data-testid="remote-tile"]').filter({ hasText: 'Bo' }).dblclick();
+      await expect.poll(fullscreenTile).toBe(null);
+      expect(ana!.errors).toEqual([]);
+    });
+  });
+});
