@@ -7,6 +7,7 @@ import { chatButton, sayInChat } from './talk-steps.ts';
 const suite = useCallSuite();
 const phone = { width: 390, height: 844 };
 const tablet = { width: 768, height: 1024 };
+const smallPhone = { width: 320, height: 568 };
 
 interface Box {
   x: number;
@@ -46,6 +47,16 @@ async function panelsBox(page: Page): Promise<Box> {
     const y = Math.min(...panels.map((box) => box.y));
     return { x, y, width: Math.max(...panels.map((box) => box.right)) - x, height: Math.max(...panels.map((box) => box.bottom)) - y };
   });
+}
+
+/** Where each of the call's control buttons is, with its name. */
+async function controlBoxes(page: Page): Promise<Array<Box & { name: string }>> {
+  return page.locator('.controls button').evaluateAll((buttons) =>
+    buttons.map((button) => {
+      const { x, y, width, height } = button.getBoundingClientRect();
+      return { name: button.getAttribute('aria-label') ?? '', x, y, width, height };
+    }),
+  );
 }
 
 /** Whether the page itself scrolls (rather than the panel column). */
@@ -129,7 +140,7 @@ describe('the call layout', () => {
       await ana.page.getByTestId('chat-message').filter({ hasText: 'still here' }).and(ana.page.locator('[data-from]:not([data-from="me"])')).waitFor();
     });
 
-    it('keeps every control a finger wide on a phone, puts the panels below the pictures on an upright tablet, and keeps a verification code on one line', { timeout: 120_000 }, async () => {
+    it('keeps every control a finger wide in two rows on a phone (320 px too), puts the panels below the pictures on an upright tablet, and keeps a verification code on one line', { timeout: 120_000 }, async () => {
       const ana = await suite.person();
       const link = await createRoom(ana);
       const bo = await suite.person({ url: link, enter: false, viewport: tablet });
@@ -138,17 +149,17 @@ describe('the call layout', () => {
       const cy = await suite.person({ url: link, viewport: phone });
       await Promise.all([ana, bo, cy].map((person) => waitUntilConnected(person.page, 2, 60_000)));
 
-      const controls = await cy.page.locator('.controls button').evaluateAll((buttons) =>
-        buttons.map((button) => {
-          const { x, y, width, height } = button.getBoundingClientRect();
-          return { name: button.getAttribute('aria-label') ?? '', x, y, width, height };
-        }),
-      );
-      expect(controls.length).toBeGreaterThanOrEqual(8);
-      for (const control of controls) {
-        expect(Math.min(control.width, control.height), `phone: "${control.name}" is narrower than a finger`).toBeGreaterThanOrEqual(44);
-        expect(control.x >= 0 && control.x + control.width <= phone.width && control.y + control.height <= phone.height, `phone: "${control.name}" is off the screen`).toBe(true);
-        for (const other of controls) if (other !== control) expect(overlaps(control, other), `phone: "${control.name}" overlaps "${other.name}"`).toBe(false);
+      for (const viewport of [phone, smallPhone]) {
+        await cy.page.setViewportSize(viewport);
+        const controls = await controlBoxes(cy.page);
+        const where = `${viewport.width}×${viewport.height}`;
+        expect(controls.length).toBeGreaterThanOrEqual(8);
+        expect(new Set(controls.map((control) => Math.round(control.y + control.height / 2))).size, `${where}: rows of controls`).toBeLessThanOrEqual(2);
+        for (const control of controls) {
+          expect(Math.min(control.width, control.height), `${where}: "${control.name}" is narrower than a finger`).toBeGreaterThanOrEqual(44);
+          expect(control.x >= 0 && control.x + control.width <= viewport.width && control.y + control.height <= viewport.height, `${where}: "${control.name}" is off the screen`).toBe(true);
+          for (const other of controls) if (other !== control) expect(overlaps(control, other), `${where}: "${control.name}" overlaps "${other.name}"`).toBe(false);
+        }
       }
 
       for (const panel of ['Verify', 'Stats']) await bo.page.getByRole('button', { name: panel }).click();
