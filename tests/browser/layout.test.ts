@@ -138,6 +138,11 @@ describe('the call layout', () => {
         await page.getByTestId('chat-send').click();
       }
       await ana.page.getByTestId('chat-message').filter({ hasText: 'still here' }).and(ana.page.locator('[data-from]:not([data-from="me"])')).waitFor();
+
+      // On a small phone the stage left beside open panels is short: your own picture shrinks with it.
+      await bo.page.setViewportSize(smallPhone);
+      const small = await tiles(bo.page);
+      expect(area(small.remote[0]!), `${smallPhone.width}×${smallPhone.height}: the other person's picture against yours`).toBeGreaterThan(3 * area(small.self));
     });
 
     it('keeps every control a finger wide in two rows on a phone (320 px too), puts the panels below the pictures on an upright tablet, and keeps a verification code on one line', { timeout: 120_000 }, async () => {
