@@ -22,8 +22,11 @@ export class MutedSpeech {
   /** Listens while `muted` and a live microphone `track` exist; stops listening otherwise. */
   watch(track: MediaStreamTrack | undefined, muted: boolean): void {
     this.stop();
+    // The page's AudioContext is only made here once the microphone is muted: making it costs
+    // the main thread 10-20 ms and starts a rendering thread, which a call setup must not pay.
+    if (!muted || track?.readyState !== 'live') return;
     const context = pageAudio();
-    if (!muted || track?.readyState !== 'live' || context === undefined) return;
+    if (context === undefined) return;
     // Muting came from a click or a key press, so the page may start its sound now.
     if (context.state === 'suspended') void context.resume();
     const copy = track.clone();
