@@ -79,6 +79,8 @@ describe('the call layout', () => {
         expect(area(remote[0]!), who).toBeGreaterThan(3 * area(self));
         expect(overlaps(self, remote[0]!), `${who}: the self-view covers the other person`).toBe(false);
         expect(self.width, who).toBeGreaterThan(100);
+        // Connected, the caption is the name and a green dot: the state word is not drawn.
+        expect((await page.getByTestId('handshake-state').boundingBox())!.width, `${who}: "connected" drawn on the tile`).toBeLessThanOrEqual(1);
       }
 
       // Below a shared screen, the other's camera keeps a tile as large as your own.
