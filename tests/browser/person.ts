@@ -215,15 +215,19 @@ export function signalingStates(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.map((pc) => pc.signalingState));
 }
 
-/** What the newest RTCPeerConnection of the page uses now (`watchPeerConnections`): its ICE ufrag and the selected candidates' types. */
-export function selectedPath(page: Page): Promise<{ ufrag: string; local: string; remote: string }> {
+/**
+ * What the newest RTCPeerConnection of the page uses now (`watchPeerConnections`): its ICE
+ * ufrag, the selected candidates' types and the local candidate's port.
+ */
+export function selectedPath(page: Page): Promise<{ ufrag: string; local: string; remote: string; port: number }> {
   return page.evaluate(async () => {
     const pc = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.at(-1)!;
     const stats = [...(await pc.getStats()).values()] as Array<Record<string, unknown>>;
     const transport = stats.find((entry) => entry.type === 'transport');
     const pair = stats.find((entry) => entry.id === transport?.selectedCandidatePairId);
     const typeOf = (id: unknown) => String(stats.find((entry) => entry.id === id)?.candidateType ?? 'none');
+    const port = Number(stats.find((entry) => entry.id === pair?.localCandidateId)?.port ?? 0);
     const ufrag = /a=ice-ufrag:(\S+)/.exec(pc.localDescription?.sdp ?? '')?.[1] ?? '';
-    return { ufrag, local: typeOf(pair?.localCandidateId), remote: typeOf(pair?.remoteCandidateId) };
+    return { ufrag, local: typeOf(pair?.localCandidateId), remote: typeOf(pair?.remoteCandidateId), port };
   });
 }

@@ -4,6 +4,14 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** How much a cut drops: every packet to and from the ports unless told otherwise. */
+export interface CutOptions {
+  /** Only packets sent from the ports (one way), not those sent to them. */
+  fromOnly?: boolean;
+  /** The share of packets dropped, in percent, chosen at random per packet: a lossy path, not a dead one. */
+  percent?: number;
+}
+
 /**
  * Cuts UDP on loopback to and from the given ports only, with an nftables table of its own
  * (unique name), so other processes on the machine, other tests included, keep their traffic.
@@ -16,17 +24,19 @@ export class LoopbackCut {
   constructor(
     /** Ports and inclusive port ranges (`[low, high]`) whose UDP traffic is dropped. */
     private readonly ports: ReadonlyArray<number | readonly [number, number]>,
+    private readonly options: CutOptions = {},
   ) {}
 
-  /** Drops every UDP packet on loopback from or to the ports, from now on. */
+  /** Drops the UDP packets on loopback from (and to) the ports, from now on. */
   async cut(): Promise<void> {
     const set = this.ports.map((port) => (typeof port === 'number' ? String(port) : `${port[0]}-${port[1]}`)).join(', ');
+    const chance = this.options.percent === undefined ? '' : ` numgen random mod 100 < ${this.options.percent}`;
     const rules = [
       `table inet ${this.table} {`,
       '  chain output {',
       '    type filter hook output priority 0; policy accept;',
-      `    oifname "lo" udp sport { ${set} } drop`,
-      `    oifname "lo" udp dport { ${set} } drop`,
+      `    oifname "lo" udp sport { ${set} }${chance} drop`,
+      ...(this.options.fromOnly ? [] : [`    oifname "lo" udp dport { ${set} }${chance} drop`]),
       '  }',
       '}',
     ].join('\n');

@@ -5,7 +5,7 @@ export const statsWindowSeconds = 60;
 
 /**
  * The last minute of each remote peer's stats, filled once a second while the stats panel is
- * open (nothing is polled while it is closed) and exported with the inspector's log.
+ * open (and only then) and exported with the inspector's log.
  */
 export class StatsHistory {
   byPeer = $state<Record<string, StatsSample[]>>({});

@@ -11,11 +11,17 @@ export interface StatsPollTarget {
   add(peerId: string, sample: StatsSample): void;
 }
 
+/** How a poll runs: every `intervalMs` (once a second unless told), timed by `now`. */
+export interface StatsPollOptions {
+  intervalMs?: number;
+  now?: () => number;
+}
+
 /**
- * Reads every connection's `getStats()` once a second until the returned function is called
- * (the stats panel closes): nothing is polled while the panel is closed.
+ * Reads every connection's `getStats()` at once and then every interval, until the returned
+ * function is called (the stats panel closes, the call ends).
  */
-export function pollStats(target: StatsPollTarget, now: () => number = () => performance.now()): () => void {
+export function pollStats(target: StatsPollTarget, { intervalMs = statsIntervalMs, now = () => performance.now() }: StatsPollOptions = {}): () => void {
   const counters = new Map<RTCPeerConnection, StatsCounters>();
   let busy = false;
   const tick = async () => {
@@ -38,6 +44,6 @@ export function pollStats(target: StatsPollTarget, now: () => number = () => per
     }
   };
   void tick();
-  const timer = setInterval(() => void tick(), statsIntervalMs);
+  const timer = setInterval(() => void tick(), intervalMs);
   return () => clearInterval(timer);
 }

@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PeerLinks, type PeerLink } from '../../../web/lib/actors/peer-links.ts';
+import { LinkQualities, qualityIntervalMs } from '../../../web/lib/talk/link-qualities.svelte.ts';
+
+/**
+ * A connection whose report says, at each reading, that 100 more packets came in and `lost`
+ * (its current value) more were lost, with a round trip of `rttMs`.
+ */
+function fakeLink(peerId: string) {
+  const counters = { received: 0, lost: 0 };
+  const link = {
+    lost: 0,
+    rttMs: 20,
+    pc: {
+      connectionState: 'connected' as RTCPeerConnectionState,
+      getStats: async () => {
+        counters.received += 100;
+        counters.lost += link.lost;
+        return new Map<string, unknown>([
+          ['t', { id: 't', type: 'transport', selectedCandidatePairId: 'cp' }],
+          ['cp', { id: 'cp', type: 'candidate-pair', currentRoundTripTime: link.rttMs / 1000 }],
+          ['in', { id: 'in', type: 'inbound-rtp', kind: 'audio', packetsReceived: counters.received, packetsLost: counters.lost }],
+        ]);
+      },
+    },
+  };
+  return link;
+}
+
+function watch(...ids: string[]) {
+  const links = new PeerLinks();
+  const fakes = ids.map((peerId) => {
+    const fake = fakeLink(peerId);
+    links.add({ peerId, pc: fake.pc, channel: {} } as unknown as PeerLink);
+    return fake;
+  });
+  const qualities = new LinkQualities(() => links.all);
+  const stop = qualities.start();
+  const readings = (count: number) => vi.advanceTimersByTimeAsync(qualityIntervalMs * count);
+  return { qualities, fakes, stop, readings };
+}
+
+afterEach(() => vi.useRealTimers());
+
+describe('telling whose connection is in trouble', () => {
+  describe('happy path', () => {
+    it('lists nobody while every connection is good', async () => {
+      vi.useFakeTimers();
+      const { qualities, stop, readings } = watch('p1', 'p2');
+      await readings(5);
+      expect(qualities.trouble).toEqual({});
+      stop();
+    });
+
+    it('names the person whose packets go missing after two readings, and clears them when the loss stops', async () => {
+      vi.useFakeTimers();
+      const { qualities, fakes, stop, readings } = watch('p1', 'p2');
+      await readings(1);
+      fakes[0]!.lost = 25;
+      await readings(1);
+      expect(qualities.trouble).toEqual({});
+      await readings(1);
+      expect(qualities.trouble).toEqual({ p1: { quality: 'poor', lossPercent: 20, rttMs: 20 } });
+
+      fakes[0]!.lost = 0;
+      await readings(1);
+      expect(qualities.trouble).toEqual({});
+      stop();
+    });
+
+    it('calls a long round trip weak', async () => {
+      vi.useFakeTimers();
+      const { qualities, fakes, stop, readings } = watch('p1');
+      fakes[0]!.rttMs = 500;
+      await readings(2);
+      expect(qualities.trouble.p1?.quality).toBe('weak');
+      stop();
+    });
+  });
+
+  describe('failure', () => {
+    it('forgets a connection that is no longer up: its tile says reconnecting itself', async () => {
+      vi.useFakeTimers();
+      const { qualities, fakes, stop, readings } = watch('p1');
+      fakes[0]!.lost = 50;
+      await readings(3);
+      expect(qualities.trouble.p1?.quality).toBe('poor');
+      fakes[0]!.pc.connectionState = 'disconnected';
+      await readings(1);
+      expect(qualities.trouble).toEqual({});
+      stop();
+    });
+  });
+});
