@@ -26,6 +26,8 @@ export class ChatLog {
   entries = $state<ChatEntry[]>([]);
   /** Lines that arrived while the chat was closed. */
   unread = $state(0);
+  /** What you are typing: kept while the panel is closed, so closing it loses nothing. */
+  draft = $state('');
   #open = $state(false);
   #nextId = 0;
   readonly #channels: ChatChannels;

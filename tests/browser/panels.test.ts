@@ -1,0 +1,50 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useCallSuite } from './call-suite.ts';
+import { createRoom, patience } from './person.ts';
+
+const suite = useCallSuite();
+
+/** The accessible name of what has the keyboard focus. */
+const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName);
+
+describe('closing the side panels', () => {
+  describe('happy path', () => {
+    it('closes the panel you are in with Escape, gives the focus back to its button, and keeps what you were typing', async () => {
+      const alice = await suite.person();
+      await createRoom(alice);
+      const { page } = alice;
+      const chat = page.getByRole('region', { name: 'Chat and files' });
+
+      await page.getByRole('button', { name: 'Chat', exact: true }).click();
+      await page.getByTestId('chat-input').fill('half a thought');
+      await page.getByTestId('chat-input').press('Escape');
+      await expect.poll(() => chat.count(), patience).toBe(0);
+      expect(await focused(page)).toBe('Chat');
+
+      await page.keyboard.press('Enter');
+      expect(await page.getByTestId('chat-input').inputValue()).toBe('half a thought');
+      expect(alice.errors).toEqual([]);
+    });
+
+    it('closes one panel with its × and leaves the others open', async () => {
+      const alice = await suite.person();
+      await createRoom(alice);
+      const { page } = alice;
+
+      await page.getByRole('button', { name: 'Devices', exact: true }).click();
+      await page.getByRole('button', { name: 'Stats', exact: true }).click();
+      await page.getByRole('region', { name: 'Devices' }).getByRole('button', { name: 'Close panel' }).click();
+      await expect.poll(() => page.getByRole('region', { name: 'Devices' }).count(), patience).toBe(0);
+      expect(await page.getByRole('region', { name: 'Stats' }).isVisible()).toBe(true);
+      expect(await focused(page)).toBe('Devices');
+
+      await page.getByRole('button', { name: 'Inspector', exact: true }).click();
+      await page.getByTestId('inspector').getByRole('button', { name: 'Export log' }).focus();
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.getByTestId('inspector').count(), patience).toBe(0);
+      expect(await page.getByRole('region', { name: 'Stats' }).isVisible()).toBe(true);
+      expect(await focused(page)).toBe('Inspector');
+    });
+  });
+});
