@@ -34,7 +34,7 @@ async function callOfThree(): Promise<Person[]> {
   return people;
 }
 
-describe('pinning a person and showing a tile full screen', () => {
+describe('pinning a person, floating their video and showing a tile full screen', () => {
   describe('happy path', () => {
     it('pins one person large above the others for the one who pinned, unpins them, and lets go when they leave', { timeout: 120_000 }, async () => {
       const [ana, bo, cy] = await callOfThree();
@@ -83,6 +83,21 @@ describe('pinning a person and showing a tile full screen', () => {
       await page.locator('[data-testid="remote-tile"]').filter({ hasText: 'Bo' }).dblclick();
       await expect.poll(fullscreenTile).toBe(null);
       expect(ana!.errors).toEqual([]);
+    });
+
+    it('floats the other person\'s video above other windows from the tile button, and brings it back', async () => {
+      const { alice } = await suite.call();
+      const page = alice.page;
+      const floating = () => page.evaluate(() => document.pictureInPictureElement?.getAttribute('data-testid') ?? null);
+      const button = page.getByTestId('remote-tile').getByRole('button', { name: 'Picture in picture: Guest' });
+
+      await button.click();
+      await expect.poll(floating).toBe('remote-video');
+      expect(await button.getAttribute('aria-pressed')).toBe('true');
+      await button.click();
+      await expect.poll(floating).toBe(null);
+      expect(await button.getAttribute('aria-pressed')).toBe('false');
+      expect(alice.errors).toEqual([]);
     });
   });
 });

@@ -1,0 +1,49 @@
+/** Whether this browser can float a video above other windows (Firefox offers its own button on the video instead). */
+export function canPictureInPicture(): boolean {
+  return typeof document !== 'undefined' && document.pictureInPictureEnabled === true;
+}
+
+/** Floats `video` above other windows; if it already floats, brings it back into the page. */
+export function togglePictureInPicture(video: HTMLVideoElement | null | undefined): void {
+  if (!video) return;
+  if (document.pictureInPictureElement === video) void document.exitPictureInPicture().catch(() => {});
+  else if (canPictureInPicture()) void video.requestPictureInPicture().catch(() => {});
+}
+
+/**
+ * The call's video worth floating when you look away: a shared screen first, else whoever
+ * speaks loudest, else the first person connected whose camera is on.
+ */
+export function videoToFloat(root: ParentNode): HTMLVideoElement | null {
+  return (
+    root.querySelector<HTMLVideoElement>('video[data-kind="screen"]') ??
+    root.querySelector<HTMLVideoElement>('[data-testid="remote-tile"].active[data-state="connected"] video:not(.hidden)') ??
+    root.querySelector<HTMLVideoElement>('[data-testid="remote-tile"][data-state="connected"] video:not(.hidden)')
+  );
+}
+
+/** The Media Session action a browser calls to float a call by itself (not yet in TypeScript's DOM types). */
+const enterAction = 'enterpictureinpicture' as MediaSessionAction;
+
+/**
+ * Lets the browser float the call by itself when you switch to another tab or window
+ * (Chromium's automatic picture-in-picture for pages using the camera or microphone): when it
+ * asks, `pick` says which video. Returns what withdraws the offer. A browser without the
+ * action ignores it.
+ */
+export function offerAutoPictureInPicture(pick: () => HTMLVideoElement | null): () => void {
+  const session = typeof navigator === 'undefined' ? undefined : navigator.mediaSession;
+  if (session === undefined || !canPictureInPicture()) return () => {};
+  try {
+    session.setActionHandler(enterAction, () => void pick()?.requestPictureInPicture().catch(() => {}));
+  } catch {
+    return () => {};
+  }
+  return () => {
+    try {
+      session.setActionHandler(enterAction, null);
+    } catch {
+      // The browser took the action away meanwhile: nothing to withdraw.
+    }
+  };
+}
