@@ -3,11 +3,16 @@ export function canPictureInPicture(): boolean {
   return typeof document !== 'undefined' && document.pictureInPictureEnabled === true;
 }
 
-/** Floats `video` above other windows; if it already floats, brings it back into the page. */
+/**
+ * Floats `video` above other windows; if it already floats, brings it back into the page. A
+ * video whose first frame has not told its size yet (the browser refuses those) floats once it has.
+ */
 export function togglePictureInPicture(video: HTMLVideoElement | null | undefined): void {
   if (!video) return;
   if (document.pictureInPictureElement === video) void document.exitPictureInPicture().catch(() => {});
-  else if (canPictureInPicture()) void video.requestPictureInPicture().catch(() => {});
+  else if (!canPictureInPicture()) return;
+  else if (video.readyState >= HTMLMediaElement.HAVE_METADATA) void video.requestPictureInPicture().catch(() => {});
+  else video.addEventListener('loadedmetadata', () => void video.requestPictureInPicture().catch(() => {}), { once: true });
 }
 
 /**
