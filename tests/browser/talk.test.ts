@@ -74,6 +74,27 @@ describe('chat, files and stats between two people', () => {
       expect(bob.errors).toEqual([]);
     });
 
+    it('shows a glimpse of a line that arrives while the chat is closed, counts it in the tab\'s title, and opens the chat from it', { timeout: 120_000 }, async () => {
+      const { alice, bob } = await suite.call();
+      const glimpse = bob.page.getByTestId('chat-glimpse');
+      expect(await bob.page.title()).toBe('In a call of 2 · Parley');
+
+      await sayInChat(alice.page, 'see you at 5');
+      await expect.poll(() => glimpse.textContent(), patience).toMatch(/^\s*Guest\s+says\s+see you at 5\s*$/);
+      expect(await bob.page.title()).toBe('(1) In a call of 2 · Parley');
+      expect(await bob.page.getByRole('status').filter({ has: glimpse }).count(), 'read out as it arrives').toBe(1);
+
+      await glimpse.click();
+      await expect.poll(() => bob.page.getByTestId('chat-message').filter({ hasText: 'see you at 5' }).count(), patience).toBe(1);
+      expect(await glimpse.count()).toBe(0);
+      expect(await bob.page.title()).toBe('In a call of 2 · Parley');
+
+      // With the chat open, a new line needs no glimpse.
+      await sayInChat(alice.page, 'or at 6');
+      await expect.poll(() => bob.page.getByTestId('chat-message').filter({ hasText: 'or at 6' }).count(), patience).toBe(1);
+      expect(await glimpse.count()).toBe(0);
+    });
+
     it('sends a 3 MiB file that arrives with the same SHA-256 and can be saved', { timeout: 120_000 }, async () => {
       const { alice, bob } = await suite.call();
       const bytes = randomBytes(3 * 1024 * 1024);

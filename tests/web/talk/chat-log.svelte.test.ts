@@ -30,17 +30,20 @@ describe('the chat', () => {
       expect(chat.entries.map(({ from, text }) => ({ from, text }))).toEqual([{ from: 'me', text: 'hello <b>there</b>' }]);
     });
 
-    it('counts lines from others as unread while closed, and none once opened', () => {
+    it('counts lines from others as unread while closed, offers the newest for a glimpse, and neither once opened', () => {
       const fake = fakeChannels();
       const chat = new ChatLog(fake.channels);
       fake.arrive('p1', { type: 'chat', text: 'one' });
       fake.arrive('p2', { type: 'chat', text: 'two' });
       chat.send('mine');
       expect(chat.unread).toBe(2);
+      expect(chat.glimpse).toMatchObject({ from: 'p2', text: 'two' });
       chat.open = true;
       expect(chat.unread).toBe(0);
+      expect(chat.glimpse).toBeNull();
       fake.arrive('p1', { type: 'chat', text: 'three' });
       expect(chat.unread).toBe(0);
+      expect(chat.glimpse).toBeNull();
       expect(chat.entries.map((entry) => entry.from)).toEqual(['p1', 'p2', 'me', 'p1']);
     });
 

@@ -20,12 +20,15 @@ const keptLines = 500;
 /**
  * The call's chat with everyone, over each peer's data channel (so it goes on while the
  * server is away). Lines are plain text: the page renders them as text nodes, never HTML.
- * While the panel is closed, arriving lines are counted as unread.
+ * While the panel is closed, arriving lines are counted as unread, and the newest is offered
+ * for a glimpse.
  */
 export class ChatLog {
   entries = $state<ChatEntry[]>([]);
   /** Lines that arrived while the chat was closed. */
   unread = $state(0);
+  /** The newest line that arrived while the chat was closed, shown for a moment; `null` once seen. */
+  glimpse = $state<ChatEntry | null>(null);
   /** What you are typing: kept while the panel is closed, so closing it loses nothing. */
   draft = $state('');
   #open = $state(false);
@@ -38,14 +41,16 @@ export class ChatLog {
     this.#stop = channels.listen({ message: (peerId, message) => message.type === 'chat' && this.#add(peerId, message.text) });
   }
 
-  /** Whether the chat is on screen; opening it marks every line read. */
+  /** Whether the chat is on screen; opening it marks every line read (and seen). */
   get open(): boolean {
     return this.#open;
   }
 
   set open(value: boolean) {
     this.#open = value;
-    if (value) this.unread = 0;
+    if (!value) return;
+    this.unread = 0;
+    this.glimpse = null;
   }
 
   /**
@@ -66,7 +71,10 @@ export class ChatLog {
   }
 
   #add(from: string, text: string): void {
-    this.entries = [...this.entries.slice(1 - keptLines), { id: this.#nextId++, from, text }];
-    if (!this.#open && from !== 'me') this.unread++;
+    const entry = { id: this.#nextId++, from, text };
+    this.entries = [...this.entries.slice(1 - keptLines), entry];
+    if (this.#open || from === 'me') return;
+    this.unread++;
+    this.glimpse = entry;
   }
 }
