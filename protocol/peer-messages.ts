@@ -25,6 +25,8 @@ export const peerMessageFields = {
   screen: { streamId: 'string' },
   /** One chat line to everyone; text only, at most `maxChatLength` long. */
   chat: { text: 'string' },
+  /** Whether the sender's hand is raised: sent on every change, and when the channel opens while it is. */
+  hand: { raised: 'boolean' },
   /** The first message on a file's own channel: what follows, and its SHA-256 (lowercase hex). */
   file: { name: 'string', size: 'number', mime: 'string', sha256: 'string' },
   /** The receiver is ready for the bytes: nothing but the offer is sent before it. */
@@ -56,6 +58,15 @@ export interface ChatMessage {
   text: string;
 }
 
+/**
+ * A raised (or lowered) hand, to ask for a turn to speak. Its own message, not a field of
+ * `status`: a peer that does not know it ignores it, and its status still parses.
+ */
+export interface HandMessage {
+  type: 'hand';
+  raised: boolean;
+}
+
 /** A file about to be sent on its own channel. */
 export interface FileOfferMessage {
   type: 'file';
@@ -78,7 +89,7 @@ export interface FileAckMessage {
 }
 
 /** Every message two peers exchange on the data channel. */
-export type PeerMessage = StatusMessage | ScreenMessage | ChatMessage | FileOfferMessage | FileAcceptMessage | FileAckMessage;
+export type PeerMessage = StatusMessage | ScreenMessage | ChatMessage | HandMessage | FileOfferMessage | FileAcceptMessage | FileAckMessage;
 
 /**
  * Longest chat line, in UTF-16 units: a long paragraph or a pasted link with room to spare,

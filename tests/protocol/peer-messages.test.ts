@@ -19,6 +19,8 @@ describe('peer messages on the data channel', () => {
     it.each<PeerMessage>([
       { type: 'chat', text: '<img src=x onerror=alert(1)> https://example.com/?a=1&b=2' },
       { type: 'chat', text: 'x'.repeat(maxChatLength) },
+      { type: 'hand', raised: true },
+      { type: 'hand', raised: false },
       { type: 'file', name: 'notes.txt', size: maxFileBytes, mime: 'text/plain', sha256: 'ab'.repeat(32) },
       { type: 'file-accept' },
       { type: 'file-ack', ok: false },
@@ -52,6 +54,7 @@ describe('peer messages on the data channel', () => {
       ['a missing field', '{"type":"status","micMuted":true}'],
       ['a field of the wrong type', '{"type":"status","micMuted":"yes","cameraOff":true}'],
       ['a screen without its stream id', '{"type":"screen","streamId":null}'],
+      ['a hand that is neither raised nor lowered', '{"type":"hand","raised":"yes"}'],
       ['a huge text', JSON.stringify({ type: 'status', micMuted: true, cameraOff: true, pad: 'x'.repeat(20_000) })],
     ])('ignores %s', (_, data) => {
       expect(parsePeerMessage(data)).toBeNull();

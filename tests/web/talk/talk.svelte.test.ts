@@ -22,7 +22,9 @@ describe('talk over the connections', () => {
       const [bo, cy, dee] = [linkTo('bo'), linkTo('cy'), linkTo('dee', 'connecting')];
       for (const { link } of [bo, cy, dee]) talk.links.add(link);
       talk.chat.send('hi <all>');
-      expect([bo.sent, cy.sent, dee.sent]).toEqual([['{"type":"chat","text":"hi <all>"}'], ['{"type":"chat","text":"hi <all>"}'], []]);
+      // Each open channel first heard where your hand is (down).
+      const down = '{"type":"hand","raised":false}';
+      expect([bo.sent, cy.sent, dee.sent]).toEqual([[down, '{"type":"chat","text":"hi <all>"}'], [down, '{"type":"chat","text":"hi <all>"}'], []]);
       talk.links.deliver('cy', { type: 'chat', text: 'hello' });
       expect(talk.chat.entries.map(({ from, text }) => `${from}: ${text}`)).toEqual(['me: hi <all>', 'cy: hello']);
     });

@@ -1,11 +1,12 @@
 import { fileChannelPrefix } from '../../../protocol/peer-messages.ts';
 import { PeerLinks } from '../actors/peer-links.ts';
 import { ChatLog } from './chat-log.svelte.ts';
+import { Hands } from './hands.svelte.ts';
 import type { FileTransfers } from './file-transfers.svelte.ts';
 import { StatsHistory } from './stats-history.svelte.ts';
 
 /**
- * What people say and send to each other in a call, beside the pictures: the chat, files and
+ * What people say and send to each other in a call, beside the pictures: the chat, raised hands, files and
  * the live stats' last minute. Only what must run while the panels are closed is loaded up
  * front (the chat's unread count, a file channel's first messages); file handling and the
  * panels are loaded on first use.
@@ -14,6 +15,7 @@ export class Talk {
   /** Each remote peer's connection, registered by the peer connection actor. */
   readonly links = new PeerLinks();
   readonly chat = new ChatLog(this.links);
+  readonly hands = new Hands(this.links);
   readonly stats = new StatsHistory();
   /** Files sent and received; `null` until first needed. */
   files = $state<FileTransfers | null>(null);
@@ -34,6 +36,7 @@ export class Talk {
   stop(): void {
     this.#stopListening();
     this.chat.stop();
+    this.hands.stop();
     this.files?.stop();
   }
 

@@ -1,0 +1,58 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useCallSuite } from './call-suite.ts';
+import { createRoom, patience, waitUntilConnected, type Person } from './person.ts';
+
+const suite = useCallSuite();
+
+/** Opens the room link as a person called `name`, who joins from the pre-join screen. */
+async function joinAs(link: string, name: string): Promise<Person> {
+  const person = await suite.person({ url: link, enter: false });
+  await person.page.getByTestId('display-name').fill(name);
+  await person.page.locator('[data-testid="join-call"]:enabled').click();
+  return person;
+}
+
+/** The raised hands `viewer` shows on the others' tiles: each person's name and what their hand says. */
+function shownHands(viewer: Page): Promise<Record<string, string>> {
+  return viewer.getByTestId('remote-tile').evaluateAll((tiles) =>
+    Object.fromEntries(
+      tiles.flatMap((tile) => {
+        const hand = tile.querySelector('[data-testid="peer-hand"]');
+        return hand ? [[tile.querySelector('[data-testid="peer-name"]')!.textContent!, hand.getAttribute('title')!]] : [];
+      }),
+    ),
+  );
+}
+
+describe('raising a hand', () => {
+  describe('happy path', () => {
+    it('shows a raised hand to everyone, newcomers too, in the order hands went up, and takes it down', { timeout: 120_000 }, async () => {
+      const ana = await suite.person();
+      await ana.page.getByTestId('display-name').fill('Ana');
+      const link = await createRoom(ana, 3);
+      const bo = await joinAs(link, 'Bo');
+      await Promise.all([waitUntilConnected(ana.page), waitUntilConnected(bo.page)]);
+
+      await bo.page.getByTestId('toggle-hand').click();
+      expect(await bo.page.getByTestId('toggle-hand').getAttribute('aria-pressed')).toBe('true');
+      expect(await bo.page.getByTestId('local-hand').isVisible()).toBe(true);
+      await expect.poll(() => shownHands(ana.page), patience).toEqual({ Bo: 'Hand raised' });
+      await expect.poll(() => ana.page.getByRole('status').filter({ hasText: 'Bo raised their hand' }).count()).toBe(1);
+
+      // Cy comes in after Bo's hand went up, and sees it as soon as they are connected.
+      const cy = await joinAs(link, 'Cy');
+      await waitUntilConnected(cy.page, 2, 60_000);
+      await expect.poll(() => shownHands(cy.page), patience).toEqual({ Bo: 'Hand raised' });
+
+      await cy.page.getByTestId('toggle-hand').click();
+      await expect.poll(() => shownHands(ana.page), patience).toEqual({ Bo: 'Hand raised (1 of 2)', Cy: 'Hand raised (2 of 2)' });
+
+      await bo.page.getByTestId('toggle-hand').click();
+      expect(await bo.page.getByTestId('local-hand').count()).toBe(0);
+      await expect.poll(() => shownHands(ana.page), patience).toEqual({ Cy: 'Hand raised' });
+      await expect.poll(() => shownHands(cy.page), patience).toEqual({});
+      expect([...ana.errors, ...bo.errors, ...cy.errors]).toEqual([]);
+    });
+  });
+});

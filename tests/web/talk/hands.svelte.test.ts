@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { PeerMessage } from '../../../protocol/peer-messages.ts';
+import { PeerLinks, type PeerLink } from '../../../web/lib/actors/peer-links.ts';
+import { Hands } from '../../../web/lib/talk/hands.svelte.ts';
+
+/** A registered connection whose channel records what is sent on it, and can open later. */
+function linkTo(links: PeerLinks, peerId: string, readyState: RTCDataChannelState = 'open') {
+  const sent: unknown[] = [];
+  const channel = Object.assign(new EventTarget(), { readyState, send: (text: string) => sent.push(JSON.parse(text)) });
+  const unlink = links.add({ peerId, pc: {}, channel } as unknown as PeerLink);
+  const open = () => {
+    channel.readyState = 'open';
+    channel.dispatchEvent(new Event('open'));
+  };
+  return { sent, open, unlink };
+}
+
+const up: PeerMessage = { type: 'hand', raised: true };
+const down: PeerMessage = { type: 'hand', raised: false };
+
+describe('raised hands', () => {
+  describe('happy path', () => {
+    it('tells everyone when you raise and lower your hand', () => {
+      const links = new PeerLinks();
+      const hands = new Hands(links);
+      const bo = linkTo(links, 'bo');
+      hands.toggle();
+      expect(hands.mine).toBe(true);
+      hands.toggle();
+      expect(hands.mine).toBe(false);
+      expect(bo.sent).toEqual([down, up, down]);
+    });
+
+    it('lists the others\' raised hands in the order they went up, and names the last', () => {
+      const links = new PeerLinks();
+      const hands = new Hands(links);
+      links.deliver('cy', up);
+      links.deliver('bo', up);
+      links.deliver('cy', up);
+      expect(hands.raised).toEqual(['cy', 'bo']);
+      expect(hands.lastRaised).toBe('bo');
+      links.deliver('cy', down);
+      expect(hands.raised).toEqual(['bo']);
+    });
+
+    it('tells a newcomer your raised hand once the channel with them opens', () => {
+      const links = new PeerLinks();
+      const hands = new Hands(links);
+      hands.toggle();
+      const dee = linkTo(links, 'dee', 'connecting');
+      expect(dee.sent).toEqual([]);
+      dee.open();
+      expect(dee.sent).toEqual([up]);
+    });
+  });
+
+  describe('edge cases', () => {
+    it('tells where your hand is now, not where it was when the connection began', () => {
+      const links = new PeerLinks();
+      const hands = new Hands(links);
+      hands.toggle();
+      const dee = linkTo(links, 'dee', 'connecting');
+      hands.toggle();
+      dee.open();
+      expect(dee.sent).toEqual([down]);
+    });
+
+    it('forgets the hand of someone who left', () => {
+      const links = new PeerLinks();
+      const hands = new Hands(links);
+      links.deliver('bo', up);
+      links.deliver('cy', up);
+      hands.keepOnly(['cy']);
+      expect(hands.raised).toEqual(['cy']);
+    });
+  });
+});
