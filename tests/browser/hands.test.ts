@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
-import { createRoom, patience, waitUntilConnected, type Person } from './person.ts';
+import { createRoom, enterCall, patience, waitUntilConnected, type Person } from './person.ts';
 
 const suite = useCallSuite();
 
@@ -53,6 +53,19 @@ describe('raising a hand', () => {
       await expect.poll(() => shownHands(ana.page), patience).toEqual({ Cy: 'Hand raised' });
       await expect.poll(() => shownHands(cy.page), patience).toEqual({});
       expect([...ana.errors, ...bo.errors, ...cy.errors]).toEqual([]);
+    });
+
+    it('comes back into the call with the hand down after leaving with it up', { timeout: 120_000 }, async () => {
+      const { alice, bob } = await suite.call();
+      await bob.page.getByTestId('toggle-hand').click();
+      await expect.poll(() => alice.page.getByTestId('peer-hand').count(), patience).toBe(1);
+
+      await bob.page.getByTestId('hang-up').click();
+      await bob.page.getByRole('button', { name: 'Rejoin' }).click();
+      await enterCall(bob.page);
+      await Promise.all([waitUntilConnected(alice.page), waitUntilConnected(bob.page)]);
+      expect(await bob.page.getByTestId('toggle-hand').getAttribute('aria-pressed')).toBe('false');
+      expect(await alice.page.getByTestId('peer-hand').count()).toBe(0);
     });
   });
 });

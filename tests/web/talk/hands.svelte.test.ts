@@ -65,6 +65,15 @@ describe('raised hands', () => {
       expect(dee.sent).toEqual([down]);
     });
 
+    it('forgets every hand, yours too, once you leave the call', () => {
+      const links = new PeerLinks();
+      const hands = new Hands(links);
+      hands.toggle();
+      links.deliver('bo', up);
+      hands.clear();
+      expect([hands.mine, hands.raised, hands.lastRaised]).toEqual([false, [], null]);
+    });
+
     it('forgets the hand of someone who left', () => {
       const links = new PeerLinks();
       const hands = new Hands(links);

@@ -36,6 +36,13 @@ export class Hands {
     if (kept.length !== this.raised.length) this.raised = kept;
   }
 
+  /** Forgets every hand, yours too: you left the call, and come back (if you do) with your hand down. */
+  clear(): void {
+    this.mine = false;
+    this.raised = [];
+    this.lastRaised = null;
+  }
+
   /** Stops listening (the call is over). */
   stop(): void {
     this.#stop();
