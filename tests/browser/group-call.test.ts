@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
 import { audible, remoteLoudness } from './audio-probe.ts';
-import { createRoom, enterCall, patience, shownError, waitForMovingRemoteVideo, waitUntilConnected, type Person } from './person.ts';
+import { createRoom, patience, shownError, waitForMovingRemoteVideo, waitUntilConnected, type Person } from './person.ts';
 
 const suite = useCallSuite();
 
@@ -9,13 +9,6 @@ const suite = useCallSuite();
 const hostileName = '<img src=x onerror="window.__pwned=1">Dee';
 
 /** Opens `link`, types `name` on the pre-join screen and enters. */
-async function joinAs(link: string, name: string): Promise<Person> {
-  const opened = await suite.person({ url: link, enter: false });
-  await opened.page.getByTestId('display-name').fill(name);
-  await enterCall(opened.page);
-  return opened;
-}
-
 /** The names on a person's remote tiles, as their text. */
 async function tileNames(opened: Person): Promise<string[]> {
   return (await opened.page.getByTestId('peer-name').allTextContents()).sort();
@@ -35,14 +28,13 @@ function countCameraRequests(): void {
 describe('a group call', () => {
   describe('happy path', () => {
     it('lets four people made from the lobby see and hear the three others, names shown as text; a fifth is told it is full before any camera', { timeout: 240_000 }, async () => {
-      const ana = await suite.person();
-      await ana.page.getByTestId('display-name').fill('Ana');
+      const ana = await suite.person({ name: 'Ana' });
       const link = await createRoom(ana, 4);
       const everyone = [ana];
       // One at a time, as people arrive: each newcomer connects to everyone already there.
       // Four tabs encoding and decoding three videos each keep two cores busy: allow a minute.
       for (const name of ['Bo', 'Cy', hostileName]) {
-        everyone.push(await joinAs(link, name));
+        everyone.push(await suite.person({ url: link, name }));
         await Promise.all(everyone.map((opened) => waitUntilConnected(opened.page, everyone.length - 1, 60_000)));
       }
 

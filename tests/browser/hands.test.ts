@@ -1,17 +1,9 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
-import { createRoom, enterCall, patience, waitUntilConnected, type Person } from './person.ts';
+import { createRoom, enterCall, patience, waitUntilConnected } from './person.ts';
 
 const suite = useCallSuite();
-
-/** Opens the room link as a person called `name`, who joins from the pre-join screen. */
-async function joinAs(link: string, name: string): Promise<Person> {
-  const person = await suite.person({ url: link, enter: false });
-  await person.page.getByTestId('display-name').fill(name);
-  await person.page.locator('[data-testid="join-call"]:enabled').click();
-  return person;
-}
 
 /** The raised hands `viewer` shows on the others' tiles: each person's name and what their hand says. */
 function shownHands(viewer: Page): Promise<Record<string, string>> {
@@ -28,10 +20,9 @@ function shownHands(viewer: Page): Promise<Record<string, string>> {
 describe('raising a hand', () => {
   describe('happy path', () => {
     it('shows a raised hand to everyone, newcomers too, in the order hands went up, and takes it down', { timeout: 120_000 }, async () => {
-      const ana = await suite.person();
-      await ana.page.getByTestId('display-name').fill('Ana');
+      const ana = await suite.person({ name: 'Ana' });
       const link = await createRoom(ana, 3);
-      const bo = await joinAs(link, 'Bo');
+      const bo = await suite.person({ url: link, name: 'Bo' });
       await Promise.all([waitUntilConnected(ana.page), waitUntilConnected(bo.page)]);
 
       await bo.page.getByTestId('toggle-hand').click();
@@ -41,7 +32,7 @@ describe('raising a hand', () => {
       await expect.poll(() => ana.page.getByRole('status').filter({ hasText: 'Bo raised their hand' }).count()).toBe(1);
 
       // Cy comes in after Bo's hand went up, and sees it as soon as they are connected.
-      const cy = await joinAs(link, 'Cy');
+      const cy = await suite.person({ url: link, name: 'Cy' });
       await waitUntilConnected(cy.page, 2, 60_000);
       await expect.poll(() => shownHands(cy.page), patience).toEqual({ Bo: 'Hand raised' });
 

@@ -32,6 +32,8 @@ export interface OpenOptions {
    * person who just wants in would. Default true; false stays on the pre-join screen.
    */
   enter?: boolean;
+  /** The name typed into `display-name` (in the lobby, or on the pre-join screen before joining). */
+  name?: string;
   /** The window size. Default 1280 × 800. */
   viewport?: { width: number; height: number };
   /** Runs in the page before its own scripts, e.g. to watch a browser API. */
@@ -49,6 +51,7 @@ export async function openPerson(browser: Browser, origin: string, options: Open
   });
   page.on('pageerror', (error) => errors.push(`${error.name}: ${error.message}`));
   await page.goto(options.url ?? origin);
+  if (options.name !== undefined) await page.getByTestId('display-name').fill(options.name);
   if (options.url?.includes('/r/') && (options.enter ?? true)) await enterCall(page);
   return { context, page, errors };
 }

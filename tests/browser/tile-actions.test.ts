@@ -17,19 +17,10 @@ async function tileAreas(page: Page): Promise<Record<string, number>> {
 
 /** Three people named Ana, Bo and Cy in one call, each seeing the two others connected. */
 async function callOfThree(): Promise<Person[]> {
-  const named = async (person: Person, name: string) => {
-    await person.page.getByTestId('display-name').fill(name);
-    return person;
-  };
-  const ana = await named(await suite.person(), 'Ana');
+  const ana = await suite.person({ name: 'Ana' });
   const link = await createRoom(ana, 3);
-  const others: Person[] = [];
-  for (const name of ['Bo', 'Cy']) {
-    const person = await named(await suite.person({ url: link, enter: false }), name);
-    await person.page.locator('[data-testid="join-call"]:enabled').click();
-    others.push(person);
-  }
-  const people = [ana, ...others];
+  const people = [ana];
+  for (const name of ['Bo', 'Cy']) people.push(await suite.person({ url: link, name }));
   await Promise.all(people.map((person) => waitUntilConnected(person.page, 2, 60_000)));
   return people;
 }

@@ -27,7 +27,9 @@ function fakeLink(peerId: string) {
   return link;
 }
 
+/** Watches fake connections to `ids` on fake timers; `readings(n)` lets n readings happen. */
 function watch(...ids: string[]) {
+  vi.useFakeTimers();
   const links = new PeerLinks();
   const fakes = ids.map((peerId) => {
     const fake = fakeLink(peerId);
@@ -45,7 +47,6 @@ afterEach(() => vi.useRealTimers());
 describe('telling whose connection is in trouble', () => {
   describe('happy path', () => {
     it('lists nobody while every connection is good', async () => {
-      vi.useFakeTimers();
       const { qualities, stop, readings } = watch('p1', 'p2');
       await readings(5);
       expect(qualities.trouble).toEqual({});
@@ -53,7 +54,6 @@ describe('telling whose connection is in trouble', () => {
     });
 
     it('names the person whose packets go missing after two readings, and clears them when the loss stops', async () => {
-      vi.useFakeTimers();
       const { qualities, fakes, stop, readings } = watch('p1', 'p2');
       await readings(1);
       fakes[0]!.lost = 25;
@@ -69,7 +69,6 @@ describe('telling whose connection is in trouble', () => {
     });
 
     it('calls a long round trip weak', async () => {
-      vi.useFakeTimers();
       const { qualities, fakes, stop, readings } = watch('p1');
       fakes[0]!.rttMs = 500;
       await readings(2);
@@ -80,7 +79,6 @@ describe('telling whose connection is in trouble', () => {
 
   describe('failure', () => {
     it('forgets a connection that is no longer up: its tile says reconnecting itself', async () => {
-      vi.useFakeTimers();
       const { qualities, fakes, stop, readings } = watch('p1');
       fakes[0]!.lost = 50;
       await readings(3);
