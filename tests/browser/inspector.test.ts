@@ -64,6 +64,9 @@ async function watchAgreement(page: Page): Promise<() => Promise<{ seen: string[
 
 /** The texts of the inspector's event log lines. */
 async function logTexts(page: Page): Promise<string[]> {
+  // The inspector's code loads when it is first opened, and `allInnerTexts` does not wait: wait
+  // for the log to be drawn (all its entries come at once) before reading it.
+  await page.getByTestId('inspector-log-entry').first().waitFor(patience);
   return page.getByTestId('inspector-log-entry').locator('.text').allInnerTexts();
 }
 
