@@ -19,7 +19,7 @@ function shownHands(viewer: Page): Promise<Record<string, string>> {
 
 describe('raising a hand', () => {
   describe('happy path', () => {
-    it('shows a raised hand to everyone, newcomers too, in the order hands went up, and takes it down', { timeout: 120_000 }, async () => {
+    it('shows a raised hand to everyone, newcomers too, in the order hands went up (yours among them), and takes it down', { timeout: 120_000 }, async () => {
       const ana = await suite.person({ name: 'Ana' });
       const link = await createRoom(ana, 3);
       const bo = await suite.person({ url: link, name: 'Bo' });
@@ -38,6 +38,14 @@ describe('raising a hand', () => {
 
       await cy.page.getByTestId('toggle-hand').click();
       await expect.poll(() => shownHands(ana.page), patience).toEqual({ Bo: 'Hand raised (1 of 2)', Cy: 'Hand raised (2 of 2)' });
+
+      // Ana raises hers from the keyboard, and takes the third place on her own screen too.
+      await ana.page.keyboard.press('Control+Alt+KeyH');
+      await expect.poll(() => ana.page.getByTestId('local-hand').getAttribute('title'), patience).toBe('Your hand is raised (3 of 3)');
+      expect(await shownHands(ana.page)).toEqual({ Bo: 'Hand raised (1 of 3)', Cy: 'Hand raised (2 of 3)' });
+      await expect.poll(() => shownHands(bo.page), patience).toEqual({ Cy: 'Hand raised (2 of 3)', Ana: 'Hand raised (3 of 3)' });
+      await ana.page.keyboard.press('Control+Alt+KeyH');
+      await expect.poll(() => shownHands(bo.page), patience).toEqual({ Cy: 'Hand raised (2 of 2)' });
 
       await bo.page.getByTestId('toggle-hand').click();
       expect(await bo.page.getByTestId('local-hand').count()).toBe(0);

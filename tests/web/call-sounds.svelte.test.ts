@@ -18,7 +18,7 @@ async function callWithSounds(storage = memoryStorage()) {
   return { call, played, sounds, stop, storage };
 }
 
-describe('join and leave sounds', () => {
+describe('join, leave and raised-hand sounds', () => {
   describe('happy path', () => {
     it('chime when someone joins and when someone leaves, once each', async () => {
       const { call, played, stop } = await callWithSounds();
@@ -44,6 +44,14 @@ describe('join and leave sounds', () => {
       call.actor.stop();
     });
 
+    it('knock for a raised hand', async () => {
+      const { call, played, sounds, stop } = await callWithSounds();
+      sounds.handRaised();
+      expect(played).toEqual(['hand']);
+      stop();
+      call.actor.stop();
+    });
+
     it('stay quiet for our own hanging up', async () => {
       const { call, played, stop } = await callWithSounds();
       call.connect('peer-b');
@@ -60,6 +68,7 @@ describe('join and leave sounds', () => {
       sounds.enabled = false;
       call.connect('peer-b');
       call.signaling.last.receive({ type: 'peer-left', peerId: 'peer-b' });
+      sounds.handRaised();
       expect(played).toEqual([]);
       stop();
       call.actor.stop();

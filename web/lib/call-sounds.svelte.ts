@@ -3,14 +3,17 @@ import { pageAudio } from './page-audio.ts';
 import { defaultStorage } from './remembered-name.svelte.ts';
 import { whenIdle } from './when-idle.ts';
 
-/** Which chime: someone came into the call, or someone left it. */
-export type Chime = 'join' | 'leave';
+/** Which chime: someone came into the call, left it, or raised their hand. */
+export type Chime = 'join' | 'leave' | 'hand';
 
 /** The `localStorage` key that remembers the sounds were switched off. */
 const offKey = 'parley.sounds-off';
 
-/** Two notes a fifth apart (C5, G5): rising when someone joins, falling when someone leaves. */
-const notes: Record<Chime, readonly number[]> = { join: [523.25, 783.99], leave: [783.99, 523.25] };
+/**
+ * Two notes a fifth apart (C5, G5): rising when someone joins, falling when someone leaves; a
+ * raised hand knocks twice on one higher note (A5), so it is not taken for someone coming in.
+ */
+const notes: Record<Chime, readonly number[]> = { join: [523.25, 783.99], leave: [783.99, 523.25], hand: [880, 880] };
 /** Seconds between the notes, and how long each sounds: the chime is over in under half a second. */
 const noteGapS = 0.12;
 const noteS = 0.25;
@@ -53,9 +56,10 @@ export interface CallSoundsOptions {
 }
 
 /**
- * A short sound when someone joins or leaves the call, as people know from other calls; it can
- * be switched off (remembered for the next visit). Only changes while in the call chime: not
- * the people already there when we enter, nor everyone going when we hang up.
+ * A short sound when someone joins or leaves the call, or raises their hand, as people know
+ * from other calls; it can be switched off (remembered for the next visit). Only changes while
+ * in the call chime: not the people already there when we enter, nor everyone going when we
+ * hang up.
  */
 export class CallSounds {
   /** Whether the sounds play; the person's switch. */
@@ -86,6 +90,11 @@ export class CallSounds {
     } catch {
       // Storage full or refused: the switch still holds for this visit.
     }
+  }
+
+  /** Chimes for a hand raised in the call, unless the sounds are switched off. */
+  handRaised(): void {
+    if (this.#enabled) this.#play('hand');
   }
 
   /** Listens to the call from now on; returns what stops it (an `$effect` cleanup). */

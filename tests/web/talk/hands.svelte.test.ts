@@ -43,6 +43,33 @@ describe('raised hands', () => {
       expect(hands.raised).toEqual(['bo']);
     });
 
+    it('puts your hand in the same queue as everyone else\'s, in the order the hands went up', () => {
+      const links = new PeerLinks();
+      const hands = new Hands(links);
+      links.deliver('bo', up);
+      hands.toggle();
+      links.deliver('cy', up);
+      expect([hands.placeOf('bo'), hands.placeOf(), hands.placeOf('cy'), hands.count]).toEqual([1, 2, 3, 3]);
+      expect(hands.raised).toEqual(['bo', 'cy']);
+      links.deliver('bo', down);
+      expect([hands.placeOf('bo'), hands.placeOf(), hands.placeOf('cy'), hands.count]).toEqual([null, 1, 2, 2]);
+    });
+
+    it('calls its listeners each time someone else raises their hand, not when it goes down or was up already', () => {
+      const links = new PeerLinks();
+      const hands = new Hands(links);
+      const heard: string[] = [];
+      const stopListening = hands.onRaise((peerId) => heard.push(peerId));
+      links.deliver('bo', up);
+      links.deliver('bo', up);
+      hands.toggle();
+      links.deliver('bo', down);
+      links.deliver('bo', up);
+      stopListening();
+      links.deliver('cy', up);
+      expect(heard).toEqual(['bo', 'bo']);
+    });
+
     it('tells a newcomer your raised hand once the channel with them opens', () => {
       const links = new PeerLinks();
       const hands = new Hands(links);

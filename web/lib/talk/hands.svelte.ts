@@ -1,20 +1,23 @@
 import { encodePeerMessage } from '../../../protocol/peer-messages.ts';
 import type { PeerLinks } from '../actors/peer-links.ts';
 
+/** Your own entry among the raised hands: no peer id is empty. */
+const you = '';
+
 /**
  * Raised hands, to ask for a turn to speak in a group: yours, told to everyone on every change
  * and to each person again as the data channel with them opens (a newcomer, or a connection
  * made anew), and everyone else's as they tell it. Over the data channels, like chat: no server.
+ * Everyone's hand, yours too, takes its place in one queue in the order the hands went up here.
  */
 export class Hands {
-  /** Whether your own hand is raised. */
-  mine = $state(false);
-  /** The peers whose hand is raised, in the order they raised it. */
-  raised = $state<string[]>([]);
+  /** The raised hands in the order they went up: peer ids, and `''` for yours. */
+  #queue = $state<string[]>([]);
   /** The last peer who raised their hand, for the page to say so; `null` until someone does. */
   lastRaised = $state<string | null>(null);
   readonly #links: PeerLinks;
   readonly #stop: () => void;
+  readonly #onRaise = new Set<(peerId: string) => void>();
 
   constructor(links: PeerLinks) {
     this.#links = links;
@@ -24,35 +27,69 @@ export class Hands {
     });
   }
 
+  /** Whether your own hand is raised. */
+  get mine(): boolean {
+    return this.#queue.includes(you);
+  }
+
+  /** The peers whose hand is raised, in the order they raised it. */
+  get raised(): string[] {
+    return this.#queue.filter((id) => id !== you);
+  }
+
+  /** How many hands are raised, yours included. */
+  get count(): number {
+    return this.#queue.length;
+  }
+
+  /** A peer's place among the raised hands, 1 first, or yours without a peer id; `null` when that hand is down. */
+  placeOf(peerId: string = you): number | null {
+    const index = this.#queue.indexOf(peerId);
+    return index === -1 ? null : index + 1;
+  }
+
   /** Raises your hand, or lowers it. */
   toggle(): void {
-    this.mine = !this.mine;
-    this.#links.broadcast({ type: 'hand', raised: this.mine });
+    const raised = !this.mine;
+    this.#put(you, raised);
+    this.#links.broadcast({ type: 'hand', raised });
+  }
+
+  /** Calls `listener` with the peer's id each time another person raises their hand; returns what stops it. */
+  onRaise(listener: (peerId: string) => void): () => void {
+    this.#onRaise.add(listener);
+    return () => this.#onRaise.delete(listener);
   }
 
   /** Forgets the hands of people no longer in the call. */
   keepOnly(peerIds: readonly string[]): void {
-    const kept = this.raised.filter((peerId) => peerIds.includes(peerId));
-    if (kept.length !== this.raised.length) this.raised = kept;
+    const kept = this.#queue.filter((id) => id === you || peerIds.includes(id));
+    if (kept.length !== this.#queue.length) this.#queue = kept;
   }
 
   /** Forgets every hand, yours too: you left the call, and come back (if you do) with your hand down. */
   clear(): void {
-    this.mine = false;
-    this.raised = [];
+    this.#queue = [];
     this.lastRaised = null;
   }
 
   /** Stops listening (the call is over). */
   stop(): void {
     this.#stop();
+    this.#onRaise.clear();
   }
 
   #set(peerId: string, raised: boolean): void {
-    const was = this.raised.includes(peerId);
-    if (raised === was) return;
-    this.raised = raised ? [...this.raised, peerId] : this.raised.filter((id) => id !== peerId);
-    if (raised) this.lastRaised = peerId;
+    if (peerId === you || !this.#put(peerId, raised) || !raised) return;
+    this.lastRaised = peerId;
+    for (const listener of this.#onRaise) listener(peerId);
+  }
+
+  /** Puts a hand up at the end of the queue or takes it out; whether that changed anything. */
+  #put(id: string, raised: boolean): boolean {
+    if (raised === this.#queue.includes(id)) return false;
+    this.#queue = raised ? [...this.#queue, id] : this.#queue.filter((other) => other !== id);
+    return true;
   }
 
   /**
