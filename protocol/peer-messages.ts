@@ -27,6 +27,8 @@ export const peerMessageFields = {
   chat: { text: 'string' },
   /** Whether the sender's hand is raised: sent on every change, and when the channel opens while it is. */
   hand: { raised: 'boolean' },
+  /** A reaction to what is being said: one of `reactionEmoji`, shown for a moment on the sender's tile. */
+  reaction: { emoji: 'string' },
   /** The first message on a file's own channel: what follows, and its SHA-256 (lowercase hex). */
   file: { name: 'string', size: 'number', mime: 'string', sha256: 'string' },
   /** The receiver is ready for the bytes: nothing but the offer is sent before it. */
@@ -67,6 +69,28 @@ export interface HandMessage {
   raised: boolean;
 }
 
+/**
+ * The reactions a person can send, with the words a screen reader says for each. A fixed
+ * set: anything else is not shown, so a reaction is never a way to put text on a tile.
+ */
+export const reactionEmoji = {
+  '👍': 'thumbs up',
+  '👏': 'applause',
+  '😂': 'laughter',
+  '😮': 'surprise',
+  '❤️': 'love',
+  '🎉': 'celebration',
+} as const;
+
+/** A reaction's emoji. */
+export type ReactionEmoji = keyof typeof reactionEmoji;
+
+/** A reaction, shown for a moment over the sender's tile. */
+export interface ReactionMessage {
+  type: 'reaction';
+  emoji: ReactionEmoji;
+}
+
 /** A file about to be sent on its own channel. */
 export interface FileOfferMessage {
   type: 'file';
@@ -89,7 +113,7 @@ export interface FileAckMessage {
 }
 
 /** Every message two peers exchange on the data channel. */
-export type PeerMessage = StatusMessage | ScreenMessage | ChatMessage | HandMessage | FileOfferMessage | FileAcceptMessage | FileAckMessage;
+export type PeerMessage = StatusMessage | ScreenMessage | ChatMessage | HandMessage | ReactionMessage | FileOfferMessage | FileAcceptMessage | FileAckMessage;
 
 /**
  * Longest chat line, in UTF-16 units: a long paragraph or a pasted link with room to spare,
@@ -121,9 +145,10 @@ function matches(value: unknown, type: FieldType): boolean {
   return typeof value === 'boolean';
 }
 
-/** The bounds a field table cannot say: a chat line's length, a file's size and hash. */
+/** The bounds a field table cannot say: a chat line's length, a reaction's emoji, a file's size and hash. */
 function withinLimits(message: PeerMessage): boolean {
   if (message.type === 'chat') return message.text.length <= maxChatLength;
+  if (message.type === 'reaction') return Object.hasOwn(reactionEmoji, message.emoji);
   if (message.type === 'file') {
     return Number.isInteger(message.size) && message.size >= 0 && message.size <= maxFileBytes && /^[0-9a-f]{64}$/.test(message.sha256);
   }

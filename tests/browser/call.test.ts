@@ -126,12 +126,12 @@ describe('a call between browsers', () => {
       await a.page.keyboard.press('Shift+Tab');
 
       const order: Array<string | null> = [await focusedTestId(a)];
-      for (let step = 0; step < 5; step += 1) {
+      for (let step = 0; step < 6; step += 1) {
         await a.page.keyboard.press('Tab');
         order.push(await focusedTestId(a));
         expect(await a.page.evaluate(() => getComputedStyle(document.activeElement!).boxShadow)).not.toBe('none');
       }
-      expect(order).toEqual(['room-link', 'copy-link', 'toggle-mic', 'toggle-camera', 'toggle-hand', 'hang-up']);
+      expect(order).toEqual(['room-link', 'copy-link', 'toggle-mic', 'toggle-camera', 'toggle-hand', 'open-reactions', 'hang-up']);
 
       const unnamed = await a.page.evaluate(() =>
         [...document.querySelectorAll<HTMLButtonElement | HTMLInputElement>('button, input')]

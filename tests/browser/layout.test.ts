@@ -52,7 +52,8 @@ async function panelsBox(page: Page): Promise<Box> {
 /** Where each of the call's control buttons is, with its name. */
 async function controlBoxes(page: Page): Promise<Array<Box & { name: string }>> {
   return page.locator('.controls button').evaluateAll((buttons) =>
-    buttons.map((button) => {
+    // The reactions' row is closed (a popover): its buttons are not on screen.
+    buttons.filter((button) => button.checkVisibility()).map((button) => {
       const { x, y, width, height } = button.getBoundingClientRect();
       return { name: button.getAttribute('aria-label') ?? '', x, y, width, height };
     }),

@@ -21,6 +21,8 @@ describe('peer messages on the data channel', () => {
       { type: 'chat', text: 'x'.repeat(maxChatLength) },
       { type: 'hand', raised: true },
       { type: 'hand', raised: false },
+      { type: 'reaction', emoji: '👍' },
+      { type: 'reaction', emoji: '❤️' },
       { type: 'file', name: 'notes.txt', size: maxFileBytes, mime: 'text/plain', sha256: 'ab'.repeat(32) },
       { type: 'file-accept' },
       { type: 'file-ack', ok: false },
@@ -55,6 +57,8 @@ describe('peer messages on the data channel', () => {
       ['a field of the wrong type', '{"type":"status","micMuted":"yes","cameraOff":true}'],
       ['a screen without its stream id', '{"type":"screen","streamId":null}'],
       ['a hand that is neither raised nor lowered', '{"type":"hand","raised":"yes"}'],
+      ['a reaction outside the set', '{"type":"reaction","emoji":"🐍 click here"}'],
+      ['a reaction named after an inherited key', '{"type":"reaction","emoji":"constructor"}'],
       ['a huge text', JSON.stringify({ type: 'status', micMuted: true, cameraOff: true, pad: 'x'.repeat(20_000) })],
     ])('ignores %s', (_, data) => {
       expect(parsePeerMessage(data)).toBeNull();

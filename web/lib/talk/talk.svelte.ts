@@ -2,20 +2,22 @@ import { fileChannelPrefix } from '../../../protocol/peer-messages.ts';
 import { PeerLinks } from '../actors/peer-links.ts';
 import { ChatLog } from './chat-log.svelte.ts';
 import { Hands } from './hands.svelte.ts';
+import { Reactions } from './reactions.svelte.ts';
 import type { FileTransfers } from './file-transfers.svelte.ts';
 import { StatsHistory } from './stats-history.svelte.ts';
 
 /**
- * What people say and send to each other in a call, beside the pictures: the chat, raised hands, files and
- * the live stats' last minute. Only what must run while the panels are closed is loaded up
- * front (the chat's unread count, a file channel's first messages); file handling and the
- * panels are loaded on first use.
+ * What people say and send to each other in a call, beside the pictures: the chat, raised hands,
+ * reactions, files and the live stats' last minute. Only what must run while the panels are
+ * closed is loaded up front (the chat's unread count, a file channel's first messages); file
+ * handling and the panels are loaded on first use.
  */
 export class Talk {
   /** Each remote peer's connection, registered by the peer connection actor. */
   readonly links = new PeerLinks();
   readonly chat = new ChatLog(this.links);
   readonly hands = new Hands(this.links);
+  readonly reactions = new Reactions(this.links);
   readonly stats = new StatsHistory();
   /** Files sent and received; `null` until first needed. */
   files = $state<FileTransfers | null>(null);
@@ -37,6 +39,7 @@ export class Talk {
     this.#stopListening();
     this.chat.stop();
     this.hands.stop();
+    this.reactions.stop();
     this.files?.stop();
   }
 
