@@ -34,13 +34,15 @@ describe('reactions', () => {
       expect(emojiOn(reactions)).toEqual([]);
     });
 
-    it('shows the others\' on their own tiles, and names the last sender', () => {
+    it('shows the others\' on their own tiles, and tells its listeners who sent what', () => {
       const { reactions, links } = reactionsWith();
+      const heard: string[] = [];
+      reactions.onReact((peerId, emoji) => heard.push(`${peerId} ${emoji}`));
       links.deliver('bo', { type: 'reaction', emoji: '👍' });
       vi.advanceTimersByTime(1_000);
       links.deliver('cy', { type: 'reaction', emoji: '😂' });
       expect([emojiOn(reactions, 'bo'), emojiOn(reactions, 'cy'), emojiOn(reactions)]).toEqual([['👍'], ['😂'], []]);
-      expect(reactions.last).toEqual({ peerId: 'cy', emoji: '😂' });
+      expect(heard).toEqual(['bo 👍', 'cy 😂']);
       vi.advanceTimersByTime(reactionShownMs - 1_000);
       expect([emojiOn(reactions, 'bo'), emojiOn(reactions, 'cy')]).toEqual([[], ['😂']]);
     });
@@ -69,11 +71,13 @@ describe('reactions', () => {
 
     it('takes every reaction off the screen when the call is over, and hears no more', () => {
       const { reactions, links } = reactionsWith();
+      const heard: string[] = [];
+      reactions.onReact((_, emoji) => heard.push(emoji));
       reactions.send('❤️');
       links.deliver('bo', { type: 'reaction', emoji: '👍' });
       reactions.stop();
       links.deliver('bo', { type: 'reaction', emoji: '👏' });
-      expect([emojiOn(reactions), emojiOn(reactions, 'bo'), reactions.last]).toEqual([[], [], null]);
+      expect([emojiOn(reactions), emojiOn(reactions, 'bo'), heard]).toEqual([[], [], ['👍']]);
       expect(vi.getTimerCount()).toBe(0);
     });
   });

@@ -13,8 +13,6 @@ const you = '';
 export class Hands {
   /** The raised hands in the order they went up: peer ids, and `''` for yours. */
   #queue = $state<string[]>([]);
-  /** The last peer who raised their hand, for the page to say so; `null` until someone does. */
-  lastRaised = $state<string | null>(null);
   readonly #links: PeerLinks;
   readonly #stop: () => void;
   readonly #onRaise = new Set<(peerId: string) => void>();
@@ -70,7 +68,6 @@ export class Hands {
   /** Forgets every hand, yours too: you left the call, and come back (if you do) with your hand down. */
   clear(): void {
     this.#queue = [];
-    this.lastRaised = null;
   }
 
   /** Stops listening (the call is over). */
@@ -81,7 +78,6 @@ export class Hands {
 
   #set(peerId: string, raised: boolean): void {
     if (peerId === you || !this.#put(peerId, raised) || !raised) return;
-    this.lastRaised = peerId;
     for (const listener of this.#onRaise) listener(peerId);
   }
 

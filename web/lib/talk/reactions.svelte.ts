@@ -25,11 +25,10 @@ export interface ShownReaction {
 export class Reactions {
   /** The reactions on screen, by tile: a peer id, or `''` for yours. */
   #shown = $state<Record<string, ShownReaction[]>>({});
-  /** The last reaction someone else sent, for the page to read out. */
-  last = $state<{ peerId: string; emoji: ReactionEmoji } | null>(null);
   readonly #links: PeerLinks;
   readonly #stop: () => void;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #onReact = new Set<(peerId: string, emoji: ReactionEmoji) => void>();
   #nextKey = 0;
   #lastSentAt = -Infinity;
 
@@ -39,7 +38,7 @@ export class Reactions {
       message: (peerId, message) => {
         if (message.type !== 'reaction' || peerId === you) return;
         this.#show(peerId, message.emoji);
-        this.last = { peerId, emoji: message.emoji };
+        for (const listener of this.#onReact) listener(peerId, message.emoji);
       },
     });
   }
@@ -47,6 +46,12 @@ export class Reactions {
   /** The reactions shown on a peer's tile now, or on yours without a peer id. */
   on(peerId: string = you): ShownReaction[] {
     return this.#shown[peerId] ?? [];
+  }
+
+  /** Calls `listener` each time someone else sends a reaction; returns what stops it. */
+  onReact(listener: (peerId: string, emoji: ReactionEmoji) => void): () => void {
+    this.#onReact.add(listener);
+    return () => this.#onReact.delete(listener);
   }
 
   /** Sends a reaction to everyone and shows it on your tile; one sooner than `minSendGapMs` after the last is dropped. */
@@ -64,7 +69,7 @@ export class Reactions {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     this.#shown = {};
-    this.last = null;
+    this.#onReact.clear();
   }
 
   #show(tile: string, emoji: ReactionEmoji): void {
