@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PeerMessage } from '../../../protocol/peer-messages.ts';
 import { PeerLinks, type PeerLink } from '../../../web/lib/actors/peer-links.ts';
-import { Hands } from '../../../web/lib/talk/hands.svelte.ts';
+import { floorAfterMs, Hands } from '../../../web/lib/talk/hands.svelte.ts';
 
 /** A registered connection whose channel records what is sent on it, and can open later. */
 function linkTo(links: PeerLinks, peerId: string, readyState: RTCDataChannelState = 'open') {
@@ -19,7 +19,24 @@ const up: PeerMessage = { type: 'hand', raised: true };
 const down: PeerMessage = { type: 'hand', raised: false };
 
 describe('raised hands', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   describe('happy path', () => {
+    it('lowers your hand for everyone once you speak after raising it', () => {
+      vi.useFakeTimers();
+      const links = new PeerLinks();
+      const hands = new Hands(links);
+      const bo = linkTo(links, 'bo');
+      hands.toggle();
+      vi.advanceTimersByTime(floorAfterMs);
+      expect(hands.floorIn()).toBe(0);
+      expect(hands.spoke()).toBe(true);
+      expect(hands.mine).toBe(false);
+      expect(bo.sent).toEqual([down, up, down]);
+    });
+
     it('tells everyone when you raise and lower your hand', () => {
       const links = new PeerLinks();
       const hands = new Hands(links);
@@ -98,6 +115,25 @@ describe('raised hands', () => {
       links.deliver('bo', up);
       hands.clear();
       expect([hands.mine, hands.raised]).toEqual([false, []]);
+    });
+
+    it('keeps your hand up until it has been up a moment, and has none to lower when it is down', () => {
+      vi.useFakeTimers();
+      const links = new PeerLinks();
+      const hands = new Hands(links);
+      expect(hands.spoke()).toBe(false);
+      expect(hands.mine).toBe(false);
+
+      hands.toggle();
+      vi.advanceTimersByTime(floorAfterMs - 1);
+      expect(hands.floorIn()).toBe(1);
+      expect(hands.spoke()).toBe(false);
+      expect(hands.mine).toBe(true);
+      // Lowered and raised again: the wait starts anew.
+      vi.advanceTimersByTime(10_000);
+      hands.toggle();
+      hands.toggle();
+      expect(hands.spoke()).toBe(false);
     });
 
     it('forgets the hand of someone who left', () => {

@@ -3,6 +3,11 @@ import type { PeerLinks } from '../actors/peer-links.ts';
 
 /** Your own entry among the raised hands: no peer id is empty. */
 const you = '';
+/**
+ * How long your hand must have been up before speaking lowers it: a sentence counts only if all
+ * of it came after the hand went up (the microphone judges the last two seconds).
+ */
+export const floorAfterMs = 2_000;
 
 /**
  * Raised hands, to ask for a turn to speak in a group: yours, told to everyone on every change
@@ -16,6 +21,7 @@ export class Hands {
   readonly #links: PeerLinks;
   readonly #stop: () => void;
   readonly #onRaise = new Set<(peerId: string) => void>();
+  #raisedAt = 0;
 
   constructor(links: PeerLinks) {
     this.#links = links;
@@ -50,7 +56,24 @@ export class Hands {
   toggle(): void {
     const raised = !this.mine;
     this.#put(you, raised);
+    if (raised) this.#raisedAt = performance.now();
     this.#links.broadcast({ type: 'hand', raised });
+  }
+
+  /**
+   * You are talking steadily into the open microphone: you have the floor, so your raised hand
+   * goes down for everyone, as Meet does; but only once it has been up for `floorAfterMs`, so
+   * the sentence that made you raise it does not lower it again. Whether it went down.
+   */
+  spoke(): boolean {
+    if (!this.mine || this.floorIn() > 0) return false;
+    this.toggle();
+    return true;
+  }
+
+  /** How long until talking would lower your raised hand (`spoke`): 0 once it has been up long enough. */
+  floorIn(): number {
+    return Math.max(0, this.#raisedAt + floorAfterMs - performance.now());
   }
 
   /** Calls `listener` with the peer's id each time another person raises their hand; returns what stops it. */
