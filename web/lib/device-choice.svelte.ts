@@ -1,4 +1,5 @@
 import { openDevice, type InputKind } from './actors/open-device.ts';
+import { RememberedDevices } from './remembered-devices.ts';
 
 /** What the device selects need from the browser; tests may pass their own. */
 export interface DeviceChoiceOptions {
@@ -8,6 +9,8 @@ export interface DeviceChoiceOptions {
   open?: (kind: InputKind, deviceId: string | undefined) => Promise<MediaStreamTrack>;
   /** Whether media elements can pick their speaker (`setSinkId`); detected by default. */
   canChooseSpeaker?: boolean;
+  /** Where the picks are remembered for the next call; `localStorage` by default. */
+  remembered?: RememberedDevices;
 }
 
 /** Words for a kind of device, for the notice said when one is unplugged. */
@@ -17,18 +20,19 @@ const deviceWords: Record<InputKind, string> = { videoinput: 'camera', audioinpu
  * The camera, microphone and speaker selects (`camera-select`, `mic-select`,
  * `speaker-select`), before and during a call. A pick opens that device and hands its track to
  * `use` (the call swaps it in with replaceTrack); an unplugged device is replaced by another
- * of its kind, and `notice` says so. The speaker is applied by each remote tile (`setSinkId`);
- * where the browser has no `setSinkId`, `canChooseSpeaker` is false and the select is hidden.
+ * of its kind, and `notice` says so. Picks are remembered for the next call. The speaker is
+ * applied by each remote tile (`setSinkId`); where the browser has no `setSinkId`,
+ * `canChooseSpeaker` is false and the select is hidden.
  */
 export class DeviceChoice {
   devices = $state<MediaDeviceInfo[]>([]);
-  /** The speaker chosen for every remote tile; `''` is the system's default. */
-  speakerId = $state('');
+  #speakerId = $state('');
   /** Said after a fallback or a failed pick, until the next pick. */
   notice = $state<string | null>(null);
   readonly canChooseSpeaker: boolean;
   readonly #mediaDevices: DeviceChoiceOptions['mediaDevices'];
   readonly #open: NonNullable<DeviceChoiceOptions['open']>;
+  readonly #remembered: RememberedDevices;
 
   constructor(
     private readonly use: (track: MediaStreamTrack) => void,
@@ -38,6 +42,23 @@ export class DeviceChoice {
     this.#mediaDevices = options.mediaDevices ?? (typeof navigator === 'undefined' ? undefined : navigator.mediaDevices);
     this.#open = options.open ?? openDevice;
     this.canChooseSpeaker = options.canChooseSpeaker ?? (typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype);
+    this.#remembered = options.remembered ?? new RememberedDevices();
+    this.#speakerId = this.#remembered.get('audiooutput') ?? '';
+  }
+
+  /**
+   * The speaker chosen for every remote tile; `''` is the system's default, and so is a
+   * remembered speaker that is not plugged in now. Picking one remembers it for the next call.
+   */
+  get speakerId(): string {
+    const id = this.#speakerId;
+    const listed = this.devices.length === 0 || this.of('audiooutput').some((device) => device.deviceId === id);
+    return id === '' || listed ? id : '';
+  }
+
+  set speakerId(id: string) {
+    this.#speakerId = id;
+    this.#remembered.set('audiooutput', id);
   }
 
   /** Devices of one kind, as the select lists them. */
@@ -65,11 +86,12 @@ export class DeviceChoice {
     this.devices = (await this.#mediaDevices?.enumerateDevices()) ?? [];
   }
 
-  /** The person picked `deviceId` of `kind`: it replaces the current one at once. */
+  /** The person picked `deviceId` of `kind`: it replaces the current one at once, and is remembered for the next call. */
   async pick(kind: InputKind, deviceId: string): Promise<void> {
     this.notice = null;
     try {
       this.use(await this.#open(kind, deviceId));
+      this.#remembered.set(kind, deviceId);
     } catch {
       this.notice = `That ${deviceWords[kind]} could not be used. Is another app using it?`;
     }
@@ -80,7 +102,10 @@ export class DeviceChoice {
     return this.stream()?.getTracks().find((track) => track.kind === (kind === 'videoinput' ? 'video' : 'audio'));
   }
 
-  /** After a device change: a track whose device is gone is replaced by the default one of its kind. */
+  /**
+   * After a device change: a track whose device is gone is replaced by the default one of its
+   * kind. The person's pick stays remembered, so the next call takes it again once it is back.
+   */
   async #recheck(): Promise<void> {
     await this.refresh();
     for (const kind of ['videoinput', 'audioinput'] as const) {

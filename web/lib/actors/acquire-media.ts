@@ -1,6 +1,7 @@
 import { fromPromise } from 'xstate';
 import type { MediaRequest } from '../../../machines/call/types.ts';
 import { MediaAccessError } from '../../../machines/call/media-access-error.ts';
+import { openPickedMedia } from '../remembered-devices.ts';
 
 /** getUserMedia errors that mean "no such device (usable)": the call machine then tries less. */
 const unavailableNames: ReadonlySet<string> = new Set([
@@ -24,7 +25,8 @@ export function toMediaAccessError(error: unknown): MediaAccessError {
 }
 
 /**
- * The call machine's `acquireMedia`: one getUserMedia call for the devices asked for. The
+ * The call machine's `acquireMedia`: one getUserMedia call for the devices asked for (the
+ * camera and microphone picked last time, where they are still there). The
  * fallbacks (both, then microphone only, then camera only) are the machine's; this only maps
  * errors. A stream that arrives after the request was abandoned (the person hung up while
  * the browser was asking) is stopped at once, so the camera light goes off.
@@ -36,7 +38,7 @@ export const acquireMedia = fromPromise<MediaStream, MediaRequest>(async ({ inpu
   }
   let stream: MediaStream;
   try {
-    stream = await navigator.mediaDevices.getUserMedia({ audio: input.audio, video: input.video });
+    stream = await openPickedMedia(input, navigator.mediaDevices);
   } catch (error) {
     throw toMediaAccessError(error);
   }

@@ -1,11 +1,12 @@
 import { fromCallback } from 'xstate';
 import type { CallEvent, MediaSource } from '../../../machines/call/types.ts';
+import { openPickedMedia } from '../remembered-devices.ts';
 import { toMediaAccessError } from './acquire-media.ts';
 
-/** Asks the browser for `source`: the camera alone, or a screen (window, tab) to share. */
+/** Asks the browser for `source`: the camera alone (the one picked last time), or a screen (window, tab) to share. */
 function ask(source: MediaSource): Promise<MediaStream> {
   if (source === 'screen') return navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
-  return navigator.mediaDevices.getUserMedia({ video: true, audio: false });
+  return openPickedMedia({ video: true, audio: false }, navigator.mediaDevices);
 }
 
 /**

@@ -1,0 +1,43 @@
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useCallSuite } from './call-suite.ts';
+import { createRoom, patience } from './person.ts';
+
+const suite = useCallSuite();
+
+/** Picks the last device a select lists, one that is not in use now, and returns its id. */
+async function pickAnother(select: Locator): Promise<string> {
+  const ids = await select.locator('option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+  const picked = ids.at(-1)!;
+  expect(picked, `another device than the one in use among ${JSON.stringify(ids)}`).not.toBe(await select.inputValue());
+  await select.selectOption(picked);
+  await expect.poll(() => select.inputValue(), patience).toBe(picked);
+  return picked;
+}
+
+describe('the devices picked', () => {
+  describe('happy path', () => {
+    it('start the next call: the microphone and the speaker picked in the last one', { timeout: 120_000 }, async () => {
+      const ana = await suite.person({ name: 'Ana' });
+      await createRoom(ana);
+      await ana.page.getByRole('button', { name: 'Devices' }).click();
+      const mic = await pickAnother(ana.page.getByTestId('mic-select'));
+      const speaker = await pickAnother(ana.page.getByTestId('speaker-select'));
+      await ana.page.getByTestId('hang-up').click();
+
+      // Another day, another room, in the same browser.
+      await ana.page.goto(suite.server.origin);
+      await createRoom(ana);
+      const sending = () =>
+        ana.page.evaluate(() => {
+          const stream = document.querySelector<HTMLVideoElement>('[data-testid="local-video"]')?.srcObject as MediaStream | null;
+          return stream?.getAudioTracks()[0]?.getSettings().deviceId;
+        });
+      await expect.poll(sending, patience).toBe(mic);
+      await ana.page.getByRole('button', { name: 'Devices' }).click();
+      expect(await ana.page.getByTestId('mic-select').inputValue()).toBe(mic);
+      expect(await ana.page.getByTestId('speaker-select').inputValue()).toBe(speaker);
+      expect(ana.errors).toEqual([]);
+    });
+  });
+});
