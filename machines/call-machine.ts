@@ -136,7 +136,7 @@ export const callMachine = callSetup.createMachine({
         asking: {
           on: {
             'socket.message': [
-              { guard: 'isRoomOpen', target: '#call.media', actions: 'keepSocket' },
+              { guard: 'isRoomOpen', target: '#call.media', actions: 'keepOpenRoom' },
               { guard: 'isServerError', target: '#call.failed', actions: 'failWithServerError' },
             ],
           },

@@ -92,12 +92,17 @@ export const PeerJoinedMessage = Type.Object({
   /** A peer the room had before the server lost it, back with its seat: keep its connection. */
   resumed: Type.Optional(Type.Literal(true)),
 });
-/** Answer to `peek`: the room exists and has a free seat; `peers` is how many are in it. */
+/**
+ * Answer to `peek`: the room exists and has a free seat; `peers` is how many are in it, and
+ * `names` the display names of those who gave one, oldest first (so the page can say who is
+ * there before asking for the camera).
+ */
 export const RoomMessage = Type.Object({
   type: Type.Literal('room'),
   roomId: Type.String(),
   capacity: Type.Integer({ minimum: 2 }),
   peers: Type.Integer({ minimum: 1 }),
+  names: Type.Optional(Type.Array(Type.String())),
 });
 export const PeerLeftMessage = Type.Object({ type: Type.Literal('peer-left'), peerId: PeerId });
 export const RelayedSignalMessage = Type.Object({

@@ -32,7 +32,7 @@ function withHeld(outbox: readonly PeerSignalEvent[], signal: PeerSignalEvent): 
 export const initialCallContext: CallContext = {
   intent: null, roomId: null, selfId: null, capacity: null, resumeToken: null, iceServers: [],
   peers: [], localStream: null, screenStream: null, micMuted: false, cameraOff: false, error: null, outbox: [], reconnectAttempt: 0,
-  peersLeft: 0, lastLeft: null, name: null, names: {}, resumeGraceMs: null, endedPeers: [], socketKept: false,
+  peersLeft: 0, lastLeft: null, name: null, names: {}, resumeGraceMs: null, endedPeers: [], present: null, socketKept: false,
 };
 
 /** Sends `event` to every peer machine still running (a finished one would only warn). */
@@ -199,7 +199,11 @@ export const callSetup = setup({
       if (context.socketKept) enqueue.assign({ socketKept: false });
     }),
     /** The room check's socket, greeted and in no room, is kept for the join. */
-    keepSocket: assign({ socketKept: true }),
+    /** The room is open: keep the socket for the join, and who is there for the pre-join screen. */
+    keepOpenRoom: assign(({ event }) => {
+      const room = messageOf(event, 'room');
+      return { socketKept: true, present: room === null ? null : { peers: room.peers, names: room.names ?? [] } };
+    }),
     sendJoinRequest: sendTo('socket', ({ context }): SocketCommand => {
       const intent = context.intent ?? { kind: 'create' };
       const name = context.name === null ? {} : { name: context.name };

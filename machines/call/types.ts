@@ -66,6 +66,12 @@ export interface CallContext {
   /** Display names of the room's members who gave one (ours too), by peer id; kept after they leave. */
   names: Record<string, string>;
   /**
+   * Who is in the room a link opens, as the server answered the peek before the camera was
+   * asked for (`room`): how many, and the names of those who gave one, oldest first. A hint
+   * for the pre-join screen; `null` until answered.
+   */
+  present: { peers: number; names: string[] } | null;
+  /**
    * Whether the socket that checked a link's room is still open, greeted and in no room, so
    * the join is sent on it (no second connection); cleared when that socket closes.
    */

@@ -76,7 +76,8 @@ export function routeMessage(context: SignalingContext, connection: Connection, 
       if (target === undefined) return sessions.sendError(connection, 'room-not-found', 'peek');
       const { capacity, members } = target.getSnapshot().context;
       if (members.length >= capacity) return sessions.sendError(connection, 'room-full', 'peek', 'The room is full.');
-      sessions.send(connection, encode({ type: 'room', roomId: message.roomId, capacity, peers: members.length }));
+      const names = members.flatMap((member) => (member.name === undefined ? [] : [member.name]));
+      sessions.send(connection, encode({ type: 'room', roomId: message.roomId, capacity, peers: members.length, names }));
       return;
     }
     case 'leave':

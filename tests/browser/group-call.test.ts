@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
 import { audible, remoteLoudness } from './audio-probe.ts';
-import { createRoom, patience, shownError, waitForMovingRemoteVideo, waitUntilConnected, type Person } from './person.ts';
+import { createRoom, enterCall, patience, shownError, waitForMovingRemoteVideo, waitUntilConnected, type Person } from './person.ts';
 
 const suite = useCallSuite();
 
@@ -27,14 +27,19 @@ function countCameraRequests(): void {
 
 describe('a group call', () => {
   describe('happy path', () => {
-    it('lets four people made from the lobby see and hear the three others, names shown as text; a fifth is told it is full before any camera', { timeout: 240_000 }, async () => {
+    it('lets four people made from the lobby see who is there before entering, then see and hear the three others, names shown as text; a fifth is told it is full before any camera', { timeout: 240_000 }, async () => {
       const ana = await suite.person({ name: 'Ana' });
       const link = await createRoom(ana, 4);
       const everyone = [ana];
       // One at a time, as people arrive: each newcomer connects to everyone already there.
       // Four tabs encoding and decoding three videos each keep two cores busy: allow a minute.
-      for (const name of ['Bo', 'Cy', hostileName]) {
-        everyone.push(await suite.person({ url: link, name }));
+      // Before entering, each sees who is there already.
+      const alreadyThere = ['Ana is in this call', 'Ana and Bo are in this call', 'Ana, Bo and Cy are in this call'];
+      for (const [index, name] of ['Bo', 'Cy', hostileName].entries()) {
+        const newcomer = await suite.person({ url: link, name, enter: false });
+        await expect.poll(() => newcomer.page.getByTestId('present').textContent(), patience).toBe(alreadyThere[index]);
+        await enterCall(newcomer.page);
+        everyone.push(newcomer);
         await Promise.all(everyone.map((opened) => waitUntilConnected(opened.page, everyone.length - 1, 60_000)));
       }
 

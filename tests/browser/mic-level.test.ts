@@ -40,6 +40,8 @@ describe('your own microphone', () => {
 
     it('lowers your raised hand for everyone once you have the floor, and says so', { timeout: 120_000 }, async () => {
       const { alice, bob } = await suite.call();
+      // Bob is talking already when he raises his hand.
+      await expect.poll(() => bob.page.getByTestId('local-tile').evaluate((tile) => tile.classList.contains('speaking')), patience).toBe(true);
       await bob.page.getByTestId('toggle-hand').click();
       const onBobsTile = alice.page.getByTestId('remote-tile').getByTestId('peer-hand');
       await expect.poll(() => onBobsTile.count(), patience).toBe(1);

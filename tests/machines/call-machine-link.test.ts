@@ -12,6 +12,20 @@ async function openLink(options: Parameters<typeof startCall>[0] = {}) {
 
 describe('callMachine opening a room link', () => {
   describe('happy path', () => {
+    it('keeps who is in the room for the pre-join screen, as the check answered', async () => {
+      const call = startCall();
+      call.actor.send({ type: 'ui.open', roomId });
+      call.signaling.last.open();
+      call.signaling.last.receive({ type: 'room', roomId, capacity: 4, peers: 2, names: ['Ana'] });
+      await call.reach('prejoin');
+      expect(call.context().present).toEqual({ peers: 2, names: ['Ana'] });
+
+      // A server that sends no names: only how many.
+      const older = await openLink();
+      await older.reach('prejoin');
+      expect(older.context().present).toEqual({ peers: 1, names: [] });
+    });
+
     it('joins on the socket that checked the room: no second connection, no second greeting', async () => {
       const call = await openLink();
       await call.reach('prejoin');

@@ -73,7 +73,7 @@ describe('cluster mode: any instance serves any client', () => {
     const { joined: created } = await a.create(2);
     const peeker = await b.connect();
     peeker.send({ type: 'peek', roomId: created.roomId });
-    expect(await peeker.next('room')).toEqual({ type: 'room', roomId: created.roomId, capacity: 2, peers: 1 });
+    expect(await peeker.next('room')).toEqual({ type: 'room', roomId: created.roomId, capacity: 2, peers: 1, names: [] });
     await b.join(created.roomId);
     const late = await b.connect();
     late.send({ type: 'join', roomId: created.roomId });

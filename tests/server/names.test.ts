@@ -6,7 +6,7 @@ describe('display names and peek over /ws', () => {
     it('tells everyone the names given on create and join, trimmed, and leaves out those who gave none', async () => {
       const server = await startServer();
       const ana = await server.connect();
-      ana.send({ type: 'create', capacity: 3, name: '  Ana  ' });
+      ana.send({ type: 'create', capacity: 4, name: '  Ana  ' });
       const anaJoined = await ana.next('joined');
       expect(anaJoined.names).toEqual({ [anaJoined.peerId]: 'Ana' });
 
@@ -19,6 +19,11 @@ describe('display names and peek over /ws', () => {
       const nameless = await server.join(anaJoined.roomId);
       expect(nameless.joined.names).toEqual({ [anaJoined.peerId]: 'Ana', [boJoined.peerId]: 'Bo' });
       expect(await bo.next('peer-joined')).toEqual({ type: 'peer-joined', peerId: nameless.joined.peerId });
+
+      // Someone about to join sees who is there, oldest first, the nameless one only counted.
+      const visitor = await server.connect();
+      visitor.send({ type: 'peek', roomId: anaJoined.roomId });
+      expect(await visitor.next('room')).toEqual({ type: 'room', roomId: anaJoined.roomId, capacity: 4, peers: 3, names: ['Ana', 'Bo'] });
     });
 
     it('relays a name that looks like markup exactly as given', async () => {
@@ -30,12 +35,12 @@ describe('display names and peek over /ws', () => {
       expect((await host.client.next('peer-joined')).name).toBe('<b onmouseover="x()">Eve</b>');
     });
 
-    it('answers peek with the room size, and changes nothing in the room', async () => {
+    it('answers peek with the room size and who is there, and changes nothing in the room', async () => {
       const server = await startServer();
       const host = await server.create(4);
       const visitor = await server.connect();
       visitor.send({ type: 'peek', roomId: host.joined.roomId });
-      expect(await visitor.next()).toEqual({ type: 'room', roomId: host.joined.roomId, capacity: 4, peers: 1 });
+      expect(await visitor.next()).toEqual({ type: 'room', roomId: host.joined.roomId, capacity: 4, peers: 1, names: [] });
       await settle(host.client);
       expect(host.client.received.filter((message) => message.type === 'peer-joined')).toEqual([]);
       expect(server.stats()).toEqual({ rooms: 1, connections: 2, members: 1 });

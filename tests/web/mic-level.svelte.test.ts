@@ -69,7 +69,10 @@ describe('your microphone level', () => {
       vi.advanceTimersByTime(300);
       expect(level.talking).toBe(true);
       expect(level.talkingSteadily).toBe(false);
+      // A second after the first loud reading.
       vi.advanceTimersByTime(700);
+      expect(level.talkingSteadily).toBe(false);
+      vi.advanceTimersByTime(100);
       expect(level.talkingSteadily).toBe(true);
 
       // Two seconds of quiet, and both are over.
@@ -82,6 +85,42 @@ describe('your microphone level', () => {
   });
 
   describe('edge cases', () => {
+    it('judges a sentence by time, on a busy page that reads less often than asked', () => {
+      // The page's clock runs on its own here: each reading comes 300 ms after the last, not 100.
+      vi.useRealTimers();
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+      let now = 0;
+      vi.spyOn(performance, 'now').mockImplementation(() => now);
+      const reading = (count: number) => {
+        for (let index = 0; index < count; index++) {
+          now += 300;
+          vi.advanceTimersByTime(100);
+        }
+      };
+      const mic = microphone();
+      const level = new MicLevel(listen);
+      level.watch(mic.track);
+      mic.sound(0.1);
+      reading(5);
+      expect(level.talkingSteadily).toBe(true);
+
+      // A pause between sentences, and a short word after it: not yet.
+      mic.sound(0);
+      reading(7);
+      expect(level.talkingSteadily).toBe(false);
+      mic.sound(0.1);
+      reading(2);
+      expect(level.talkingSteadily).toBe(false);
+      // Loud through half the readings of the last two seconds, for a second: a sentence again.
+      mic.sound(0);
+      reading(1);
+      mic.sound(0.1);
+      reading(2);
+      expect(level.talkingSteadily).toBe(true);
+      level.stop();
+      vi.restoreAllMocks();
+    });
+
     it('does not count a cough or a click as talking', () => {
       const mic = microphone();
       const level = new MicLevel(listen);
@@ -116,7 +155,7 @@ describe('your microphone level', () => {
       expect([level.speaking, level.talkingSteadily]).toEqual([false, false]);
 
       mic.track.enabled = true;
-      vi.advanceTimersByTime(1_000);
+      vi.advanceTimersByTime(1_100);
       expect([level.speaking, level.talkingSteadily]).toEqual([true, true]);
       level.stop();
     });

@@ -8,6 +8,7 @@ import { roomIdFromPath, roomLink } from './room-link.ts';
 import { limits } from '../../protocol/limits.ts';
 import { RememberedName } from './remembered-name.svelte.ts';
 import { DeviceChoice, type DeviceChoiceOptions } from './device-choice.svelte.ts';
+import type { Present } from './who-is-there.ts';
 import { RemotePeers, type PeerActorState, type RemotePeer } from './remote-peers.svelte.ts';
 import { Talk } from './talk/talk.svelte.ts';
 
@@ -194,6 +195,11 @@ export class CallPage {
   get link(): string | null {
     const roomId = this.call.snapshot.context.roomId;
     return roomId === null ? null : roomLink(this.#location.origin, roomId);
+  }
+
+  /** Who is in the room a link opens, as its check answered, for the pre-join screen; `null` before. */
+  get present(): Present | null {
+    return this.call.snapshot.context.present;
   }
 
   get localStream(): MediaStream | null {

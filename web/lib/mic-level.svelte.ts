@@ -12,9 +12,14 @@ const loudDb = -10;
 const holdMs = 600;
 /** Talking is this many loud readings within the last `recentMs`: a cough or a click is not. */
 const talkingReadings = 3;
-/** Talking steadily, about a second of voice within `recentMs`: a sentence, not a word. */
-const steadyReadings = 10;
 const recentMs = 2_000;
+/**
+ * Talking steadily: loud in at least half the readings of the last `recentMs`, the first of
+ * them at least `steadyMs` ago: a sentence, not a word. Judged by time, not by a count of
+ * readings, since a busy page reads less often than asked.
+ */
+const steadyShare = 0.5;
+const steadyMs = 1_000;
 
 /** What listens to a microphone: the loudness now (RMS, 0..1), and what stops it. */
 export interface Listener {
@@ -52,18 +57,22 @@ export class MicLevel {
     if (track?.readyState !== 'live') return;
     const listener = this.listen(track);
     if (listener === undefined) return;
+    // When each reading of the last `recentMs` was taken, and which of them were loud.
+    let readAt: number[] = [];
     let loudAt: number[] = [];
     let on = track.enabled;
     const timer = setInterval(() => {
       const loudness = listener.loudness();
       const now = performance.now();
-      loudAt = on === track.enabled ? loudAt.filter((at) => now - at < recentMs) : [];
+      const recent = (at: number) => now - at < recentMs;
+      [readAt, loudAt] = on === track.enabled ? [readAt.filter(recent), loudAt.filter(recent)] : [[], []];
       on = track.enabled;
+      readAt.push(now);
       if (loudness > loudLevel) loudAt.push(now);
       this.level = meterReading(loudness);
       this.speaking = on && loudAt.length > 0 && now - loudAt[loudAt.length - 1]! < holdMs;
       this.talking = loudAt.length >= talkingReadings;
-      this.talkingSteadily = on && loudAt.length >= steadyReadings;
+      this.talkingSteadily = on && loudAt.length >= steadyShare * readAt.length && loudAt.length > 0 && now - loudAt[0]! >= steadyMs;
     }, readEveryMs);
     this.#stop = () => {
       clearInterval(timer);
