@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callShortcutOf } from '../../web/lib/call-shortcuts.ts';
+import { callShortcutOf, holdsToTalk } from '../../web/lib/call-shortcuts.ts';
 
 /** A key press: `key` as typed, `code` the physical key, and the modifiers held. */
 function press(key: string, modifiers: { ctrl?: boolean; meta?: boolean; alt?: boolean; shift?: boolean } = {}, code = `Key${key.toUpperCase()}`) {
@@ -17,6 +17,22 @@ describe('call shortcuts', () => {
   });
 
   describe('edge cases', () => {
+    it('holds Space to talk only where Space does nothing else', () => {
+      document.body.innerHTML = '<main><p>Ana</p><button>Mute</button><textarea></textarea><div contenteditable="false"><span>x</span></div></main>';
+      const on = (selector: string, modifiers: { ctrl?: boolean; shift?: boolean } = {}) => holdsToTalk({ ...press(' ', modifiers, 'Space'), target: document.querySelector(selector) });
+      expect(on('p')).toBe(true);
+      expect(on('main')).toBe(true);
+      expect(holdsToTalk({ ...press(' ', {}, 'Space'), target: document.body })).toBe(true);
+      expect(on('span')).toBe(true);
+      // A focused button or the chat's field keeps its Space.
+      expect(on('button')).toBe(false);
+      expect(on('textarea')).toBe(false);
+      // Space with a modifier, or another key, is not it.
+      expect(on('p', { shift: true })).toBe(false);
+      expect(on('p', { ctrl: true })).toBe(false);
+      expect(holdsToTalk({ ...press('d'), target: document.body })).toBe(false);
+    });
+
     it('finds the hand by its physical key where Option types another character', () => {
       expect(callShortcutOf(press('˙', { meta: true, ctrl: true }, 'KeyH'))).toBe('hand');
     });

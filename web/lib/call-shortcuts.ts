@@ -2,7 +2,7 @@
  * Keyboard shortcuts for the call's switches, as people know them from other call apps (Google
  * Meet): Ctrl+D mutes, Ctrl+E switches the camera (⌘ for Ctrl on a Mac), Ctrl+Alt+H raises or
  * lowers your hand (⌘+Ctrl+H on a Mac, where ⌘+Option+H hides the other apps). Shown in the
- * buttons' tooltips and `aria-keyshortcuts`.
+ * buttons' tooltips and `aria-keyshortcuts`. Holding Space while muted talks (`holdsToTalk`).
  */
 export const callShortcuts = {
   mic: { key: 'd', label: 'Ctrl+D', aria: 'Control+D' },
@@ -29,4 +29,18 @@ export function callShortcutOf(event: Press): CallShortcut | null {
     if (is(callShortcuts.camera.key)) return 'camera';
   }
   return null;
+}
+
+/** What Space does where it lands: types a space, presses a button, picks an option, follows a link. */
+const spaceTakers = 'input, textarea, select, button, a[href], summary, [contenteditable]:not([contenteditable="false"]), [role="button"], [role="checkbox"], [role="switch"], [role="option"], [role="menuitem"]';
+
+/**
+ * Whether a key event is the Space bar held to talk while muted, as in Zoom and Meet: Space
+ * alone, not on something Space already works on (a field, a button), so typing in the chat or
+ * pressing a focused button stays what it was.
+ */
+export function holdsToTalk(event: Press & { target: EventTarget | null }): boolean {
+  if (event.code !== 'Space' || event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) return false;
+  const target = event.target as Partial<Element> | null;
+  return typeof target?.closest !== 'function' || target.closest(spaceTakers) === null;
 }
