@@ -66,6 +66,14 @@ export class DeviceChoice {
     return this.devices.filter((device) => device.kind === kind && device.deviceId !== '');
   }
 
+  /** Switches to the next camera in the list (the back one on a phone, after the front one), and remembers it. */
+  async switchCamera(): Promise<void> {
+    const cameras = this.of('videoinput');
+    const now = cameras.findIndex((camera) => camera.deviceId === this.current('videoinput'));
+    const next = cameras[(now + 1) % cameras.length];
+    if (next !== undefined) await this.pick('videoinput', next.deviceId);
+  }
+
   /** The device id of the track of `kind` now in the call's stream, or `''`. */
   current(kind: InputKind): string {
     // The list is reassigned after every pick, so reading it re-reads the track then.
