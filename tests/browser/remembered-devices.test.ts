@@ -1,6 +1,7 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
+import { audible, remoteLoudness } from './audio-probe.ts';
 import { createRoom, patience } from './person.ts';
 
 const suite = useCallSuite();
@@ -15,7 +16,7 @@ async function pickAnother(select: Locator): Promise<string> {
   return picked;
 }
 
-describe('the devices picked', () => {
+describe('the devices and sound picked', () => {
   describe('happy path', () => {
     it('start the next call: the microphone and the speaker picked in the last one', { timeout: 120_000 }, async () => {
       const ana = await suite.person({ name: 'Ana' });
@@ -38,6 +39,27 @@ describe('the devices picked', () => {
       expect(await ana.page.getByTestId('mic-select').inputValue()).toBe(mic);
       expect(await ana.page.getByTestId('speaker-select').inputValue()).toBe(speaker);
       expect(ana.errors).toEqual([]);
+    });
+
+    it('send the microphone\'s original sound once it is chosen, heard by the others, and in the next call', { timeout: 120_000 }, async () => {
+      const { alice, bob } = await suite.call();
+      const processing = () =>
+        alice.page.evaluate(() => {
+          const stream = document.querySelector<HTMLVideoElement>('[data-testid="local-video"]')?.srcObject as MediaStream | null;
+          const settings = stream?.getAudioTracks()[0]?.getSettings();
+          return [settings?.echoCancellation, settings?.noiseSuppression, settings?.autoGainControl];
+        });
+      expect(await processing()).toEqual([true, true, true]);
+      await alice.page.getByRole('button', { name: 'Devices' }).click();
+      await alice.page.getByRole('checkbox', { name: /Original sound/ }).check();
+      await expect.poll(processing, patience).toEqual([false, false, false]);
+      await expect.poll(async () => Object.values(await remoteLoudness(bob.page)).filter(({ muted, peak }) => !muted && peak > audible).length, patience).toBe(1);
+
+      await alice.page.getByTestId('hang-up').click();
+      await alice.page.goto(suite.server.origin);
+      await createRoom(alice);
+      await expect.poll(processing, patience).toEqual([false, false, false]);
+      expect([...alice.errors, ...bob.errors]).toEqual([]);
     });
   });
 });

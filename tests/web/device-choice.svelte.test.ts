@@ -14,9 +14,9 @@ const device = (kind: MediaDeviceKind, deviceId: string) => ({ kind, deviceId, l
 function browser(listed: MediaDeviceInfo[]) {
   return {
     mediaDevices: { enumerateDevices: async () => listed, addEventListener() {}, removeEventListener() {} },
-    open: async (kind: string, deviceId: string | undefined) => {
+    open: async (kind: string, deviceId: string | undefined, originalSound: boolean) => {
       if (deviceId === 'broken') throw new Error('in use');
-      return { kind: kind === 'videoinput' ? 'video' : 'audio', getSettings: () => ({ deviceId }) } as unknown as MediaStreamTrack;
+      return { kind: kind === 'videoinput' ? 'video' : 'audio', originalSound, getSettings: () => ({ deviceId }) } as unknown as MediaStreamTrack;
     },
     canChooseSpeaker: true,
   };
@@ -39,6 +39,21 @@ describe('device choice', () => {
       const next = new DeviceChoice(() => {}, () => null, { ...browser(listed), remembered });
       await next.refresh();
       expect(next.speakerId).toBe('headset');
+    });
+    it('opens the microphone again for its original sound, and remembers the choice', async () => {
+      const kept = storage();
+      const used: MediaStreamTrack[] = [];
+      const stream = { getTracks: () => used.slice(-1) } as unknown as MediaStream;
+      const choice = new DeviceChoice((track) => used.push(track), () => stream, { ...browser(listed), remembered: new RememberedDevices(kept) });
+      await choice.pick('audioinput', 'desk-mic');
+      await choice.refresh();
+      choice.originalSound = true;
+      await expect.poll(() => used.length).toBe(2);
+      expect(used.map((track) => [track.getSettings().deviceId, (track as unknown as { originalSound: boolean }).originalSound])).toEqual([
+        ['desk-mic', false],
+        ['desk-mic', true],
+      ]);
+      expect(new DeviceChoice(() => {}, () => null, { ...browser(listed), remembered: new RememberedDevices(kept) }).originalSound).toBe(true);
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constraintsFor, openPickedMedia, RememberedDevices } from '../../web/lib/remembered-devices.ts';
+import { constraintsFor, microphoneConstraints, openPickedMedia, RememberedDevices } from '../../web/lib/remembered-devices.ts';
 
 /** A `localStorage` of its own for each test. */
 function storage(initial: Record<string, string> = {}) {
@@ -30,6 +30,18 @@ describe('remembered devices', () => {
       expect(constraintsFor({ audio: true, video: true }, remembered)).toEqual({ audio: { deviceId: { exact: 'desk-mic' } }, video: { deviceId: { exact: 'usb-camera' } } });
       // What is not asked for stays unasked.
       expect(constraintsFor({ audio: true, video: false }, remembered)).toEqual({ audio: { deviceId: { exact: 'desk-mic' } }, video: false });
+    });
+    it('asks for the microphone\'s original sound once it was chosen, with or without a device picked', () => {
+      const kept = storage();
+      const remembered = new RememberedDevices(kept);
+      remembered.originalSound = true;
+      const unprocessed = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
+      expect(new RememberedDevices(kept).originalSound).toBe(true);
+      expect(constraintsFor({ audio: true, video: true }, remembered)).toEqual({ audio: unprocessed, video: true });
+      remembered.set('audioinput', 'desk-mic');
+      expect(constraintsFor({ audio: true, video: false }, remembered)).toEqual({ audio: { deviceId: { exact: 'desk-mic' }, ...unprocessed }, video: false });
+      expect(microphoneConstraints(undefined, false)).toBe(true);
+      expect(microphoneConstraints('desk-mic', false)).toEqual({ deviceId: { exact: 'desk-mic' } });
     });
   });
 

@@ -6,7 +6,7 @@ export interface DeviceChoiceOptions {
   /** `navigator.mediaDevices` by default. */
   mediaDevices?: Pick<MediaDevices, 'enumerateDevices' | 'addEventListener' | 'removeEventListener'>;
   /** Opens a device's track; `openDevice` (getUserMedia) by default. */
-  open?: (kind: InputKind, deviceId: string | undefined) => Promise<MediaStreamTrack>;
+  open?: (kind: InputKind, deviceId: string | undefined, originalSound: boolean) => Promise<MediaStreamTrack>;
   /** Whether media elements can pick their speaker (`setSinkId`); detected by default. */
   canChooseSpeaker?: boolean;
   /** Where the picks are remembered for the next call; `localStorage` by default. */
@@ -27,6 +27,7 @@ const deviceWords: Record<InputKind, string> = { videoinput: 'camera', audioinpu
 export class DeviceChoice {
   devices = $state<MediaDeviceInfo[]>([]);
   #speakerId = $state('');
+  #originalSound = $state(false);
   /** Said after a fallback or a failed pick, until the next pick. */
   notice = $state<string | null>(null);
   readonly canChooseSpeaker: boolean;
@@ -44,6 +45,23 @@ export class DeviceChoice {
     this.canChooseSpeaker = options.canChooseSpeaker ?? (typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype);
     this.#remembered = options.remembered ?? new RememberedDevices();
     this.#speakerId = this.#remembered.get('audiooutput') ?? '';
+    this.#originalSound = this.#remembered.originalSound;
+  }
+
+  /**
+   * Whether the microphone sends its original sound, without echo cancellation, noise
+   * suppression or gain control (for music, with headphones). Switching opens the microphone
+   * again that way, and is remembered for the next call.
+   */
+  get originalSound(): boolean {
+    return this.#originalSound;
+  }
+
+  set originalSound(on: boolean) {
+    this.#originalSound = on;
+    this.#remembered.originalSound = on;
+    const microphone = this.current('audioinput');
+    if (this.#track('audioinput') !== undefined) void this.pick('audioinput', microphone === '' ? undefined : microphone);
   }
 
   /**
@@ -95,11 +113,11 @@ export class DeviceChoice {
   }
 
   /** The person picked `deviceId` of `kind`: it replaces the current one at once, and is remembered for the next call. */
-  async pick(kind: InputKind, deviceId: string): Promise<void> {
+  async pick(kind: InputKind, deviceId: string | undefined): Promise<void> {
     this.notice = null;
     try {
-      this.use(await this.#open(kind, deviceId));
-      this.#remembered.set(kind, deviceId);
+      this.use(await this.#open(kind, deviceId, this.#originalSound));
+      if (deviceId !== undefined) this.#remembered.set(kind, deviceId);
     } catch {
       this.notice = `That ${deviceWords[kind]} could not be used. Is another app using it?`;
     }
@@ -123,7 +141,7 @@ export class DeviceChoice {
       if (!gone) continue;
       const fallback = this.of(kind)[0];
       try {
-        this.use(await this.#open(kind, fallback?.deviceId));
+        this.use(await this.#open(kind, fallback?.deviceId, this.#originalSound));
         this.notice = `Your ${deviceWords[kind]} was disconnected. Now using ${fallback?.label || 'another one'}.`;
       } catch {
         this.notice = `Your ${deviceWords[kind]} was disconnected, and no other one could be used.`;

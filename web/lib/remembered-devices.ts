@@ -1,8 +1,21 @@
 import type { MediaRequest } from '../../machines/call/types.ts';
 import { defaultStorage } from './remembered-name.svelte.ts';
 
-/** The `localStorage` key of the devices a person picked. */
+/** The `localStorage` key of the devices a person picked, and of their sound choice. */
 const devicesKey = 'parley.devices';
+
+/**
+ * The microphone's sound as it is, without the browser's echo cancellation, noise suppression
+ * and gain control: for music, which those treat as noise (Zoom's "original sound"). Without
+ * headphones the others then hear themselves back.
+ */
+const unprocessed = { echoCancellation: false, noiseSuppression: false, autoGainControl: false } as const;
+
+/** What getUserMedia is asked for a microphone: `deviceId` (or the default), processed or not. */
+export function microphoneConstraints(deviceId: string | undefined, originalSound: boolean): boolean | MediaTrackConstraints {
+  const device = deviceId === undefined ? {} : { deviceId: { exact: deviceId } };
+  return deviceId === undefined && !originalSound ? true : { ...device, ...(originalSound ? unprocessed : {}) };
+}
 
 /** What a person picks: a camera, a microphone or a speaker. */
 export type DeviceKind = 'videoinput' | 'audioinput' | 'audiooutput';
@@ -21,12 +34,25 @@ export class RememberedDevices {
     return typeof id === 'string' && id !== '' ? id : undefined;
   }
 
+  /** Whether the microphone's original sound was chosen (`microphoneConstraints`). */
+  get originalSound(): boolean {
+    return this.#all().originalSound === true;
+  }
+
+  set originalSound(on: boolean) {
+    this.#write({ ...this.#all(), originalSound: on });
+  }
+
   /** Remembers the device picked; `''` goes back to the default. */
   set(kind: DeviceKind, deviceId: string): void {
+    this.#write({ ...this.#all(), [kind]: deviceId });
+  }
+
+  #write(all: Record<string, unknown>): void {
     try {
-      this.storage?.setItem(devicesKey, JSON.stringify({ ...this.#all(), [kind]: deviceId }));
+      this.storage?.setItem(devicesKey, JSON.stringify(all));
     } catch {
-      // Storage full or refused: the pick still holds for this call.
+      // Storage full or refused: the choice still holds for this call.
     }
   }
 
@@ -42,25 +68,26 @@ export class RememberedDevices {
 
 /**
  * What getUserMedia is asked for `request`: the camera and microphone picked last time, by
- * exact id (Chromium passes over an `ideal` microphone id and opens the default).
+ * exact id (Chromium passes over an `ideal` microphone id and opens the default), and the
+ * microphone's original sound if that was chosen.
  */
 export function constraintsFor(request: MediaRequest, remembered: RememberedDevices): MediaStreamConstraints {
-  const device = (wanted: boolean, kind: DeviceKind): boolean | MediaTrackConstraints => {
-    const id = remembered.get(kind);
-    return wanted && id !== undefined ? { deviceId: { exact: id } } : wanted;
+  const camera = remembered.get('videoinput');
+  return {
+    audio: request.audio && microphoneConstraints(remembered.get('audioinput'), remembered.originalSound),
+    video: request.video && (camera === undefined ? true : { deviceId: { exact: camera } }),
   };
-  return { audio: device(request.audio, 'audioinput'), video: device(request.video, 'videoinput') };
 }
 
 /**
  * Opens the camera and microphone `request` asks for: the ones picked last time, or the
- * browser's defaults where one of those is gone or busy (a headset unplugged since). A refusal
- * is not asked again.
+ * browser's defaults where one of those is gone or busy (a headset unplugged since), with the
+ * sound chosen either way. A refusal is not asked again.
  */
 export async function openPickedMedia(request: MediaRequest, mediaDevices: Pick<MediaDevices, 'getUserMedia'>, remembered = new RememberedDevices()): Promise<MediaStream> {
-  const defaults = { audio: request.audio, video: request.video };
+  const defaults = { audio: request.audio && microphoneConstraints(undefined, remembered.originalSound), video: request.video };
   const picked = constraintsFor(request, remembered);
-  if (picked.audio === defaults.audio && picked.video === defaults.video) return mediaDevices.getUserMedia(defaults);
+  if (JSON.stringify(picked) === JSON.stringify(defaults)) return mediaDevices.getUserMedia(defaults);
   try {
     return await mediaDevices.getUserMedia(picked);
   } catch (error) {
