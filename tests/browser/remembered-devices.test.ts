@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
 import { audible, remoteLoudness } from './audio-probe.ts';
 import { createRoom, patience } from './person.ts';
+import { speakersSeen, watchSpeakers } from './speakers-seen.ts';
 
 const suite = useCallSuite();
 
@@ -18,8 +19,8 @@ async function pickAnother(select: Locator): Promise<string> {
 
 describe('the devices and sound picked', () => {
   describe('happy path', () => {
-    it('start the next call: the microphone and the speaker picked in the last one', { timeout: 120_000 }, async () => {
-      const ana = await suite.person({ name: 'Ana' });
+    it('start the next call: the microphone and the speaker picked in the last one, the page\'s chimes on that speaker too', { timeout: 120_000 }, async () => {
+      const ana = await suite.person({ name: 'Ana', init: watchSpeakers });
       await createRoom(ana);
       await ana.page.getByRole('button', { name: 'Devices' }).click();
       const mic = await pickAnother(ana.page.getByTestId('mic-select'));
@@ -38,6 +39,13 @@ describe('the devices and sound picked', () => {
       await ana.page.getByRole('button', { name: 'Devices' }).click();
       expect(await ana.page.getByTestId('mic-select').inputValue()).toBe(mic);
       expect(await ana.page.getByTestId('speaker-select').inputValue()).toBe(speaker);
+
+      // The chime for someone joining plays on that speaker too, the Devices panel closed.
+      await ana.page.goto(suite.server.origin);
+      const again = await createRoom(ana);
+      await suite.person({ url: again, name: 'Bo' });
+      await expect.poll(async () => (await speakersSeen(ana.page)).notes, patience).toBeGreaterThan(0);
+      expect((await speakersSeen(ana.page)).page).toEqual([speaker]);
       expect(ana.errors).toEqual([]);
     });
 
