@@ -31,6 +31,14 @@ function microphone() {
   };
 }
 
+/** A level listening to a new test microphone, and that microphone. */
+function listening() {
+  const mic = microphone();
+  const level = new MicLevel(listen);
+  level.watch(mic.track);
+  return { mic, level };
+}
+
 describe('your microphone level', () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -41,9 +49,7 @@ describe('your microphone level', () => {
 
   describe('happy path', () => {
     it('fills the meter with your voice and lights your tile while you speak, and a moment after', () => {
-      const mic = microphone();
-      const level = new MicLevel(listen);
-      level.watch(mic.track);
+      const { mic, level } = listening();
 
       mic.sound(0.1);
       vi.advanceTimersByTime(100);
@@ -61,9 +67,7 @@ describe('your microphone level', () => {
     });
 
     it('tells a word from a sentence', () => {
-      const mic = microphone();
-      const level = new MicLevel(listen);
-      level.watch(mic.track);
+      const { mic, level } = listening();
 
       mic.sound(0.1);
       vi.advanceTimersByTime(300);
@@ -97,9 +101,7 @@ describe('your microphone level', () => {
           vi.advanceTimersByTime(100);
         }
       };
-      const mic = microphone();
-      const level = new MicLevel(listen);
-      level.watch(mic.track);
+      const { mic, level } = listening();
       mic.sound(0.1);
       reading(5);
       expect(level.talkingSteadily).toBe(true);
@@ -122,9 +124,7 @@ describe('your microphone level', () => {
     });
 
     it('does not count a cough or a click as talking', () => {
-      const mic = microphone();
-      const level = new MicLevel(listen);
-      level.watch(mic.track);
+      const { mic, level } = listening();
       mic.sound(0.3);
       vi.advanceTimersByTime(200);
       mic.sound(0.001);
@@ -135,9 +135,7 @@ describe('your microphone level', () => {
     });
 
     it('counts only what was said since the microphone was last switched on or off', () => {
-      const mic = microphone();
-      const level = new MicLevel(listen);
-      level.watch(mic.track);
+      const { mic, level } = listening();
       mic.sound(0.1);
       vi.advanceTimersByTime(500);
       expect(level.talking).toBe(true);
@@ -161,9 +159,7 @@ describe('your microphone level', () => {
     });
 
     it('stops listening when told, when the track changes, and never listens to an ended one', () => {
-      const mic = microphone();
-      const level = new MicLevel(listen);
-      level.watch(mic.track);
+      const { mic, level } = listening();
       mic.sound(0.1);
       vi.advanceTimersByTime(1_000);
 
