@@ -15,6 +15,15 @@ async function tileAreas(page: Page): Promise<Record<string, number>> {
   });
 }
 
+/** How loud each remote person's player plays on `page`, by the name on their tile. */
+async function playerVolumes(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => {
+    const volumes: Record<string, number> = {};
+    for (const tile of document.querySelectorAll('[data-testid="remote-tile"]')) volumes[tile.querySelector('[data-testid="peer-name"]')!.textContent!] = tile.querySelector('video')!.volume;
+    return volumes;
+  });
+}
+
 /** Three people named Ana, Bo and Cy in one call, each seeing the two others connected. */
 async function callOfThree(): Promise<Person[]> {
   const ana = await suite.person({ name: 'Ana' });
@@ -25,7 +34,7 @@ async function callOfThree(): Promise<Person[]> {
   return people;
 }
 
-describe('pinning a person, floating their video and showing a tile full screen', () => {
+describe('pinning a person, setting their volume, floating their video and showing a tile full screen', () => {
   describe('happy path', () => {
     it('pins one person large above the others for the one who pinned, unpins them, and lets go when they leave', { timeout: 120_000 }, async () => {
       const [ana, bo, cy] = await callOfThree();
@@ -73,6 +82,38 @@ describe('pinning a person, floating their video and showing a tile full screen'
       await expect.poll(fullscreenTile).toBe('Bo');
       await page.locator('[data-testid="remote-tile"]').filter({ hasText: 'Bo' }).dblclick();
       await expect.poll(fullscreenTile).toBe(null);
+      expect(ana!.errors).toEqual([]);
+    });
+
+    it('turns one person down on your own device only, silent with a mark on their tile, and back up', { timeout: 120_000 }, async () => {
+      const [ana, , cy] = await callOfThree();
+      const page = ana!.page;
+      const boTile = page.getByTestId('remote-tile').filter({ hasText: 'Bo' });
+      const open = boTile.getByRole('button', { name: 'Volume: Bo' });
+
+      await open.click();
+      const slider = boTile.getByTestId('peer-volume');
+      await expect.poll(() => slider.evaluate((input) => input === document.activeElement), { message: 'the slider takes the keyboard' }).toBe(true);
+      await page.keyboard.press('Home');
+      await boTile.getByTestId('peer-silenced').waitFor();
+      // What each player sends to the speaker (an element's captured stream is taken before its volume).
+      expect(await playerVolumes(page), 'Bo is silent for Ana, Cy is not').toEqual({ Bo: 0, Cy: 1 });
+      expect(await playerVolumes(cy!.page), 'the others hear as before').toEqual({ Ana: 1, Bo: 1 });
+
+      await page.keyboard.press('Escape');
+      await expect.poll(() => slider.count(), { message: 'Escape closes the slider' }).toBe(0);
+      await expect.poll(() => open.evaluate((button) => button === document.activeElement), { message: 'and gives the keyboard back to its button' }).toBe(true);
+      expect(await page.evaluate(() => document.fullscreenElement), 'Escape closed nothing else').toBe(null);
+
+      await open.click();
+      for (let step = 0; step < 10; step++) await page.keyboard.press('ArrowRight');
+      expect(await slider.getAttribute('aria-valuetext')).toBe('50 %');
+      expect(await boTile.getByTestId('peer-silenced').count(), 'no longer silent').toBe(0);
+      expect(await playerVolumes(page), 'Bo plays again, at half').toEqual({ Bo: 0.5, Cy: 1 });
+      await slider.dblclick();
+      expect(await page.evaluate(() => document.fullscreenElement), 'a double click on the slider is not one on the tile').toBe(null);
+      await page.getByTestId('remote-tile').filter({ hasText: 'Cy' }).click();
+      await expect.poll(() => slider.count(), { message: 'a click elsewhere closes the slider' }).toBe(0);
       expect(ana!.errors).toEqual([]);
     });
 
