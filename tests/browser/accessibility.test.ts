@@ -26,7 +26,7 @@ async function violations(page: Page): Promise<string[]> {
 
 describe('every view, as axe-core checks it', () => {
   describe('happy path', () => {
-    it('the lobby, pre-join, call (desktop and phone) and ended views have no violation', async () => {
+    it('the lobby, pre-join, call (desktop and phone, a tile\'s volume and the shortcuts open) and ended views have no violation', async () => {
       const a = await person();
       expect(await violations(a.page), 'lobby').toEqual([]);
       const link = await createRoom(a);
@@ -39,6 +39,11 @@ describe('every view, as axe-core checks it', () => {
       await a.page.getByTestId('remote-tile').waitFor(patience);
       expect(await violations(a.page), 'call on a desktop').toEqual([]);
       expect(await violations(b.page), 'call on a phone').toEqual([]);
+      await a.page.getByTestId('remote-tile').getByRole('button', { name: /^Volume: / }).click();
+      await a.page.keyboard.press('Shift+Slash');
+      await a.page.getByTestId('shortcuts').waitFor(patience);
+      expect(await violations(a.page), 'volume slider, and the keyboard shortcuts over the call').toEqual([]);
+      await a.page.keyboard.press('Escape');
 
       await a.page.getByTestId('hang-up').click();
       await a.page.getByRole('heading', { name: 'You left the call' }).waitFor(patience);

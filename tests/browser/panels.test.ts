@@ -8,7 +8,7 @@ const suite = useCallSuite();
 /** The accessible name of what has the keyboard focus. */
 const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName);
 
-describe('closing the side panels', () => {
+describe('closing the side panels, and the list of keyboard shortcuts', () => {
   describe('happy path', () => {
     it('closes the panel you are in with Escape, gives the focus back to its button, and keeps what you were typing', async () => {
       const alice = await suite.person();
@@ -45,6 +45,35 @@ describe('closing the side panels', () => {
       await expect.poll(() => page.getByTestId('inspector').count(), patience).toBe(0);
       expect(await page.getByRole('region', { name: 'Stats' }).isVisible()).toBe(true);
       expect(await focused(page)).toBe('Inspector');
+    });
+
+    it('lists the keyboard shortcuts on ?, not while typing, and gives the keyboard back when closed', async () => {
+      const alice = await suite.person();
+      await createRoom(alice);
+      const { page } = alice;
+      const list = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+
+      await page.getByRole('button', { name: 'Chat', exact: true }).click();
+      await page.getByTestId('chat-input').press('Shift+Slash');
+      expect(await page.getByTestId('chat-input').inputValue(), 'in the chat, ? is typed').toBe('?');
+      expect(await list.isVisible()).toBe(false);
+
+      await page.getByRole('button', { name: 'Devices', exact: true }).focus();
+      await page.keyboard.press('Shift+Slash');
+      await list.waitFor();
+      const rows = await list.locator('.row').evaluateAll((shown) => shown.map((row) => `${row.querySelector('dt')!.textContent} ${row.querySelector('dd')!.textContent}`));
+      expect(rows).toEqual(expect.arrayContaining(['Ctrl+D Microphone on or off', 'Space (hold) Talk while muted', 'Ctrl+Alt+H Raise or lower your hand']));
+      await page.keyboard.press('Escape');
+      await list.waitFor({ state: 'hidden' });
+      expect(await focused(page), 'back where the keyboard was').toBe('Devices');
+      expect(await page.getByRole('region', { name: 'Chat and files' }).isVisible(), 'Escape in the list closed nothing else').toBe(true);
+
+      // Ctrl+/ works in a field too; a click beside the list closes it.
+      await page.getByTestId('chat-input').press('Control+Slash');
+      await list.waitFor();
+      await page.mouse.click(5, 5);
+      await list.waitFor({ state: 'hidden' });
+      expect(alice.errors).toEqual([]);
     });
   });
 });

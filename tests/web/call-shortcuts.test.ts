@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callShortcutOf, holdsToTalk } from '../../web/lib/call-shortcuts.ts';
+import { asksForShortcuts, callShortcutOf, holdsToTalk, shortcutLabel } from '../../web/lib/call-shortcuts.ts';
 
 /** A key press: `key` as typed, `code` the physical key, and the modifiers held. */
 function press(key: string, modifiers: { ctrl?: boolean; meta?: boolean; alt?: boolean; shift?: boolean } = {}, code = `Key${key.toUpperCase()}`) {
@@ -13,6 +13,11 @@ describe('call shortcuts', () => {
       expect(callShortcutOf(press('e', { meta: true }))).toBe('camera');
       expect(callShortcutOf(press('h', { ctrl: true, alt: true }))).toBe('hand');
       expect(callShortcutOf(press('h', { meta: true, ctrl: true }))).toBe('hand');
+    });
+
+    it('writes each shortcut for the keyboard at hand', () => {
+      expect([shortcutLabel('mic', false), shortcutLabel('camera', false), shortcutLabel('hand', false)]).toEqual(['Ctrl+D', 'Ctrl+E', 'Ctrl+Alt+H']);
+      expect([shortcutLabel('mic', true), shortcutLabel('camera', true), shortcutLabel('hand', true)]).toEqual(['⌘+D', '⌘+E', '⌘+Ctrl+H']);
     });
   });
 
@@ -44,6 +49,22 @@ describe('call shortcuts', () => {
       expect(callShortcutOf(press('h', { meta: true, alt: true }))).toBeNull();
       expect(callShortcutOf(press('d', { ctrl: true, alt: true }))).toBeNull();
       expect(callShortcutOf(press('d', { ctrl: true, shift: true }))).toBeNull();
+    });
+
+    it('opens the list of shortcuts on ? outside a text field, and on Ctrl+/ or ⌘+/ anywhere', () => {
+      document.body.innerHTML = '<main><button>Mute</button><input><textarea></textarea><input type="range"></main>';
+      const on = (selector: string, event: ReturnType<typeof press>) => asksForShortcuts({ ...event, target: document.querySelector(selector) });
+      const question = press('?', { shift: true }, 'Slash');
+      expect(on('main', question)).toBe(true);
+      expect(on('button', question)).toBe(true);
+      expect(on('input[type="range"]', question)).toBe(true);
+      // Typed in the chat, it is a question mark.
+      expect(on('input', question)).toBe(false);
+      expect(on('textarea', question)).toBe(false);
+      expect(on('textarea', press('/', { ctrl: true }, 'Slash'))).toBe(true);
+      expect(on('main', press('/', { meta: true }, 'Slash'))).toBe(true);
+      expect(on('main', press('/', {}, 'Slash'))).toBe(false);
+      expect(on('main', press('/', { ctrl: true, alt: true }, 'Slash'))).toBe(false);
     });
   });
 });

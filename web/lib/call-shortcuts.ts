@@ -2,16 +2,29 @@
  * Keyboard shortcuts for the call's switches, as people know them from other call apps (Google
  * Meet): Ctrl+D mutes, Ctrl+E switches the camera (⌘ for Ctrl on a Mac), Ctrl+Alt+H raises or
  * lowers your hand (⌘+Ctrl+H on a Mac, where ⌘+Option+H hides the other apps). Shown in the
- * buttons' tooltips and `aria-keyshortcuts`. Holding Space while muted talks (`holdsToTalk`).
+ * buttons' tooltips and `aria-keyshortcuts`. Holding Space while muted talks (`holdsToTalk`);
+ * `?` or Ctrl+/ lists them all (`asksForShortcuts`).
  */
 export const callShortcuts = {
-  mic: { key: 'd', label: 'Ctrl+D', aria: 'Control+D' },
-  camera: { key: 'e', label: 'Ctrl+E', aria: 'Control+E' },
-  hand: { key: 'h', label: 'Ctrl+Alt+H', aria: 'Control+Alt+H Meta+Control+H' },
+  mic: { key: 'd', label: 'Ctrl+D', mac: '⌘+D', aria: 'Control+D Meta+D' },
+  camera: { key: 'e', label: 'Ctrl+E', mac: '⌘+E', aria: 'Control+E Meta+E' },
+  hand: { key: 'h', label: 'Ctrl+Alt+H', mac: '⌘+Ctrl+H', aria: 'Control+Alt+H Meta+Control+H' },
 } as const;
 
 /** A switch with a shortcut. */
 export type CallShortcut = keyof typeof callShortcuts;
+
+/** Whether the page runs on a Mac (or an iPad with a keyboard), where ⌘ stands for Ctrl. */
+export function onMac(): boolean {
+  if (typeof navigator === 'undefined') return false;
+  const platform = (navigator as Navigator & { userAgentData?: { platform: string } }).userAgentData?.platform ?? navigator.platform;
+  return /mac|iphone|ipad/i.test(platform);
+}
+
+/** How a switch's shortcut is written for the person's keyboard. */
+export function shortcutLabel(shortcut: CallShortcut, mac = onMac()): string {
+  return mac ? callShortcuts[shortcut].mac : callShortcuts[shortcut].label;
+}
 
 type Press = Pick<KeyboardEvent, 'key' | 'code' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>;
 
@@ -43,4 +56,21 @@ export function holdsToTalk(event: Press & { target: EventTarget | null }): bool
   if (event.code !== 'Space' || event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) return false;
   const target = event.target as Partial<Element> | null;
   return typeof target?.closest !== 'function' || target.closest(spaceTakers) === null;
+}
+
+/** Where a typed character is text: a text field (not a slider or a checkbox), a select, an editable area. */
+const textTakers = ['', 'text', 'search', 'url', 'email', 'tel', 'password', 'number']
+  .map((type) => (type === '' ? 'input:not([type])' : `input[type="${type}"]`))
+  .concat('textarea', 'select', '[contenteditable]:not([contenteditable="false"])')
+  .join(', ');
+
+/**
+ * Whether a key press asks for the list of shortcuts: `?` typed anywhere but in a text field
+ * (as on GitHub or Gmail), or Ctrl+/ (⌘+/), as in Meet, which works in a field too.
+ */
+export function asksForShortcuts(event: Press & { target: EventTarget | null }): boolean {
+  if (event.altKey) return false;
+  if (event.ctrlKey || event.metaKey) return event.key === '/' || event.code === 'Slash';
+  const target = event.target as Partial<Element> | null;
+  return event.key === '?' && (typeof target?.closest !== 'function' || target.closest(textTakers) === null);
 }
