@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
+import { audible } from './audio-probe.ts';
 import { waitForMovingRemoteVideo } from './person.ts';
 
 // Headless Chromium shares a synthetic 1280×720 "screen" with the usual flags (tests/support/browser.ts).
@@ -22,6 +23,26 @@ async function waitForNoScreen(page: Page): Promise<void> {
 async function areaOf(page: Page, selector: string): Promise<number> {
   const box = await page.locator(selector).first().boundingBox();
   return box ? box.width * box.height : 0;
+}
+
+/** The loudest sound the first element matching `selector` plays during a second, as its captured stream carries it. */
+async function loudestOf(page: Page, selector: string): Promise<number> {
+  return page.locator(selector).first().evaluate(async (video: HTMLVideoElement) => {
+    const context = new AudioContext();
+    await context.resume();
+    const analyser = context.createAnalyser();
+    context.createMediaStreamSource((video as HTMLVideoElement & { captureStream(): MediaStream }).captureStream()).connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    let peak = 0;
+    const end = performance.now() + 1_000;
+    while (performance.now() < end) {
+      analyser.getFloatTimeDomainData(samples);
+      for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await context.close();
+    return peak;
+  });
 }
 
 /** Keeps every stream getDisplayMedia gives the page in `window.sharedScreens` (an `init` script). */
@@ -80,6 +101,28 @@ describe('screen share', () => {
       await waitForNoScreen(bob.page);
       expect(await share.getAttribute('aria-pressed')).toBe('false');
       await waitForMovingRemoteVideo(bob.page);
+      expect([...alice.errors, ...bob.errors]).toEqual([]);
+    });
+
+    it('plays the sound of what is shared, at a volume of its own, while the voice stays on the camera\'s tile', async () => {
+      const { alice, bob } = await suite.call();
+      await alice.page.getByTestId('toggle-screen').click();
+      await waitForScreen(bob.page);
+      const screen = bob.page.locator(screenVideo);
+      // Chromium's synthetic capture sends a beep with it, as a tab playing a video would.
+      await bob.page.waitForFunction(
+        (selector) => (document.querySelector<HTMLVideoElement>(selector)?.srcObject as MediaStream | null)?.getAudioTracks().some((track) => track.readyState === 'live' && !track.muted) === true,
+        screenVideo,
+        { polling: 100 },
+      );
+      expect(await loudestOf(bob.page, screenVideo), 'the shared sound arrives').toBeGreaterThan(audible);
+      expect(await screen.evaluate((video: HTMLVideoElement) => video.muted), 'and plays').toBe(false);
+
+      const tile = bob.page.getByRole('figure', { name: "Guest's screen" });
+      await tile.getByRole('button', { name: "Volume: Guest's screen" }).click();
+      await bob.page.keyboard.press('Home');
+      expect(await screen.evaluate((video: HTMLVideoElement) => video.volume), 'the screen silent').toBe(0);
+      expect(await bob.page.locator('[data-testid="remote-video"][data-kind="camera"]').evaluate((video: HTMLVideoElement) => video.volume), 'the voice as loud as before').toBe(1);
       expect([...alice.errors, ...bob.errors]).toEqual([]);
     });
 

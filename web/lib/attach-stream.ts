@@ -33,3 +33,30 @@ export function attachStream(stream: MediaStream | null | undefined, playback: S
     };
   };
 }
+
+/** Plays a `<video>` on the speaker picked where the browser can (Chromium's `setSinkId`); `''` is the system default. */
+export function playOn(sinkId: string): Attachment<HTMLVideoElement> {
+  return (video) => {
+    const sink = video as HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> };
+    sink.setSinkId?.(sinkId).catch(() => {});
+  };
+}
+
+/** Plays a `<video>`'s sound at `level`, from 0 (silent) to 1 (as sent). */
+export function playAt(level: number): Attachment<HTMLVideoElement> {
+  return (video) => {
+    video.volume = level;
+  };
+}
+
+/** The "Turn sound on" button's click: plays the video with sound, muted again if the browser still refuses. Resolves whether it plays aloud. */
+export async function playAloud(video: HTMLVideoElement): Promise<boolean> {
+  video.muted = false;
+  try {
+    await video.play();
+    return true;
+  } catch {
+    video.muted = true;
+    return false;
+  }
+}

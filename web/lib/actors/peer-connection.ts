@@ -52,9 +52,12 @@ function attachMedia(pc: RTCPeerConnection, command: Extract<PeerConnectionComma
   }
 }
 
-/** Sends `track` in place of the sending track of its kind, on the same transceiver: no new offer. */
-async function replaceSending(pc: RTCPeerConnection, track: MediaStreamTrack): Promise<void> {
-  const sender = pc.getSenders().find((candidate) => candidate.track?.kind === track.kind);
+/**
+ * Sends `track` in place of the camera's or microphone's track of its kind, on the same
+ * transceiver: no new offer. A shared screen's picture and sound are not replaced.
+ */
+async function replaceSending(pc: RTCPeerConnection, track: MediaStreamTrack, screenTracks: Set<MediaStreamTrack>): Promise<void> {
+  const sender = pc.getSenders().find((candidate) => candidate.track?.kind === track.kind && !screenTracks.has(candidate.track));
   if (sender) await sender.replaceTrack(track);
 }
 
@@ -199,7 +202,7 @@ export function createPeerConnectionActor(platform: PeerConnectionPlatform = bro
           sendLimit = command.limit;
           return run('setSendLimit', () => limitSenders(pc, command.limit, limitGiven));
         case 'peer.replaceTrack':
-          return run('replaceTrack', () => replaceSending(pc, command.track));
+          return run('replaceTrack', () => replaceSending(pc, command.track, screenTracks));
         case 'peer.sendMessage':
           return run('sendMessage', () => {
             if (channel?.readyState === 'open') channel.send(encodePeerMessage(command.message));

@@ -3,9 +3,31 @@ import type { CallEvent, MediaSource } from '../../../machines/call/types.ts';
 import { openPickedMedia } from '../remembered-devices.ts';
 import { toMediaAccessError } from './acquire-media.ts';
 
+/**
+ * A screen to share, with its sound where the browser offers it (Chromium: "Also share tab
+ * audio" for a tab playing a video). Never the call's own tab, nor the whole system's sound on
+ * Windows: both hold the others' voices, which would come back to them.
+ */
+const screenOptions: ScreenOptions = { video: true, audio: true, selfBrowserSurface: 'exclude', systemAudio: 'exclude' };
+
+/** The Screen Capture options TypeScript's DOM types do not have yet. */
+type ScreenOptions = DisplayMediaStreamOptions & { selfBrowserSurface?: 'include' | 'exclude'; systemAudio?: 'include' | 'exclude' };
+
+/** Asks for a screen with its sound, and without it where the browser refuses the sound's options. */
+async function askForScreen(): Promise<MediaStream> {
+  try {
+    return await navigator.mediaDevices.getDisplayMedia(screenOptions);
+  } catch (error) {
+    // Options or sound this browser does not take. A refusal (NotAllowedError) is the person's answer.
+    const unsupported = error instanceof TypeError || (error instanceof DOMException && error.name === 'NotSupportedError');
+    if (!unsupported) throw error;
+    return navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+  }
+}
+
 /** Asks the browser for `source`: the camera alone (the one picked last time), or a screen (window, tab) to share. */
 function ask(source: MediaSource): Promise<MediaStream> {
-  if (source === 'screen') return navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+  if (source === 'screen') return askForScreen();
   return openPickedMedia({ video: true, audio: false }, navigator.mediaDevices);
 }
 
