@@ -24,6 +24,32 @@ async function playerVolumes(page: Page): Promise<Record<string, number>> {
   });
 }
 
+/**
+ * Records what the page offers the browser's Media Session (an `init` script): the actions in
+ * `window.session.press`, as the floating window's buttons would call them, and the switches
+ * it shows in `window.session.shown`.
+ */
+function recordMediaSession(): void {
+  const press: Record<string, (() => void) | null> = {};
+  const shown: string[] = [];
+  const offer = MediaSession.prototype.setActionHandler;
+  MediaSession.prototype.setActionHandler = function (this: MediaSession, action, handler) {
+    offer.call(this, action, handler);
+    press[action] = handler as (() => void) | null;
+  };
+  const showMic = MediaSession.prototype.setMicrophoneActive;
+  MediaSession.prototype.setMicrophoneActive = function (this: MediaSession, on: boolean) {
+    shown.push(`microphone ${on ? 'on' : 'off'}`);
+    return showMic.call(this, on);
+  };
+  (window as unknown as { session: object }).session = { press, shown };
+}
+
+/** Presses one of the floating window's buttons on `page`, as Chromium does. */
+async function pressInFloatingWindow(page: Page, action: string): Promise<void> {
+  await page.evaluate((name) => (window as unknown as { session: { press: Record<string, () => void> } }).session.press[name]!(), action);
+}
+
 /** Three people named Ana, Bo and Cy in one call, each seeing the two others connected. */
 async function callOfThree(): Promise<Person[]> {
   const ana = await suite.person({ name: 'Ana' });
@@ -34,7 +60,7 @@ async function callOfThree(): Promise<Person[]> {
   return people;
 }
 
-describe('pinning a person, setting their volume, floating their video and showing a tile full screen', () => {
+describe('pinning a person, setting their volume, floating their video (with its own call buttons) and showing a tile full screen', () => {
   describe('happy path', () => {
     it('pins one person large above the others for the one who pinned, unpins them, and lets go when they leave', { timeout: 120_000 }, async () => {
       const [ana, bo, cy] = await callOfThree();
@@ -130,6 +156,26 @@ describe('pinning a person, setting their volume, floating their video and showi
       await expect.poll(floating).toBe(null);
       expect(await button.getAttribute('aria-pressed')).toBe('false');
       expect(alice.errors).toEqual([]);
+    });
+
+    it('mutes, switches the camera off and hangs up from the floating window\'s own buttons, shown as they are', async () => {
+      const { alice, bob } = await suite.call({ alice: { init: recordMediaSession } });
+      const aliceTile = bob.page.getByTestId('remote-tile');
+      const shown = () => alice.page.evaluate(() => (window as unknown as { session: { shown: string[] } }).session.shown.at(-1));
+      await expect.poll(shown).toBe('microphone on');
+
+      await pressInFloatingWindow(alice.page, 'togglemicrophone');
+      await aliceTile.getByTestId('peer-muted').waitFor();
+      expect(await alice.page.getByTestId('toggle-mic').getAttribute('aria-pressed')).toBe('true');
+      await expect.poll(shown).toBe('microphone off');
+      await pressInFloatingWindow(alice.page, 'togglecamera');
+      await aliceTile.getByTestId('peer-camera-off').waitFor();
+
+      await pressInFloatingWindow(alice.page, 'hangup');
+      await aliceTile.waitFor({ state: 'detached' });
+      const offered = await alice.page.evaluate(() => (window as unknown as { session: { press: Record<string, unknown> } }).session.press);
+      expect(offered, 'withdrawn once the call is over').toEqual({ enterpictureinpicture: null, togglemicrophone: null, togglecamera: null, hangup: null });
+      expect([...alice.errors, ...bob.errors]).toEqual([]);
     });
   });
 });

@@ -1,3 +1,5 @@
+import { offerSessionActions } from './media-session.ts';
+
 /** Whether this browser can float a video above other windows (Firefox offers its own button on the video instead). */
 export function canPictureInPicture(): boolean {
   return typeof document !== 'undefined' && document.pictureInPictureEnabled === true;
@@ -27,9 +29,6 @@ export function videoToFloat(root: ParentNode): HTMLVideoElement | null {
   );
 }
 
-/** The Media Session action a browser calls to float a call by itself (not yet in TypeScript's DOM types). */
-const enterAction = 'enterpictureinpicture' as MediaSessionAction;
-
 /**
  * Lets the browser float the call by itself when you switch to another tab or window
  * (Chromium's automatic picture-in-picture for pages using the camera or microphone): when it
@@ -37,18 +36,6 @@ const enterAction = 'enterpictureinpicture' as MediaSessionAction;
  * action ignores it.
  */
 export function offerAutoPictureInPicture(pick: () => HTMLVideoElement | null): () => void {
-  const session = typeof navigator === 'undefined' ? undefined : navigator.mediaSession;
-  if (session === undefined || !canPictureInPicture()) return () => {};
-  try {
-    session.setActionHandler(enterAction, () => void pick()?.requestPictureInPicture().catch(() => {}));
-  } catch {
-    return () => {};
-  }
-  return () => {
-    try {
-      session.setActionHandler(enterAction, null);
-    } catch {
-      // The browser took the action away meanwhile: nothing to withdraw.
-    }
-  };
+  if (!canPictureInPicture()) return () => {};
+  return offerSessionActions({ enterpictureinpicture: () => void pick()?.requestPictureInPicture().catch(() => {}) });
 }
