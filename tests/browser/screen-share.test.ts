@@ -104,7 +104,7 @@ describe('screen share', () => {
       expect([...alice.errors, ...bob.errors]).toEqual([]);
     });
 
-    it('plays the sound of what is shared, at a volume of its own, while the voice stays on the camera\'s tile', async () => {
+    it('plays the sound of what is shared, at a volume of its own, while the voice stays on the camera\'s tile; the sharer is told and can stop', async () => {
       const { alice, bob } = await suite.call();
       await alice.page.getByTestId('toggle-screen').click();
       await waitForScreen(bob.page);
@@ -123,6 +123,13 @@ describe('screen share', () => {
       await bob.page.keyboard.press('Home');
       expect(await screen.evaluate((video: HTMLVideoElement) => video.volume), 'the screen silent').toBe(0);
       expect(await bob.page.locator('[data-testid="remote-video"][data-kind="camera"]').evaluate((video: HTMLVideoElement) => video.volume), 'the voice as loud as before').toBe(1);
+
+      // The sharer is told, above the pictures, and can stop from there.
+      const notice = alice.page.getByTestId('sharing-notice');
+      expect(await notice.getByRole('status').textContent()).toBe('You are sharing your screen with everyone.');
+      await notice.getByRole('button', { name: 'Stop sharing' }).click();
+      await waitForNoScreen(bob.page);
+      await notice.waitFor({ state: 'detached' });
       expect([...alice.errors, ...bob.errors]).toEqual([]);
     });
 
