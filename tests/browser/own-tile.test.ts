@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
-import { patience, waitForMovingRemoteVideo } from './person.ts';
+import { patience, waitForMovingRemoteVideo, waitUntilConnected } from './person.ts';
 
 /**
  * Everyone here has three cameras, as a phone has a front and a back one. Chromium's second fake
@@ -30,6 +30,22 @@ describe('your own tile', () => {
       await expect.poll(() => alice.page.getByTestId('local-tile').count(), patience).toBe(1);
       expect(await alice.page.getByTestId('show-self').count()).toBe(0);
       expect([...alice.errors, ...bob.errors]).toEqual([]);
+    });
+
+    it('shows your picture again once you are left alone, and keeps it when someone comes back', { timeout: 120_000 }, async () => {
+      const { alice, bob, link } = await suite.call();
+      await alice.page.getByTestId('local-tile').hover();
+      await alice.page.getByRole('button', { name: 'Hide yourself' }).click();
+      await expect.poll(() => alice.page.getByTestId('local-tile').count(), patience).toBe(0);
+
+      await bob.page.getByTestId('hang-up').click();
+      await alice.page.getByTestId('remote-tile').waitFor({ state: 'detached' });
+      expect(await alice.page.getByTestId('local-tile').count(), 'alone').toBe(1);
+      const cy = await suite.person({ url: link, name: 'Cy' });
+      await waitUntilConnected(cy.page);
+      await waitUntilConnected(alice.page);
+      expect(await alice.page.getByTestId('local-tile').count(), 'with Cy').toBe(1);
+      expect(await alice.page.getByTestId('show-self').count()).toBe(0);
     });
 
     it('switches camera, one after the other, and the other person sees each', { timeout: 120_000 }, async () => {
