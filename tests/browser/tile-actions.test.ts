@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
-import { createRoom, waitUntilConnected, type Person } from './person.ts';
+import { createRoom, patience, waitUntilConnected, type Person } from './person.ts';
 
 const suite = useCallSuite();
 
@@ -87,6 +87,31 @@ describe('pinning a person, setting their volume, floating their video (with its
       await expect.poll(() => ana!.page.getByRole('button', { name: /^Pin / }).count()).toBe(0);
       const duo = await tileAreas(ana!.page);
       expect(duo.Cy!).toBeGreaterThan(3 * duo.you!);
+    });
+
+    it('in speaker view, gives the stage to whoever speaks a while, the pin buttons left unpressed, and back to the grid', { timeout: 120_000 }, async () => {
+      const [ana, bo, cy] = await callOfThree();
+      const page = ana!.page;
+      const onStage = async () => {
+        const areas = await tileAreas(page);
+        return Object.keys(areas).find((name) => Object.entries(areas).every(([other, area]) => other === name || areas[name]! > 3 * area)) ?? null;
+      };
+      // Everyone's fake microphone beeps: the one unmuted is the one speaking.
+      await cy!.page.getByTestId('toggle-mic').click();
+      const view = page.getByRole('button', { name: 'Speaker view' });
+      await view.click();
+      expect(await view.getAttribute('aria-pressed')).toBe('true');
+      await expect.poll(onStage, patience).toBe('Bo');
+      expect(await page.getByRole('button', { name: 'Pin Bo' }).getAttribute('aria-pressed'), 'Bo is not pinned').toBe('false');
+
+      await bo!.page.getByTestId('toggle-mic').click();
+      await cy!.page.getByTestId('toggle-mic').click();
+      await expect.poll(onStage, patience).toBe('Cy');
+
+      await view.click();
+      const grid = await tileAreas(page);
+      expect(Math.abs(grid.Bo! - grid.Cy!), 'the grid again').toBeLessThan(1);
+      expect([...ana!.errors, ...bo!.errors, ...cy!.errors]).toEqual([]);
     });
 
     it('shows a person on the whole screen from the tile button or a double click, and back', { timeout: 120_000 }, async () => {
