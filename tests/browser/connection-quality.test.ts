@@ -1,7 +1,8 @@
+import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LoopbackCut } from '../support/loopback-cut.ts';
 import { useCallSuite } from './call-suite.ts';
-import { patience, selectedPath, waitForMovingRemoteVideo, watchPeerConnections } from './person.ts';
+import { patience, selectedPath, waitForLiveRemoteAudio, waitForMovingRemoteVideo, watchPeerConnections } from './person.ts';
 
 const suite = useCallSuite();
 let cut: LoopbackCut | undefined;
@@ -9,6 +10,47 @@ let cut: LoopbackCut | undefined;
 afterEach(async () => {
   await cut?.restore();
   cut = undefined;
+});
+
+/** How many camera frames `page` has sent so far, over its newest connection (`watchPeerConnections`). */
+async function framesSent(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const pc = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.at(-1)!;
+    const stats = [...(await pc.getStats()).values()] as Array<{ type: string; kind?: string; framesSent?: number }>;
+    return stats.filter((entry) => entry.type === 'outbound-rtp' && entry.kind === 'video').reduce((sum, entry) => sum + (entry.framesSent ?? 0), 0);
+  });
+}
+
+/** Whether `page` is sending camera frames now: more of them a second later. */
+async function sendingFrames(page: Page): Promise<boolean> {
+  const before = await framesSent(page);
+  await page.waitForTimeout(1_000);
+  return (await framesSent(page)) > before;
+}
+
+describe('stopping incoming video to save data', () => {
+  describe('happy path', () => {
+    it('stops the other person\'s camera coming, showing their initials, while sound and your own picture go on, and brings it back', async () => {
+      const { alice, bob } = await suite.call({ alice: { init: watchPeerConnections, name: 'Alice' } });
+      await waitForMovingRemoteVideo(bob.page);
+      expect(await sendingFrames(alice.page)).toBe(true);
+
+      await bob.page.getByRole('button', { name: 'Devices', exact: true }).click();
+      const stop = bob.page.getByRole('checkbox', { name: /Stop incoming video/ });
+      await stop.check();
+      // Alice's browser stops sending her picture to Bob: the data is saved, not only hidden.
+      await expect.poll(() => sendingFrames(alice.page), patience).toBe(false);
+      expect(await bob.page.getByTestId('remote-tile').getByText('A', { exact: true }).isVisible(), 'her initial instead').toBe(true);
+      await waitForLiveRemoteAudio(bob.page);
+      await waitForMovingRemoteVideo(alice.page);
+
+      await stop.uncheck();
+      await expect.poll(() => sendingFrames(alice.page), patience).toBe(true);
+      await waitForMovingRemoteVideo(bob.page);
+      expect(await bob.page.getByTestId('remote-tile').getByText('A', { exact: true }).count(), 'her picture again').toBe(0);
+      expect([...alice.errors, ...bob.errors]).toEqual([]);
+    }, 90_000);
+  });
 });
 
 describe('a weak connection on the tile', () => {
