@@ -109,6 +109,41 @@ describe('chat, files and stats between two people', () => {
       expect(bob.errors).toEqual([]);
     });
 
+    it('sends a file dropped on the chat, and a screenshot pasted into its input, while pasted text stays text', { timeout: 120_000 }, async () => {
+      const { alice, bob } = await suite.call();
+      await chatButton(alice.page).click();
+      await chatButton(bob.page).click();
+      const panel = alice.page.getByRole('region', { name: 'Chat and files' });
+      // What the browser hands the page when a file from the desktop is dropped, or a screenshot pasted.
+      const carrying = (name: string, text: string) =>
+        alice.page.evaluateHandle(([fileName, content]) => {
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([content!], fileName!, { type: 'text/plain' }));
+          return transfer;
+        }, [name, text]);
+
+      const dropped = await carrying('notes.txt', 'agenda');
+      const lines = panel.getByRole('list').first();
+      await lines.dispatchEvent('dragenter', { dataTransfer: dropped });
+      expect(await panel.locator('[data-dropping]').count(), 'where to let go is shown').toBe(1);
+      await lines.dispatchEvent('drop', { dataTransfer: dropped });
+      expect(await panel.locator('[data-dropping]').count()).toBe(0);
+      // Whether the page took a paste for itself (a file), rather than letting the field paste text.
+      const pasteTaken = (clipboardData: Awaited<ReturnType<typeof carrying>>) =>
+        alice.page.getByTestId('chat-input').evaluate((input, data) => !input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true })), clipboardData);
+      expect(await pasteTaken(await carrying('image.png', 'pixels'))).toBe(true);
+      const text = await alice.page.evaluateHandle(() => {
+        const transfer = new DataTransfer();
+        transfer.setData('text/plain', 'see the notes');
+        return transfer;
+      });
+      expect(await pasteTaken(text), 'text is the field\'s to paste').toBe(false);
+
+      const received = () => bob.page.getByTestId('file-transfer').evaluateAll((rows) => rows.map((row) => `${row.querySelector('.name')?.textContent} ${row.getAttribute('data-state')}`).sort());
+      await expect.poll(received, patience).toEqual(['image.png done', 'notes.txt done']);
+      expect([...alice.errors, ...bob.errors]).toEqual([]);
+    });
+
     it('shows a round-trip time, a bitrate above zero and a plot for the other person', { timeout: 120_000 }, async () => {
       const { alice, bob } = await suite.call();
       const bobId = await remotePeerId(alice.page);
