@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
 import { audible, remoteLoudness } from './audio-probe.ts';
+import { TestClient } from '../support/test-client.ts';
 import { createRoom, enterCall, patience, shownError, waitForMovingRemoteVideo, waitUntilConnected, type Person } from './person.ts';
 
 const suite = useCallSuite();
@@ -63,6 +64,34 @@ describe('a group call', () => {
       expect(await fifth.page.evaluate(() => (window as unknown as { cameraRequests: number }).cameraRequests)).toBe(0);
       expect(new URL(fifth.page.url()).pathname).toBe(new URL(link).pathname);
       for (const opened of everyone) expect(opened.errors).toEqual([]);
+    });
+
+    it('brings a newcomer into a call of five muted, saying so, and leaves unmuting to them', { timeout: 120_000 }, async () => {
+      // Five people already there: signaling clients on real sockets, as the room's check counts them.
+      const url = `${suite.server.origin.replace(/^http/, 'ws')}/ws`;
+      const first = await TestClient.ready(url);
+      first.send({ type: 'create', capacity: 8 });
+      const { roomId } = await first.next('joined');
+      const others = await Promise.all([1, 2, 3, 4].map(async () => {
+        const client = await TestClient.ready(url);
+        client.send({ type: 'join', roomId });
+        await client.next('joined');
+        return client;
+      }));
+      try {
+        const newcomer = await suite.person({ url: `${suite.server.origin}/r/${roomId}`, enter: false });
+        await expect.poll(() => newcomer.page.getByTestId('present').textContent(), patience).toBe('5 people are in this call');
+        const mic = newcomer.page.getByTestId('toggle-mic');
+        await expect.poll(() => mic.getAttribute('aria-pressed'), patience).toBe('true');
+        expect(await newcomer.page.getByRole('status').filter({ hasText: 'You will join muted' }).count()).toBe(1);
+
+        await mic.click();
+        await expect.poll(() => mic.getAttribute('aria-pressed'), { message: 'unmuted, and left so' }).toBe('false');
+        expect(await newcomer.page.getByRole('status').filter({ hasText: 'You will join muted' }).count()).toBe(0);
+        expect(newcomer.errors).toEqual([]);
+      } finally {
+        await Promise.all([first, ...others].map((client) => client.close()));
+      }
     });
   });
 });

@@ -17,3 +17,9 @@ export function whoIsThere({ peers, names }: Present): string {
   const said = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
   return `${said} ${peers === 1 ? 'is' : 'are'} in this call`;
 }
+
+/**
+ * How many people already in a call make a newcomer join muted, as in Meet (more than five in
+ * the call): with that many talking, an open microphone coming in is noise for all of them.
+ */
+export const joinMutedFrom = 5;
