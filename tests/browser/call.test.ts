@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
 import {
@@ -12,6 +13,23 @@ import {
 
 const suite = useCallSuite();
 const person = suite.person;
+
+/** Keeps every screen wake lock the page takes in `window.wakeLocks` (an `init` script). */
+function recordWakeLocks(): void {
+  const taken: WakeLockSentinel[] = [];
+  const request = WakeLock.prototype.request;
+  WakeLock.prototype.request = async function (this: WakeLock, type?: WakeLockType) {
+    const sentinel = await request.call(this, type);
+    taken.push(sentinel);
+    return sentinel;
+  };
+  (window as unknown as { wakeLocks: WakeLockSentinel[] }).wakeLocks = taken;
+}
+
+/** Whether `page` holds the screen on now (`recordWakeLocks`). */
+function screenHeldOn(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { wakeLocks: WakeLockSentinel[] }).wakeLocks.some((sentinel) => !sentinel.released));
+}
 
 async function focusedTestId(opened: Person): Promise<string | null> {
   return opened.page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
@@ -80,6 +98,16 @@ describe('a call between browsers', () => {
 
       const link = await createRoom(a);
       expect(link).toMatch(/\/r\/[0-9a-f-]{36}$/);
+    });
+
+    it('keeps the screen on through the call, and lets it sleep after hanging up', async () => {
+      const a = await person({ init: recordWakeLocks });
+      await createRoom(a);
+      await expect.poll(() => screenHeldOn(a.page), patience).toBe(true);
+      await a.page.getByTestId('hang-up').click();
+      await a.page.getByRole('heading', { name: 'You left the call' }).waitFor(patience);
+      await expect.poll(() => screenHeldOn(a.page), patience).toBe(false);
+      expect(a.errors).toEqual([]);
     });
 
     it('copies the room link to the clipboard and says so', async () => {

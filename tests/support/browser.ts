@@ -65,11 +65,13 @@ export interface PersonOptions {
 
 /**
  * One browser context per person: separate storage, permissions and media devices, like two
- * people on two machines. Clipboard access is granted so `copy-link` can be checked.
+ * people on two machines. Clipboard access is granted so `copy-link` can be checked. Granting
+ * permissions refuses every one not listed (the DevTools protocol's `Browser.grantPermissions`),
+ * so the screen wake lock, which Chromium gives a page without asking, is listed too.
  */
 export async function newPerson(browser: Browser, options: PersonOptions): Promise<BrowserContext> {
   const media = options.media ?? true;
-  const permissions = ['clipboard-read', 'clipboard-write', ...(media ? ['camera', 'microphone'] : [])];
+  const permissions = ['clipboard-read', 'clipboard-write', 'screen-wake-lock', ...(media ? ['camera', 'microphone'] : [])];
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
   await context.grantPermissions(permissions, { origin: options.origin });
   return context;
