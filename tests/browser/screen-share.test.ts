@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
 import { audible } from './audio-probe.ts';
-import { waitForMovingRemoteVideo } from './person.ts';
+import { patience, waitForMovingRemoteVideo } from './person.ts';
 
 // Headless Chromium shares a synthetic 1280×720 "screen" with the usual flags (tests/support/browser.ts).
 const suite = useCallSuite();
@@ -115,7 +115,8 @@ describe('screen share', () => {
         screenVideo,
         { polling: 100 },
       );
-      expect(await loudestOf(bob.page, screenVideo), 'the shared sound arrives').toBeGreaterThan(audible);
+      // Under load the element may start playing it a moment after the track is live.
+      await expect.poll(() => loudestOf(bob.page, screenVideo), { ...patience, message: 'the shared sound arrives' }).toBeGreaterThan(audible);
       expect(await screen.evaluate((video: HTMLVideoElement) => video.muted), 'and plays').toBe(false);
 
       const tile = bob.page.getByRole('figure', { name: "Guest's screen" });
