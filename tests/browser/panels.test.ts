@@ -1,9 +1,16 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
-import { createRoom, patience } from './person.ts';
+import { createRoom, patience, type Person } from './person.ts';
 
 const suite = useCallSuite();
+
+/** One person who made a room from the lobby and waits in the call: their page, and its errors. */
+async function aloneInACall(): Promise<Person> {
+  const person = await suite.person();
+  await createRoom(person);
+  return person;
+}
 
 /** The accessible name of what has the keyboard focus. */
 const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName);
@@ -11,9 +18,7 @@ const focused = (page: Page) => page.evaluate(() => document.activeElement?.getA
 describe('closing the side panels, and the list of keyboard shortcuts', () => {
   describe('happy path', () => {
     it('closes the panel you are in with Escape, gives the focus back to its button, and keeps what you were typing', async () => {
-      const alice = await suite.person();
-      await createRoom(alice);
-      const { page } = alice;
+      const { page, errors } = await aloneInACall();
       const chat = page.getByRole('region', { name: 'Chat and files' });
 
       await page.getByRole('button', { name: 'Chat', exact: true }).click();
@@ -24,13 +29,11 @@ describe('closing the side panels, and the list of keyboard shortcuts', () => {
 
       await page.keyboard.press('Enter');
       expect(await page.getByTestId('chat-input').inputValue()).toBe('half a thought');
-      expect(alice.errors).toEqual([]);
+      expect(errors).toEqual([]);
     });
 
     it('closes one panel with its × and leaves the others open', async () => {
-      const alice = await suite.person();
-      await createRoom(alice);
-      const { page } = alice;
+      const { page, errors } = await aloneInACall();
 
       await page.getByRole('button', { name: 'Devices', exact: true }).click();
       await page.getByRole('button', { name: 'Stats', exact: true }).click();
@@ -45,12 +48,11 @@ describe('closing the side panels, and the list of keyboard shortcuts', () => {
       await expect.poll(() => page.getByTestId('inspector').count(), patience).toBe(0);
       expect(await page.getByRole('region', { name: 'Stats' }).isVisible()).toBe(true);
       expect(await focused(page)).toBe('Inspector');
+      expect(errors).toEqual([]);
     });
 
     it('lists the keyboard shortcuts on ?, not while typing, and gives the keyboard back when closed', async () => {
-      const alice = await suite.person();
-      await createRoom(alice);
-      const { page } = alice;
+      const { page, errors } = await aloneInACall();
       const list = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
 
       await page.getByRole('button', { name: 'Chat', exact: true }).click();
@@ -73,7 +75,7 @@ describe('closing the side panels, and the list of keyboard shortcuts', () => {
       await list.waitFor();
       await page.mouse.click(5, 5);
       await list.waitFor({ state: 'hidden' });
-      expect(alice.errors).toEqual([]);
+      expect(errors).toEqual([]);
     });
   });
 });
