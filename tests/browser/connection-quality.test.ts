@@ -55,7 +55,7 @@ describe('stopping incoming video to save data', () => {
 
 describe('a weak connection on the tile', () => {
   describe('failure', () => {
-    it('marks the person whose packets go missing on the way, and clears the mark once they arrive again', async () => {
+    it('marks the person whose packets go missing on the way, tells them, and clears both once the packets arrive again', async () => {
       const { alice, bob } = await suite.call({ bob: { init: watchPeerConnections } });
       await waitForMovingRemoteVideo(alice.page);
       const mark = alice.page.getByTestId('remote-tile').getByTestId('peer-connection-quality');
@@ -69,9 +69,14 @@ describe('a weak connection on the tile', () => {
       await expect.poll(() => mark.count(), patience).toBe(1);
       expect(await mark.getAttribute('title')).toMatch(/^(Weak|Poor) connection \([\d.]+ % of packets lost, \d+ ms round trip\)$/);
       expect(await alice.page.getByTestId('remote-tile').getAttribute('data-state')).toBe('connected');
+      // Bob learns from Alice's reports that what he sends gets lost: he is told, she is not.
+      const bobsNotice = bob.page.getByTestId('own-connection');
+      await expect.poll(() => bobsNotice.textContent(), patience).toMatch(/^\s*Your connection is unstable: the others may not see or hear you well\.\s*$/);
+      expect(await alice.page.getByTestId('own-connection').count()).toBe(0);
 
       await cut.restore();
       await expect.poll(() => mark.count(), patience).toBe(0);
+      await expect.poll(() => bobsNotice.count(), patience).toBe(0);
       expect(await alice.page.getByTestId('remote-tile').getAttribute('data-state')).toBe('connected');
     }, 90_000);
   });

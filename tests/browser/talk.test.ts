@@ -144,7 +144,7 @@ describe('chat, files and stats between two people', () => {
       expect([...alice.errors, ...bob.errors]).toEqual([]);
     });
 
-    it('shows a round-trip time, a bitrate above zero and a plot for the other person', { timeout: 120_000 }, async () => {
+    it('shows a round-trip time, a bitrate above zero, the loss both ways and a plot for the other person', { timeout: 120_000 }, async () => {
       const { alice, bob } = await suite.call();
       const bobId = await remotePeerId(alice.page);
       await alice.page.getByRole('button', { name: 'Stats' }).click();
@@ -156,6 +156,9 @@ describe('chat, files and stats between two people', () => {
       await expect.poll(() => number('Round trip', 'ms'), patience).toBeGreaterThan(0);
       await expect.poll(() => number('In', 'kbit/s'), patience).toBeGreaterThan(0);
       await expect.poll(() => number('Out', 'kbit/s'), patience).toBeGreaterThan(0);
+      // Packet loss both ways: none on loopback, but measured.
+      await expect.poll(() => number('Loss in', '%'), patience).toBe(0);
+      await expect.poll(() => number('Loss out', '%'), patience).toBe(0);
       expect(await entry.locator('[data-stat="Path"]').textContent()).toMatch(/^(host|srflx|prflx|relay) → (host|srflx|prflx|relay)$/);
       // A plot: a line through at least two seconds of the bitrate.
       await expect.poll(() => entry.locator('svg.plot polyline').nth(1).evaluate((line) => line.getAttribute('points')?.split(' ').length ?? 0), patience).toBeGreaterThan(1);

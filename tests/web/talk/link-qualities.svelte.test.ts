@@ -4,22 +4,28 @@ import { LinkQualities, qualityIntervalMs } from '../../../web/lib/talk/link-qua
 
 /**
  * A connection whose report says, at each reading, that 100 more packets came in and `lost`
- * (its current value) more were lost, with a round trip of `rttMs`.
+ * (its current value) more were lost, with a round trip of `rttMs`; and that 100 more were sent,
+ * of which the other end reported `sentLost` lost.
  */
-function fakeLink(peerId: string) {
-  const counters = { received: 0, lost: 0 };
+function fakeLink() {
+  const counters = { received: 0, lost: 0, sent: 0, sentLost: 0 };
   const link = {
     lost: 0,
+    sentLost: 0,
     rttMs: 20,
     pc: {
       connectionState: 'connected' as RTCPeerConnectionState,
       getStats: async () => {
         counters.received += 100;
         counters.lost += link.lost;
+        counters.sent += 100;
+        counters.sentLost += link.sentLost;
         return new Map<string, unknown>([
           ['t', { id: 't', type: 'transport', selectedCandidatePairId: 'cp' }],
           ['cp', { id: 'cp', type: 'candidate-pair', currentRoundTripTime: link.rttMs / 1000 }],
           ['in', { id: 'in', type: 'inbound-rtp', kind: 'audio', packetsReceived: counters.received, packetsLost: counters.lost }],
+          ['out', { id: 'out', type: 'outbound-rtp', kind: 'audio', packetsSent: counters.sent }],
+          ['remote-in', { id: 'remote-in', type: 'remote-inbound-rtp', kind: 'audio', packetsLost: counters.sentLost }],
         ]);
       },
     },
@@ -32,7 +38,7 @@ function watch(...ids: string[]) {
   vi.useFakeTimers();
   const links = new PeerLinks();
   const fakes = ids.map((peerId) => {
-    const fake = fakeLink(peerId);
+    const fake = fakeLink();
     links.add({ peerId, pc: fake.pc, channel: {} } as unknown as PeerLink);
     return fake;
   });
@@ -86,6 +92,67 @@ describe('telling whose connection is in trouble', () => {
       fakes[0]!.pc.connectionState = 'disconnected';
       await readings(1);
       expect(qualities.trouble).toEqual({});
+      stop();
+    });
+  });
+});
+
+describe('telling when the trouble is on your side', () => {
+  describe('happy path', () => {
+    it('says so once what you send is lost on the way to everyone for two readings, and stops when it arrives again', async () => {
+      const { qualities, fakes, stop, readings } = watch('p1', 'p2');
+      await readings(1);
+      fakes[0]!.sentLost = 20;
+      fakes[1]!.sentLost = 5;
+      await readings(1);
+      expect(qualities.own).toBeNull();
+      await readings(1);
+      // The milder of the two, with the smaller share: that much is certainly yours.
+      expect(qualities.own).toEqual({ quality: 'weak', direction: 'sending', lossPercent: 5 });
+      expect(qualities.trouble, 'nobody else is marked for it').toEqual({});
+
+      fakes[0]!.sentLost = 0;
+      await readings(1);
+      expect(qualities.own).toBeNull();
+      stop();
+    });
+
+    it('says so when, in a group, what everyone sends you is lost', async () => {
+      const { qualities, fakes, stop, readings } = watch('p1', 'p2');
+      fakes[0]!.lost = 25;
+      fakes[1]!.lost = 25;
+      await readings(3);
+      expect(qualities.own).toEqual({ quality: 'poor', direction: 'receiving', lossPercent: 20 });
+      stop();
+    });
+  });
+
+  describe('failure', () => {
+    it('blames nobody\'s side but theirs when only one person of two misses what you send', async () => {
+      const { qualities, fakes, stop, readings } = watch('p1', 'p2');
+      fakes[0]!.sentLost = 30;
+      await readings(4);
+      expect(qualities.own).toBeNull();
+      stop();
+    });
+
+    it('cannot tell whose side it is when the one other person\'s packets go missing: only their tile says so', async () => {
+      const { qualities, fakes, stop, readings } = watch('p1');
+      fakes[0]!.lost = 25;
+      await readings(3);
+      expect(qualities.trouble.p1?.quality).toBe('poor');
+      expect(qualities.own).toBeNull();
+      stop();
+    });
+
+    it('forgets it once the connections are no longer up', async () => {
+      const { qualities, fakes, stop, readings } = watch('p1');
+      fakes[0]!.sentLost = 50;
+      await readings(3);
+      expect(qualities.own?.quality).toBe('poor');
+      fakes[0]!.pc.connectionState = 'disconnected';
+      await readings(1);
+      expect(qualities.own).toBeNull();
       stop();
     });
   });

@@ -4,7 +4,7 @@ import type { StatsSample } from '../../../web/lib/talk/peer-stats.ts';
 import { StatsHistory } from '../../../web/lib/talk/stats-history.svelte.ts';
 
 function sampleAt(t: number): StatsSample {
-  return { t, rttMs: 1, inKbps: 800, outKbps: 900, lossPercent: 0, jitterMs: 2, fps: 30, resolution: '640×480', codec: 'VP8', localType: 'host', remoteType: 'host' };
+  return { t, rttMs: 1, inKbps: 800, outKbps: 900, lossPercent: 0, sentLossPercent: 0, jitterMs: 2, fps: 30, resolution: '640×480', codec: 'VP8', localType: 'host', remoteType: 'host' };
 }
 
 describe('the last minute of stats', () => {
