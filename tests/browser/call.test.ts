@@ -110,6 +110,21 @@ describe('a call between browsers', () => {
       expect(a.errors).toEqual([]);
     });
 
+    it('shows how long you have been in the call, counting up', async () => {
+      const a = await person();
+      await createRoom(a);
+      const clock = a.page.getByTestId('call-duration');
+      const seconds = async () => {
+        const [minutes, secs] = (await clock.textContent())!.split(':').map(Number);
+        return minutes! * 60 + secs!;
+      };
+      expect(await clock.textContent()).toMatch(/^0:0\d$/);
+      const first = await seconds();
+      await expect.poll(seconds, patience).toBeGreaterThanOrEqual(first + 2);
+      expect(await clock.getAttribute('datetime')).toMatch(/^PT\d+S$/);
+      expect(a.errors).toEqual([]);
+    });
+
     it('copies the room link to the clipboard and says so', async () => {
       const a = await person();
       const link = await createRoom(a);

@@ -4,11 +4,11 @@ import { LinkQualities, qualityIntervalMs } from '../../../web/lib/talk/link-qua
 
 /**
  * A connection whose report says, at each reading, that 100 more packets came in and `lost`
- * (its current value) more were lost, with a round trip of `rttMs`; and that 100 more were sent,
- * of which the other end reported `sentLost` lost.
+ * (its current value) more were lost, with a round trip of `rttMs`; and that the other end's
+ * latest report lost `sentLost` percent of what we send.
  */
 function fakeLink() {
-  const counters = { received: 0, lost: 0, sent: 0, sentLost: 0 };
+  const counters = { received: 0, lost: 0 };
   const link = {
     lost: 0,
     sentLost: 0,
@@ -18,14 +18,11 @@ function fakeLink() {
       getStats: async () => {
         counters.received += 100;
         counters.lost += link.lost;
-        counters.sent += 100;
-        counters.sentLost += link.sentLost;
         return new Map<string, unknown>([
           ['t', { id: 't', type: 'transport', selectedCandidatePairId: 'cp' }],
           ['cp', { id: 'cp', type: 'candidate-pair', currentRoundTripTime: link.rttMs / 1000 }],
           ['in', { id: 'in', type: 'inbound-rtp', kind: 'audio', packetsReceived: counters.received, packetsLost: counters.lost }],
-          ['out', { id: 'out', type: 'outbound-rtp', kind: 'audio', packetsSent: counters.sent }],
-          ['remote-in', { id: 'remote-in', type: 'remote-inbound-rtp', kind: 'audio', packetsLost: counters.sentLost }],
+          ['remote-in', { id: 'remote-in', type: 'remote-inbound-rtp', kind: 'audio', fractionLost: link.sentLost / 100 }],
         ]);
       },
     },
@@ -102,6 +99,7 @@ describe('telling when the trouble is on your side', () => {
     it('says so once what you send is lost on the way to everyone for two readings, and stops when it arrives again', async () => {
       const { qualities, fakes, stop, readings } = watch('p1', 'p2');
       await readings(1);
+      expect(qualities.own).toBeNull();
       fakes[0]!.sentLost = 20;
       fakes[1]!.sentLost = 5;
       await readings(1);

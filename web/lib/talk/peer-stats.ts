@@ -14,9 +14,6 @@ export interface StatsCounters {
   bytesOut: number;
   packetsIn: number;
   packetsLost: number;
-  packetsOut: number;
-  /** Of the packets sent, those the other end reported lost (RTCP receiver reports). */
-  packetsLostOut: number;
 }
 
 /** What the panel shows of one peer at one moment; `null` where the report had nothing yet. */
@@ -29,7 +26,10 @@ export interface StatsSample {
   outKbps: number | null;
   /** Share of incoming packets lost over the last interval, in percent. */
   lossPercent: number | null;
-  /** Share of what was sent that the other end reported lost over the last interval, in percent. */
+  /**
+   * Share of what we send that the other end reported lost in its latest receiver report
+   * (after retransmission), in percent: the worst of our streams to them.
+   */
   sentLossPercent: number | null;
   jitterMs: number | null;
   /** Incoming video's frame rate and size, and codec. */
@@ -61,22 +61,20 @@ export function summarizeStats(report: Iterable<unknown>, now: number, previous:
   const byId = new Map(entries.map((entry) => [entry.id, entry]));
   const pair = selectedPair(entries, byId);
   const inbound = entries.filter((entry) => entry.type === 'inbound-rtp');
-  const total = (type: string, field: string) => entries.filter((entry) => entry.type === type).reduce((sum, entry) => sum + Math.max(0, numberOf(entry[field])), 0);
   const video = inbound.find((entry) => entry.kind === 'video');
   const counters: StatsCounters = {
     at: now,
     bytesIn: numberOf(pair?.bytesReceived),
     bytesOut: numberOf(pair?.bytesSent),
-    packetsIn: total('inbound-rtp', 'packetsReceived'),
-    packetsLost: total('inbound-rtp', 'packetsLost'),
-    packetsOut: total('outbound-rtp', 'packetsSent'),
-    packetsLostOut: total('remote-inbound-rtp', 'packetsLost'),
+    packetsIn: inbound.reduce((sum, entry) => sum + numberOf(entry.packetsReceived), 0),
+    packetsLost: inbound.reduce((sum, entry) => sum + Math.max(0, numberOf(entry.packetsLost)), 0),
   };
   const seconds = previous ? (now - previous.at) / 1000 : 0;
   const rate = (bytes: number, before: number | undefined) => (seconds > 0 && before !== undefined ? round(Math.max(0, bytes - before) * 8 / 1000 / seconds) : null);
-  // How much of what went one way since the sample before was lost, in percent (0 when nothing went).
-  const since = (field: keyof StatsCounters) => Math.max(0, counters[field] - (previous?.[field] ?? 0));
-  const share = (lost: number, of: number) => (previous === null ? null : of > 0 ? round(Math.min(1, lost / of) * 100) : 0);
+  const lost = previous ? counters.packetsLost - previous.packetsLost : 0;
+  const arrived = previous ? counters.packetsIn - previous.packetsIn : 0;
+  // Each report holds until the next, so the share does not jump with the moment it is read.
+  const sentLost = entries.filter((entry) => entry.type === 'remote-inbound-rtp' && typeof entry.fractionLost === 'number').map((entry) => numberOf(entry.fractionLost));
   const jitters = inbound.filter((entry) => typeof entry.jitter === 'number').map((entry) => numberOf(entry.jitter));
   const codec = video ? byId.get(String(video.codecId)) : undefined;
   const typeOf = (id: unknown) => (byId.get(String(id))?.candidateType as string | undefined) ?? null;
@@ -87,8 +85,8 @@ export function summarizeStats(report: Iterable<unknown>, now: number, previous:
       rttMs: typeof pair?.currentRoundTripTime === 'number' ? round(pair.currentRoundTripTime * 1000) : null,
       inKbps: rate(counters.bytesIn, previous?.bytesIn),
       outKbps: rate(counters.bytesOut, previous?.bytesOut),
-      lossPercent: share(since('packetsLost'), since('packetsLost') + since('packetsIn')),
-      sentLossPercent: share(since('packetsLostOut'), since('packetsOut')),
+      lossPercent: previous && lost + arrived > 0 ? round((Math.max(0, lost) / (Math.max(0, lost) + arrived)) * 100) : previous ? 0 : null,
+      sentLossPercent: sentLost.length > 0 ? round(Math.max(...sentLost) * 100) : null,
       jitterMs: jitters.length > 0 ? round(Math.max(...jitters) * 1000) : null,
       fps: typeof video?.framesPerSecond === 'number' ? video.framesPerSecond : null,
       resolution: video && numberOf(video.frameWidth) > 0 ? `${numberOf(video.frameWidth)}×${numberOf(video.frameHeight)}` : null,
