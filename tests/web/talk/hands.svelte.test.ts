@@ -37,6 +37,28 @@ describe('raised hands', () => {
       expect(bo.sent).toEqual([down, up, down]);
     });
 
+    it('lowers your hand while you keep talking, once it has been up a moment, and not after you stop', () => {
+      vi.useFakeTimers();
+      const hands = new Hands(new PeerLinks());
+      const lowered = vi.fn();
+      hands.toggle();
+      vi.advanceTimersByTime(500);
+      const stopped = hands.speaking(lowered);
+      vi.advanceTimersByTime(floorAfterMs - 501);
+      expect([hands.mine, lowered.mock.calls.length]).toEqual([true, 0]);
+      vi.advanceTimersByTime(1);
+      expect([hands.mine, lowered.mock.calls.length]).toEqual([false, 1]);
+      stopped();
+
+      // Stopping before the moment is over keeps it up.
+      hands.toggle();
+      const stoppedEarly = hands.speaking(lowered);
+      vi.advanceTimersByTime(100);
+      stoppedEarly();
+      vi.advanceTimersByTime(floorAfterMs);
+      expect([hands.mine, lowered.mock.calls.length]).toEqual([true, 1]);
+    });
+
     it('tells everyone when you raise and lower your hand', () => {
       const links = new PeerLinks();
       const hands = new Hands(links);

@@ -71,6 +71,24 @@ export class Hands {
     return true;
   }
 
+  /**
+   * You started talking steadily: your raised hand goes down as soon as `spoke` lets it, the
+   * rest of `floorAfterMs` waited out, and `onLowered` is told. Returns what cancels the wait
+   * (you stopped talking first, or lowered it yourself).
+   */
+  speaking(onLowered: () => void): () => void {
+    // A timer may fire a fraction of a millisecond before the clock the wait was read from says
+    // it is time: it then waits again, rather than leaving the hand up for good.
+    let wait: ReturnType<typeof setTimeout> | undefined;
+    const lower = () => {
+      const left = this.floorIn();
+      if (left > 0) wait = setTimeout(lower, left);
+      else if (this.spoke()) onLowered();
+    };
+    lower();
+    return () => clearTimeout(wait);
+  }
+
   /** How long until talking would lower your raised hand (`spoke`): 0 once it has been up long enough. */
   floorIn(): number {
     return Math.max(0, this.#raisedAt + floorAfterMs - performance.now());
