@@ -16,12 +16,25 @@ describe('judging a connection from its stats', () => {
       expect(qualityOf({ lossPercent: qualityLimits.weak.lossPercent, rttMs: qualityLimits.poor.rttMs })).toBe('poor');
     });
 
-    it('shows trouble only once two readings in a row had it, and clears at the first good one', () => {
-      expect(shownQuality('good', 'poor')).toBe('good');
-      expect(shownQuality('poor', 'poor')).toBe('poor');
-      expect(shownQuality('weak', 'poor')).toBe('weak');
-      expect(shownQuality('poor', 'weak')).toBe('weak');
-      expect(shownQuality('poor', 'good')).toBe('good');
+    it('shows trouble only once two readings in a row had it, and clears it only after two good ones', () => {
+      expect(shownQuality('good', 'good', 'poor')).toBe('good');
+      expect(shownQuality('good', 'poor', 'poor')).toBe('poor');
+      expect(shownQuality('good', 'weak', 'poor')).toBe('weak');
+      expect(shownQuality('weak', 'poor', 'poor')).toBe('poor');
+      // One good reading in a stretch of trouble changes nothing.
+      expect(shownQuality('poor', 'poor', 'good')).toBe('poor');
+      expect(shownQuality('poor', 'good', 'poor')).toBe('poor');
+      expect(shownQuality('weak', 'weak', 'good')).toBe('weak');
+      // Better twice over: the worse of the two.
+      expect(shownQuality('poor', 'weak', 'good')).toBe('weak');
+      expect(shownQuality('poor', 'good', 'good')).toBe('good');
+    });
+
+    it('keeps a connection that wavers around a limit as it is shown, rather than flickering', () => {
+      const readings: Array<'good' | 'weak'> = ['good', 'weak', 'weak', 'good', 'weak', 'good', 'weak', 'weak', 'good', 'good'];
+      let shown: 'good' | 'weak' | 'poor' = 'good';
+      const seen = readings.slice(1).map((latest, index) => (shown = shownQuality(shown, readings[index]!, latest)));
+      expect(seen).toEqual(['good', 'weak', 'weak', 'weak', 'weak', 'weak', 'weak', 'weak', 'good']);
     });
   });
 

@@ -33,9 +33,9 @@ export class LinkQualities {
   trouble = $state<Record<string, LinkTrouble>>({});
   /** Trouble on your side, shown to you alone; `null` while any connection is fine. */
   own = $state<OwnTrouble | null>(null);
-  readonly #latest = new Map<string, LinkQuality>();
-  /** Per person: what you send them, as last read, and as shown (the milder of the last two). */
-  readonly #sent = new Map<string, { latest: LinkQuality; shown: LinkQuality; lossPercent: number | null }>();
+  /** Per person: what they send you, and what you send them, as last read and as shown. */
+  readonly #received = new Map<string, Judged>();
+  readonly #sent = new Map<string, Judged>();
 
   /** `links` gives every registered connection at each reading. */
   constructor(private readonly links: () => readonly PeerLink[]) {}
@@ -49,8 +49,7 @@ export class LinkQualities {
   #connected() {
     const connected = this.links().filter((link) => link.pc.connectionState === 'connected');
     const ids = new Set(connected.map((link) => link.peerId));
-    for (const peerId of this.#latest.keys()) if (!ids.has(peerId)) this.#latest.delete(peerId);
-    for (const peerId of this.#sent.keys()) if (!ids.has(peerId)) this.#sent.delete(peerId);
+    for (const judged of [this.#received, this.#sent]) for (const peerId of judged.keys()) if (!ids.has(peerId)) judged.delete(peerId);
     if (Object.keys(this.trouble).some((peerId) => !ids.has(peerId))) {
       this.trouble = Object.fromEntries(Object.entries(this.trouble).filter(([peerId]) => ids.has(peerId)));
     }
@@ -59,28 +58,24 @@ export class LinkQualities {
   }
 
   #judge(peerId: string, sample: StatsSample): void {
-    this.#judgeReceived(peerId, sample);
-    const latest = qualityOf({ lossPercent: sample.sentLossPercent, rttMs: null });
-    this.#sent.set(peerId, { latest, shown: shownQuality(this.#sent.get(peerId)?.latest ?? 'good', latest), lossPercent: sample.sentLossPercent });
-    this.#judgeOwn();
-  }
-
-  #judgeReceived(peerId: string, { lossPercent, rttMs }: StatsSample): void {
-    const latest = qualityOf({ lossPercent, rttMs });
-    const shown = shownQuality(this.#latest.get(peerId) ?? 'good', latest);
-    this.#latest.set(peerId, latest);
-    if (shown !== 'good') {
-      this.trouble = { ...this.trouble, [peerId]: { quality: shown, lossPercent, rttMs } };
+    const { lossPercent, rttMs } = sample;
+    const received = judge(this.#received, peerId, qualityOf({ lossPercent, rttMs }), lossPercent);
+    if (received.shown !== 'good') {
+      // A good moment in a stretch of trouble keeps the numbers the trouble was shown with.
+      const numbers = received.latest === 'good' ? (this.trouble[peerId] ?? { lossPercent, rttMs }) : { lossPercent, rttMs };
+      this.trouble = { ...this.trouble, [peerId]: { quality: received.shown, lossPercent: numbers.lossPercent, rttMs: numbers.rttMs } };
     } else if (peerId in this.trouble) {
       const { [peerId]: _cleared, ...rest } = this.trouble;
       this.trouble = rest;
     }
+    judge(this.#sent, peerId, qualityOf({ lossPercent: sample.sentLossPercent, rttMs: null }), sample.sentLossPercent);
+    this.#judgeOwn();
   }
 
   /** Your own side is in trouble when every connection is, in the same direction. */
   #judgeOwn(): void {
     const sent = [...this.#sent.values()];
-    const received = [...this.#latest.keys()].map((peerId) => this.trouble[peerId]);
+    const received = [...this.#received.keys()].map((peerId) => this.trouble[peerId]);
     let own: OwnTrouble | null = null;
     if (sent.length > 0 && sent.every((link) => link.shown !== 'good')) {
       own = { quality: mildest(sent.map((link) => link.shown)), direction: 'sending', lossPercent: least(sent.map((link) => link.lossPercent)) };
@@ -90,6 +85,21 @@ export class LinkQualities {
     }
     if (JSON.stringify(own) !== JSON.stringify(this.own)) this.own = own;
   }
+}
+
+/** One direction of one connection: the latest reading, what is shown, and the share lost. */
+interface Judged {
+  latest: LinkQuality;
+  shown: LinkQuality;
+  lossPercent: number | null;
+}
+
+/** Records a reading of `peerId` in `judged`, and returns what is shown now (`shownQuality`). */
+function judge(judged: Map<string, Judged>, peerId: string, latest: LinkQuality, lossPercent: number | null): Judged {
+  const before = judged.get(peerId) ?? { latest: 'good', shown: 'good', lossPercent: null };
+  const now = { latest, shown: shownQuality(before.shown, before.latest, latest), lossPercent };
+  judged.set(peerId, now);
+  return now;
 }
 
 const mildest = (qualities: LinkQuality[]): Exclude<LinkQuality, 'good'> => (qualities.includes('weak') ? 'weak' : 'poor');

@@ -24,10 +24,14 @@ export function qualityOf({ lossPercent, rttMs }: Pick<StatsSample, 'lossPercent
 }
 
 /**
- * What the tile shows from the last two readings: the milder of them. Trouble is shown once it
- * lasted two readings in a row (one lost burst is not worth a warning), and goes at the first
- * good one.
+ * What the tile shows next, from what it shows now and the last two readings: it changes only
+ * when both readings agree it should, to the milder of them on the way down and the worse of
+ * them on the way back. One lost burst is not worth a warning, and one good moment in a
+ * stretch of trouble does not take the warning away, only to bring it back two seconds later.
  */
-export function shownQuality(previous: LinkQuality, latest: LinkQuality): LinkQuality {
-  return rank[previous] <= rank[latest] ? previous : latest;
+export function shownQuality(shown: LinkQuality, previous: LinkQuality, latest: LinkQuality): LinkQuality {
+  const [milder, worse] = rank[previous] <= rank[latest] ? [previous, latest] : [latest, previous];
+  if (rank[milder] > rank[shown]) return milder;
+  if (rank[worse] < rank[shown]) return worse;
+  return shown;
 }
