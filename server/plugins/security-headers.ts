@@ -24,7 +24,7 @@ const permissionsPolicy = [
 
 /**
  * Security headers on every response (@fastify/helmet): a Content-Security-Policy with no
- * inline script and no other origin to talk to than the page's own (and its WebSocket), no
+ * inline script and no eval (WebAssembly aside), no other origin to talk to than the page's own (and its WebSocket), no
  * framing, no Referer (the room id, the only secret of a room, is in the path), nosniff, and a
  * Permissions-Policy that gives camera, microphone and display capture to the page alone.
  * HSTS and upgrade-insecure-requests are left out: Parley is also served over plain HTTP on a
@@ -44,7 +44,8 @@ export const securityHeadersPlugin = fp(
         useDefaults: false,
         directives: {
           defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
+          // WebAssembly, for background blur's person segmentation (web/lib/background-blur.ts).
+          scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:', 'blob:'],
           mediaSrc: ["'self'", 'blob:'],

@@ -8,7 +8,7 @@ describe('security headers in Chromium', () => {
   it('serve the page under a strict Content-Security-Policy, and two people still make a call', async () => {
     const a = await suite.person();
     const headers = await a.page.evaluate(async () => Object.fromEntries((await fetch('/')).headers.entries()));
-    expect(headers['content-security-policy']).toMatch(/script-src 'self'(;|$)/);
+    expect(headers['content-security-policy']).toMatch(/script-src 'self' 'wasm-unsafe-eval'(;|$)/);
     expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(headers['referrer-policy']).toBe('no-referrer');
     expect(headers['permissions-policy']).toContain('camera=(self)');

@@ -1,4 +1,5 @@
 import { openDevice, type InputKind } from './actors/open-device.ts';
+import { cameraOf, canBlurBackground } from './blurred-cameras.ts';
 import { RememberedDevices } from './remembered-devices.ts';
 
 /** What the device selects need from the browser; tests may pass their own. */
@@ -11,7 +12,12 @@ export interface DeviceChoiceOptions {
   canChooseSpeaker?: boolean;
   /** Where the picks are remembered for the next call; `localStorage` by default. */
   remembered?: RememberedDevices;
+  /** Makes a camera's track with its background blurred (`blurredTrack`), where the browser can (`canBlurBackground`). */
+  blur?: ((camera: MediaStreamTrack) => Promise<MediaStreamTrack>) | null;
 }
+
+/** Blurs a camera's background with the blur's code fetched first (the first time). */
+const blurLoaded = async (camera: MediaStreamTrack) => (await import('./background-blur.ts')).blurredTrack(camera);
 
 /** Words for a kind of device, for the notice said when one is unplugged. */
 const deviceWords: Record<InputKind, string> = { videoinput: 'camera', audioinput: 'microphone' };
@@ -28,12 +34,14 @@ export class DeviceChoice {
   devices = $state<MediaDeviceInfo[]>([]);
   #speakerId = $state('');
   #originalSound = $state(false);
+  #backgroundBlur = $state(false);
   /** Said after a fallback or a failed pick, until the next pick. */
   notice = $state<string | null>(null);
   readonly canChooseSpeaker: boolean;
   readonly #mediaDevices: DeviceChoiceOptions['mediaDevices'];
   readonly #open: NonNullable<DeviceChoiceOptions['open']>;
   readonly #remembered: RememberedDevices;
+  readonly #blur: ((camera: MediaStreamTrack) => Promise<MediaStreamTrack>) | null;
 
   constructor(
     private readonly use: (track: MediaStreamTrack) => void,
@@ -46,6 +54,29 @@ export class DeviceChoice {
     this.#remembered = options.remembered ?? new RememberedDevices();
     this.#speakerId = this.#remembered.get('audiooutput') ?? '';
     this.#originalSound = this.#remembered.originalSound;
+    this.#blur = options.blur !== undefined ? options.blur : canBlurBackground ? blurLoaded : null;
+    this.#backgroundBlur = this.#blur !== null && this.#remembered.backgroundBlur;
+  }
+
+  /** Whether background blur can be offered here. */
+  get canBlur(): boolean {
+    return this.#blur !== null;
+  }
+
+  /**
+   * Whether the camera's background is blurred for the others (and in your own tile). Turning
+   * it on or off changes the picture in place, with no new offer; it is remembered for the
+   * next call, and every camera picked meanwhile is blurred too.
+   */
+  get backgroundBlur(): boolean {
+    return this.#backgroundBlur;
+  }
+
+  set backgroundBlur(on: boolean) {
+    if (this.#blur === null) return;
+    this.#backgroundBlur = on;
+    this.#remembered.backgroundBlur = on;
+    void this.#applyBlur();
   }
 
   /**
@@ -104,6 +135,8 @@ export class DeviceChoice {
   follow(): () => void {
     const changed = () => void this.#recheck();
     void this.refresh();
+    // A blur remembered from an earlier call applies to this one's camera.
+    if (this.#backgroundBlur) void this.#applyBlur();
     this.#mediaDevices?.addEventListener('devicechange', changed);
     return () => this.#mediaDevices?.removeEventListener('devicechange', changed);
   }
@@ -116,7 +149,7 @@ export class DeviceChoice {
   async pick(kind: InputKind, deviceId: string | undefined): Promise<void> {
     this.notice = null;
     try {
-      this.use(await this.#open(kind, deviceId, this.#originalSound));
+      this.use(await this.#openTrack(kind, deviceId));
       if (deviceId !== undefined) this.#remembered.set(kind, deviceId);
     } catch {
       this.notice = `That ${deviceWords[kind]} could not be used. Is another app using it?`;
@@ -124,8 +157,52 @@ export class DeviceChoice {
     await this.refresh();
   }
 
+  /** The camera's or microphone's own track now in the call's stream (behind the blur, if any). */
   #track(kind: InputKind): MediaStreamTrack | undefined {
+    const track = this.#sent(kind);
+    return track === undefined ? undefined : cameraOf(track);
+  }
+
+  /** The track of `kind` the call sends now. */
+  #sent(kind: InputKind): MediaStreamTrack | undefined {
     return this.stream()?.getTracks().find((track) => track.kind === (kind === 'videoinput' ? 'video' : 'audio'));
+  }
+
+  /** Opens a device; a camera comes blurred while blur is on. */
+  async #openTrack(kind: InputKind, deviceId: string | undefined): Promise<MediaStreamTrack> {
+    const track = await this.#open(kind, deviceId, this.#originalSound);
+    return kind === 'videoinput' && this.#backgroundBlur ? this.#blurred(track) : track;
+  }
+
+  /** `camera` blurred; where the blur fails to start, `camera` as it is, and the page says so. */
+  async #blurred(camera: MediaStreamTrack): Promise<MediaStreamTrack> {
+    try {
+      return await this.#blur!(camera);
+    } catch {
+      this.#backgroundBlur = false;
+      this.notice = 'Your background could not be blurred here.';
+      return camera;
+    }
+  }
+
+  /**
+   * Sends the camera blurred or as it is, whichever is chosen now, from a copy of the camera's
+   * track: the call stops the track it sent before, and the camera goes on.
+   */
+  async #applyBlur(): Promise<void> {
+    const sent = this.#sent('videoinput');
+    if (sent === undefined || sent.readyState === 'ended') return;
+    const camera = cameraOf(sent);
+    const blurred = sent !== camera;
+    const on = this.#backgroundBlur;
+    if (on === blurred) return;
+    const next = on ? await this.#blurred(camera.clone()) : camera.clone();
+    // Changed again meanwhile (or the call ended): this one is not wanted any more.
+    if (this.#backgroundBlur !== on || this.#sent('videoinput') !== sent) {
+      next.stop();
+      return;
+    }
+    this.use(next);
   }
 
   /**
@@ -141,7 +218,7 @@ export class DeviceChoice {
       if (!gone) continue;
       const fallback = this.of(kind)[0];
       try {
-        this.use(await this.#open(kind, fallback?.deviceId, this.#originalSound));
+        this.use(await this.#openTrack(kind, fallback?.deviceId));
         this.notice = `Your ${deviceWords[kind]} was disconnected. Now using ${fallback?.label || 'another one'}.`;
       } catch {
         this.notice = `Your ${deviceWords[kind]} was disconnected, and no other one could be used.`;

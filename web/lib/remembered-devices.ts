@@ -1,7 +1,7 @@
 import type { MediaRequest } from '../../machines/call/types.ts';
 import { defaultStorage } from './remembered-name.svelte.ts';
 
-/** The `localStorage` key of the devices a person picked, and of their sound choice. */
+/** The `localStorage` key of the devices a person picked, and of their sound and blur choices. */
 const devicesKey = 'parley.devices';
 
 /**
@@ -41,6 +41,15 @@ export class RememberedDevices {
 
   set originalSound(on: boolean) {
     this.#write({ ...this.#all(), originalSound: on });
+  }
+
+  /** Whether the camera's background is blurred (web/lib/background-blur.ts). */
+  get backgroundBlur(): boolean {
+    return this.#all().backgroundBlur === true;
+  }
+
+  set backgroundBlur(on: boolean) {
+    this.#write({ ...this.#all(), backgroundBlur: on });
   }
 
   /** Remembers the device picked; `''` goes back to the default. */
