@@ -99,7 +99,9 @@ describe('blurring your background', () => {
       const link = await createRoom(alice);
       await alice.page.evaluate(measurePictures);
       const bob = await suite.person({ url: link, enter: false });
-      await bob.page.getByRole('checkbox', { name: /Blur your background/ }).check();
+      const blur = bob.page.getByRole('button', { name: 'Blur your background' });
+      await blur.click();
+      expect(await blur.getAttribute('aria-pressed')).toBe('true');
       await expect.poll(async () => (await picture(bob.page, '[data-testid="local-video"]')).sharpness, patience).toBeLessThan(blurred);
       await enterCall(bob.page);
       await waitForMovingRemoteVideo(alice.page);
