@@ -89,6 +89,23 @@ describe('blurring the background', () => {
     });
   });
 
+  describe('edge cases', () => {
+    it('blurs a camera that came into the call without a pick (turned on mid-call), and only while blur is on', async () => {
+      const kept = storage();
+      new RememberedDevices(kept).backgroundBlur = true;
+      const { choice, sent, now } = call(camera('front'), { kept });
+      choice.keepBlurred();
+      await expect.poll(() => now().blurred).toBe(true);
+      choice.keepBlurred();
+      choice.backgroundBlur = false;
+      await expect.poll(() => now().blurred).toBe(false);
+      const count = sent.length;
+      choice.keepBlurred();
+      await Promise.resolve();
+      expect(sent).toHaveLength(count);
+    });
+  });
+
   describe('failure', () => {
     it('keeps the camera as it is, turns the choice off and says so when blur cannot start', async () => {
       const { choice, sent } = call(camera('front'), { blur: failingBlur });

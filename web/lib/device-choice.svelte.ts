@@ -131,6 +131,14 @@ export class DeviceChoice {
     return track?.getSettings().deviceId ?? '';
   }
 
+  /**
+   * Blurs a camera that came into the call some other way than a pick (turned on mid-call after
+   * joining without one) while blur is on; nothing otherwise.
+   */
+  keepBlurred(): void {
+    if (this.#backgroundBlur) void this.#applyBlur();
+  }
+
   /** Keeps the lists fresh and falls back when a device goes; returns the cleanup. */
   follow(): () => void {
     const changed = () => void this.#recheck();
