@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blurredFrom, cameraOf } from '../../web/lib/blurred-cameras.ts';
+import { blurIfChosen, blurredFrom, cameraOf } from '../../web/lib/blurred-cameras.ts';
 import { DeviceChoice } from '../../web/lib/device-choice.svelte.ts';
 import { RememberedDevices } from '../../web/lib/remembered-devices.ts';
 
@@ -90,19 +90,25 @@ describe('blurring the background', () => {
   });
 
   describe('edge cases', () => {
-    it('blurs a camera that came into the call without a pick (turned on mid-call), and only while blur is on', async () => {
-      const kept = storage();
-      new RememberedDevices(kept).backgroundBlur = true;
-      const { choice, sent, now } = call(camera('front'), { kept });
-      choice.keepBlurred();
-      await expect.poll(() => now().blurred).toBe(true);
-      choice.keepBlurred();
-      choice.backgroundBlur = false;
-      await expect.poll(() => now().blurred).toBe(false);
-      const count = sent.length;
-      choice.keepBlurred();
-      await Promise.resolve();
-      expect(sent).toHaveLength(count);
+    it('opens a camera blurred when blur was chosen, and as it is otherwise or where blur fails', async () => {
+      const front = camera('front');
+      const voice = { kind: 'audio' } as unknown as MediaStreamTrack;
+      const streamOf = (...tracks: unknown[]) => {
+        const held = [...tracks] as MediaStreamTrack[];
+        return {
+          getVideoTracks: () => held.filter((track) => track.kind === 'video'),
+          getTracks: () => held,
+          removeTrack: (track: MediaStreamTrack) => held.splice(held.indexOf(track), 1),
+          addTrack: (track: MediaStreamTrack) => held.push(track),
+        } as unknown as MediaStream;
+      };
+      const chosen = await blurIfChosen(streamOf(voice, front), true, blur);
+      expect(chosen.getTracks().map((track) => [track.kind, (track as unknown as FakeTrack).blurred ?? false])).toEqual([['audio', false], ['video', true]]);
+      expect(cameraOf(chosen.getVideoTracks()[0]!)).toBe(front);
+
+      expect((await blurIfChosen(streamOf(voice, front), false, blur)).getVideoTracks()[0]).toBe(front);
+      expect((await blurIfChosen(streamOf(voice, front), true, failingBlur)).getVideoTracks()[0]).toBe(front);
+      expect((await blurIfChosen(streamOf(voice), true, blur)).getTracks()).toEqual([voice]);
     });
   });
 

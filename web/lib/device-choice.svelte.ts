@@ -1,5 +1,6 @@
+import { untrack } from 'svelte';
 import { openDevice, type InputKind } from './actors/open-device.ts';
-import { cameraOf, canBlurBackground } from './blurred-cameras.ts';
+import { blurCamera, cameraOf, canBlurBackground } from './blurred-cameras.ts';
 import { RememberedDevices } from './remembered-devices.ts';
 
 /** What the device selects need from the browser; tests may pass their own. */
@@ -15,9 +16,6 @@ export interface DeviceChoiceOptions {
   /** Makes a camera's track with its background blurred (`blurredTrack`), where the browser can (`canBlurBackground`). */
   blur?: ((camera: MediaStreamTrack) => Promise<MediaStreamTrack>) | null;
 }
-
-/** Blurs a camera's background with the blur's code fetched first (the first time). */
-const blurLoaded = async (camera: MediaStreamTrack) => (await import('./background-blur.ts')).blurredTrack(camera);
 
 /** Words for a kind of device, for the notice said when one is unplugged. */
 const deviceWords: Record<InputKind, string> = { videoinput: 'camera', audioinput: 'microphone' };
@@ -35,6 +33,8 @@ export class DeviceChoice {
   #speakerId = $state('');
   #originalSound = $state(false);
   #backgroundBlur = $state(false);
+  /** While a blurred camera is being made, to take the place of the sharp one. */
+  startingBlur = $state(false);
   /** Said after a fallback or a failed pick, until the next pick. */
   notice = $state<string | null>(null);
   readonly canChooseSpeaker: boolean;
@@ -54,7 +54,7 @@ export class DeviceChoice {
     this.#remembered = options.remembered ?? new RememberedDevices();
     this.#speakerId = this.#remembered.get('audiooutput') ?? '';
     this.#originalSound = this.#remembered.originalSound;
-    this.#blur = options.blur !== undefined ? options.blur : canBlurBackground ? blurLoaded : null;
+    this.#blur = options.blur !== undefined ? options.blur : canBlurBackground ? blurCamera : null;
     this.#backgroundBlur = this.#blur !== null && this.#remembered.backgroundBlur;
   }
 
@@ -131,20 +131,15 @@ export class DeviceChoice {
     return track?.getSettings().deviceId ?? '';
   }
 
-  /**
-   * Blurs a camera that came into the call some other way than a pick (turned on mid-call after
-   * joining without one) while blur is on; nothing otherwise.
-   */
-  keepBlurred(): void {
-    if (this.#backgroundBlur) void this.#applyBlur();
-  }
-
   /** Keeps the lists fresh and falls back when a device goes; returns the cleanup. */
   follow(): () => void {
     const changed = () => void this.#recheck();
     void this.refresh();
-    // A blur remembered from an earlier call applies to this one's camera.
-    if (this.#backgroundBlur) void this.#applyBlur();
+    // A camera opened before blur could start (it failed then) is blurred now. Untracked: the
+    // effect that follows the devices must not run again at every change of the call.
+    untrack(() => {
+      if (this.#backgroundBlur) void this.#applyBlur();
+    });
     this.#mediaDevices?.addEventListener('devicechange', changed);
     return () => this.#mediaDevices?.removeEventListener('devicechange', changed);
   }
@@ -204,7 +199,8 @@ export class DeviceChoice {
     const blurred = sent !== camera;
     const on = this.#backgroundBlur;
     if (on === blurred) return;
-    const next = on ? await this.#blurred(camera.clone()) : camera.clone();
+    if (on) this.startingBlur = true;
+    const next = on ? await this.#blurred(camera.clone()).finally(() => (this.startingBlur = false)) : camera.clone();
     // Changed again meanwhile (or the call ended): this one is not wanted any more.
     if (this.#backgroundBlur !== on || this.#sent('videoinput') !== sent) {
       next.stop();
