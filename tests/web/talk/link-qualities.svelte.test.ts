@@ -45,6 +45,19 @@ function watch(...ids: string[]) {
   return { qualities, fakes, stop, readings };
 }
 
+/**
+ * What is judged after `count` readings of fake connections to the peers named in `losses`,
+ * each losing what is given (`fakeLink`: `lost` of each reading's 100 packets they send us,
+ * `sentLost` percent of what we send).
+ */
+async function judgedAfter(count: number, losses: Record<string, { lost?: number; sentLost?: number }>): Promise<LinkQualities> {
+  const { qualities, fakes, stop, readings } = watch(...Object.keys(losses));
+  Object.values(losses).forEach((loss, index) => Object.assign(fakes[index]!, loss));
+  await readings(count);
+  stop();
+  return qualities;
+}
+
 afterEach(() => vi.useRealTimers());
 
 describe('telling whose connection is in trouble', () => {
@@ -121,31 +134,20 @@ describe('telling when the trouble is on your side', () => {
     });
 
     it('says so when, in a group, what everyone sends you is lost', async () => {
-      const { qualities, fakes, stop, readings } = watch('p1', 'p2');
-      fakes[0]!.lost = 25;
-      fakes[1]!.lost = 25;
-      await readings(3);
+      const qualities = await judgedAfter(3, { p1: { lost: 25 }, p2: { lost: 25 } });
       expect(qualities.own).toEqual({ quality: 'poor', direction: 'receiving', lossPercent: 20 });
-      stop();
     });
   });
 
   describe('failure', () => {
     it('blames nobody\'s side but theirs when only one person of two misses what you send', async () => {
-      const { qualities, fakes, stop, readings } = watch('p1', 'p2');
-      fakes[0]!.sentLost = 30;
-      await readings(4);
-      expect(qualities.own).toBeNull();
-      stop();
+      expect((await judgedAfter(4, { p1: { sentLost: 30 }, p2: {} })).own).toBeNull();
     });
 
     it('cannot tell whose side it is when the one other person\'s packets go missing: only their tile says so', async () => {
-      const { qualities, fakes, stop, readings } = watch('p1');
-      fakes[0]!.lost = 25;
-      await readings(3);
+      const qualities = await judgedAfter(3, { p1: { lost: 25 } });
       expect(qualities.trouble.p1?.quality).toBe('poor');
       expect(qualities.own).toBeNull();
-      stop();
     });
 
     it('forgets it once the connections are no longer up', async () => {
