@@ -1,65 +1,9 @@
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
 import { createRoom, enterCall, patience, waitForMovingRemoteVideo } from './person.ts';
+import { blurred, measurePictures, picture, sharpnessSeen } from './pictures.ts';
 
 const suite = useCallSuite();
-
-/** What a picture shows, as `measurePictures` reads it. */
-interface Picture {
-  /** The mean squared difference between neighbouring pixels' green (the fake camera draws in green). */
-  sharpness: number;
-  /** The mean green: a black frame has none. */
-  green: number;
-}
-
-/** Sharp pictures of the fake camera read 60 or more, blurred ones under 10. */
-const blurred = 15;
-
-/**
- * Puts into the page `window.pictureOf(video)`, which reads the frame `video` shows at its own
- * size (blurring spreads each edge over many pixels, which lowers the squares' sum a lot), and
- * `window.sharpnessSeen`, the sharpness of every frame the first remote video shows from now on.
- */
-function measurePictures(): void {
-  const canvas = document.createElement('canvas');
-  const pictureOf = (video: HTMLVideoElement) => {
-    [canvas.width, canvas.height] = [video.videoWidth, video.videoHeight];
-    const context = canvas.getContext('2d', { willReadFrequently: true })!;
-    context.drawImage(video, 0, 0);
-    const { data, width, height } = context.getImageData(0, 0, canvas.width, canvas.height);
-    let squares = 0;
-    let green = 0;
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const here = data[(y * width + x) * 4 + 1]!;
-        green += here;
-        if (x > 0) squares += (here - data[(y * width + x - 1) * 4 + 1]!) ** 2;
-      }
-    }
-    return { sharpness: squares / (height * (width - 1)), green: green / (height * width) };
-  };
-  const seen: number[] = [];
-  const look = (): void => {
-    const video = document.querySelector<HTMLVideoElement>('[data-testid="remote-video"]');
-    if (video === null || video.videoWidth === 0) return void setTimeout(look, 20);
-    seen.push(pictureOf(video).sharpness);
-    video.requestVideoFrameCallback(look);
-  };
-  look();
-  Object.assign(window, { pictureOf, sharpnessSeen: seen });
-}
-
-/** What the first `selector` video on `page` shows now. */
-async function picture(page: Page, selector: string): Promise<Picture> {
-  if (!(await page.evaluate(() => 'pictureOf' in window))) await page.evaluate(measurePictures);
-  return page.evaluate((selector) => (window as unknown as { pictureOf: (video: HTMLVideoElement) => Picture }).pictureOf(document.querySelector<HTMLVideoElement>(selector)!), selector);
-}
-
-/** The sharpness of every frame `page` showed of the first remote video since `measurePictures`. */
-function sharpnessSeen(page: Page): Promise<number[]> {
-  return page.evaluate(() => (window as unknown as { sharpnessSeen: number[] }).sharpnessSeen);
-}
 
 describe('blurring your background', () => {
   describe('happy path', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useCallSuite } from './call-suite.ts';
-import { createRoom, waitForMovingRemoteVideo, waitUntilConnected } from './person.ts';
+import { createRoom, patience, waitForMovingRemoteVideo, waitUntilConnected } from './person.ts';
+import { blurred, measurePictures, sharpnessSeen } from './pictures.ts';
 
 // Without the auto-allow flag a context that was not granted the camera is refused it, as a
 // person who blocked it; granting it later is that person changing their mind.
@@ -33,6 +34,22 @@ describe('a camera turned on mid-call', () => {
       // Bob keeps receiving Alice as before.
       await waitForMovingRemoteVideo(bob.page);
     });
+
+    it('comes with the background blurred from its first picture when blur is on', async () => {
+      const { alice, bob, link } = await receiveOnlyCall();
+      await bob.page.getByRole('button', { name: 'Devices', exact: true }).click();
+      await bob.page.getByRole('checkbox', { name: /Blur your background/ }).check();
+      await alice.page.evaluate(measurePictures);
+
+      await bob.context.grantPermissions(['camera'], { origin: new URL(link).origin });
+      await bob.page.getByTestId('toggle-camera').click();
+
+      await waitForMovingRemoteVideo(alice.page);
+      // Every picture of Bob that Alice's browser showed, from the first.
+      await expect.poll(async () => (await sharpnessSeen(alice.page)).length, patience).toBeGreaterThan(10);
+      expect(Math.max(...(await sharpnessSeen(alice.page)))).toBeLessThan(blurred);
+      expect([...alice.errors, ...bob.errors]).toEqual([]);
+    }, 90_000);
   });
 
   describe('failure', () => {
