@@ -32,6 +32,21 @@ describe('closing the side panels, and the list of keyboard shortcuts', () => {
       expect(errors).toEqual([]);
     });
 
+    it('opens the chat on Ctrl+Alt+C ready to type in, and closes it on the same keys, the keyboard back on its button', async () => {
+      const { page, errors } = await aloneInACall();
+      const chat = page.getByRole('region', { name: 'Chat and files' });
+
+      await page.keyboard.press('Control+Alt+KeyC');
+      await chat.waitFor();
+      await page.keyboard.type('hello');
+      expect(await page.getByTestId('chat-input').inputValue()).toBe('hello');
+
+      await page.keyboard.press('Control+Alt+KeyC');
+      await expect.poll(() => chat.count(), patience).toBe(0);
+      expect(await focused(page)).toBe('Chat');
+      expect(errors).toEqual([]);
+    });
+
     it('closes one panel with its × and leaves the others open', async () => {
       const { page, errors } = await aloneInACall();
 
@@ -64,7 +79,7 @@ describe('closing the side panels, and the list of keyboard shortcuts', () => {
       await page.keyboard.press('Shift+Slash');
       await list.waitFor();
       const rows = await list.locator('.row').evaluateAll((shown) => shown.map((row) => `${row.querySelector('dt')!.textContent} ${row.querySelector('dd')!.textContent}`));
-      expect(rows).toEqual(expect.arrayContaining(['Ctrl+D Microphone on or off', 'Space (hold) Talk while muted', 'Ctrl+Alt+H Raise or lower your hand']));
+      expect(rows).toEqual(expect.arrayContaining(['Ctrl+D Microphone on or off', 'Space (hold) Talk while muted', 'Ctrl+Alt+H Raise or lower your hand', 'Ctrl+Alt+C Open or close the chat']));
       await page.keyboard.press('Escape');
       await list.waitFor({ state: 'hidden' });
       expect(await focused(page), 'back where the keyboard was').toBe('Devices');

@@ -8,16 +8,19 @@ function press(key: string, modifiers: { ctrl?: boolean; meta?: boolean; alt?: b
 
 describe('call shortcuts', () => {
   describe('happy path', () => {
-    it('reads Ctrl+D, Ctrl+E and Ctrl+Alt+H, and ⌘ for Ctrl on a Mac', () => {
+    it('reads Ctrl+D, Ctrl+E, Ctrl+Alt+H and Ctrl+Alt+C, and ⌘ for Ctrl on a Mac', () => {
       expect(callShortcutOf(press('d', { ctrl: true }))).toBe('mic');
       expect(callShortcutOf(press('e', { meta: true }))).toBe('camera');
       expect(callShortcutOf(press('h', { ctrl: true, alt: true }))).toBe('hand');
       expect(callShortcutOf(press('h', { meta: true, ctrl: true }))).toBe('hand');
+      expect(callShortcutOf(press('c', { ctrl: true, alt: true }))).toBe('chat');
+      expect(callShortcutOf(press('c', { meta: true, ctrl: true }))).toBe('chat');
     });
 
     it('writes each shortcut for the keyboard at hand', () => {
-      expect([shortcutLabel('mic', false), shortcutLabel('camera', false), shortcutLabel('hand', false)]).toEqual(['Ctrl+D', 'Ctrl+E', 'Ctrl+Alt+H']);
-      expect([shortcutLabel('mic', true), shortcutLabel('camera', true), shortcutLabel('hand', true)]).toEqual(['⌘+D', '⌘+E', '⌘+Ctrl+H']);
+      const labels = (mac: boolean) => (['mic', 'camera', 'hand', 'chat'] as const).map((shortcut) => shortcutLabel(shortcut, mac));
+      expect(labels(false)).toEqual(['Ctrl+D', 'Ctrl+E', 'Ctrl+Alt+H', 'Ctrl+Alt+C']);
+      expect(labels(true)).toEqual(['⌘+D', '⌘+E', '⌘+Ctrl+H', '⌘+Ctrl+C']);
     });
   });
 
@@ -45,6 +48,11 @@ describe('call shortcuts', () => {
     it('leaves every other press to the page and the browser', () => {
       expect(callShortcutOf(press('d'))).toBeNull();
       expect(callShortcutOf(press('h', { ctrl: true }))).toBeNull();
+      // Ctrl+C copies.
+      expect(callShortcutOf(press('c', { ctrl: true }))).toBeNull();
+      // AltGr, which Windows reports as Ctrl+Alt, types a letter.
+      const altGr = { ...press('ć', { ctrl: true, alt: true }, 'KeyC'), getModifierState: (key: string) => key === 'AltGraph' };
+      expect(callShortcutOf(altGr)).toBeNull();
       // ⌘+Option+H hides the other apps on a Mac.
       expect(callShortcutOf(press('h', { meta: true, alt: true }))).toBeNull();
       expect(callShortcutOf(press('d', { ctrl: true, alt: true }))).toBeNull();

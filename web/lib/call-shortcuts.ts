@@ -1,7 +1,8 @@
 /**
  * Keyboard shortcuts for the call's switches, as people know them from other call apps (Google
  * Meet): Ctrl+D mutes, Ctrl+E switches the camera (⌘ for Ctrl on a Mac), Ctrl+Alt+H raises or
- * lowers your hand (⌘+Ctrl+H on a Mac, where ⌘+Option+H hides the other apps). Shown in the
+ * lowers your hand and Ctrl+Alt+C opens or closes the chat (⌘+Ctrl on a Mac, where ⌘+Option+H
+ * hides the other apps). Shown in the
  * buttons' tooltips and `aria-keyshortcuts`. Holding Space while muted talks (`holdsToTalk`);
  * `?` or Ctrl+/ lists them all (`asksForShortcuts`).
  */
@@ -9,6 +10,7 @@ export const callShortcuts = {
   mic: { key: 'd', label: 'Ctrl+D', mac: '⌘+D', aria: 'Control+D Meta+D' },
   camera: { key: 'e', label: 'Ctrl+E', mac: '⌘+E', aria: 'Control+E Meta+E' },
   hand: { key: 'h', label: 'Ctrl+Alt+H', mac: '⌘+Ctrl+H', aria: 'Control+Alt+H Meta+Control+H' },
+  chat: { key: 'c', label: 'Ctrl+Alt+C', mac: '⌘+Ctrl+C', aria: 'Control+Alt+C Meta+Control+C' },
 } as const;
 
 /** A switch with a shortcut. */
@@ -26,17 +28,22 @@ export function shortcutLabel(shortcut: CallShortcut, mac = onMac()): string {
   return mac ? callShortcuts[shortcut].mac : callShortcuts[shortcut].label;
 }
 
-type Press = Pick<KeyboardEvent, 'key' | 'code' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>;
+type Press = Pick<KeyboardEvent, 'key' | 'code' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'> & Partial<Pick<KeyboardEvent, 'getModifierState'>>;
 
 /**
  * Which switch a key press asks for, if any. It reads the physical key (`code`) too: with
  * Option on a Mac a letter types another character (Option+H is `˙`).
  */
 export function callShortcutOf(event: Press): CallShortcut | null {
-  if (event.shiftKey) return null;
+  // AltGr reads as Ctrl+Alt on Windows, and types letters (ć is AltGr+C on a Polish keyboard).
+  if (event.shiftKey || event.getModifierState?.('AltGraph')) return null;
   const is = (letter: string) => event.key.toLowerCase() === letter || event.code === `Key${letter.toUpperCase()}`;
   // Two modifiers: Ctrl+Alt, or ⌘+Ctrl.
-  if (event.ctrlKey && event.altKey !== event.metaKey) return is(callShortcuts.hand.key) ? 'hand' : null;
+  if (event.ctrlKey && event.altKey !== event.metaKey) {
+    if (is(callShortcuts.hand.key)) return 'hand';
+    if (is(callShortcuts.chat.key)) return 'chat';
+    return null;
+  }
   if ((event.ctrlKey || event.metaKey) && !event.altKey) {
     if (is(callShortcuts.mic.key)) return 'mic';
     if (is(callShortcuts.camera.key)) return 'camera';
