@@ -2,11 +2,11 @@
  * Files between two real WebRTC stacks in Node (@roamhq/wrtc), connected directly in-process:
  * the page's own file channel code (web/lib/actors/file-channel.ts), its checksum and cancel.
  */
-import wrtc from '@roamhq/wrtc';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { receiveFile, sendFile, sha256Hex, type FileTransferHandle, type ReceivedFile } from '../../web/lib/actors/file-channel.ts';
 import type { FileOfferMessage } from '../../protocol/peer-messages.ts';
+import wrtc from '../support/wrtc.ts';
 
 const opened: RTCPeerConnection[] = [];
 afterEach(() => {

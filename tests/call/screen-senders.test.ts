@@ -3,11 +3,11 @@
  * Node (@roamhq/wrtc): a camera switched while a screen is shared replaces the camera's
  * picture, never the screen's.
  */
-import wrtc from '@roamhq/wrtc';
 import { createActor } from 'xstate';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPeerConnectionActor } from '../../web/lib/actors/peer-connection.ts';
 import { createWrtcAudioTrack, createWrtcPlatform } from '../support/fakes/wrtc-platform.ts';
+import wrtc from '../support/wrtc.ts';
 
 const { RTCVideoSource } = wrtc.nonstandard;
 

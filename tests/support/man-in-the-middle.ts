@@ -1,10 +1,10 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import wrtc from '@roamhq/wrtc';
 import type { RTCAudioData, RTCVideoFrame } from '@roamhq/wrtc/types/nonstandard.d.ts';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { isLoopbackCandidate } from './node-peer.ts';
 import { peerChannel } from '../../protocol/peer-messages.ts';
+import wrtc from './wrtc.ts';
 
 const { RTCPeerConnection, MediaStream } = wrtc;
 const { RTCVideoSource, RTCAudioSource, RTCVideoSink, RTCAudioSink } = wrtc.nonstandard;

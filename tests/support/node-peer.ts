@@ -1,4 +1,4 @@
-import wrtc from '@roamhq/wrtc';
+import wrtc from './wrtc.ts';
 
 const { RTCPeerConnection, MediaStream } = wrtc;
 const { RTCVideoSource, RTCAudioSource, RTCVideoSink, RTCAudioSink } = wrtc.nonstandard;

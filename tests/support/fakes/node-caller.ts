@@ -1,4 +1,3 @@
-import wrtc from '@roamhq/wrtc';
 import WebSocket from 'ws';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import { callMachine } from '../../../machines/call-machine.ts';
@@ -7,6 +6,7 @@ import { handshakeStateOf } from '../../../machines/peer/handshake-state.ts';
 import { peerMachine } from '../../../machines/peer-machine.ts';
 import { createPeerConnectionActor } from '../../../web/lib/actors/peer-connection.ts';
 import { createSignalingSocketActor } from '../../../web/lib/actors/signaling-socket.ts';
+import wrtc from '../wrtc.ts';
 import { createWrtcPlatform } from './wrtc-platform.ts';
 
 /**

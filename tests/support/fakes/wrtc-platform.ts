@@ -1,5 +1,5 @@
-import wrtc from '@roamhq/wrtc';
 import type { PeerConnectionPlatform } from '../../../web/lib/actors/peer-connection.ts';
+import wrtc from '../wrtc.ts';
 
 type WrtcPeerConnection = RTCPeerConnection & {
   createOffer(): Promise<RTCSessionDescriptionInit>;
