@@ -33,6 +33,7 @@ class Leg {
   private readonly stops: Array<() => void> = [];
   private early: Array<RTCIceCandidateInit | null> = [];
   private queue: Promise<void> = Promise.resolve();
+  private described = false;
 
   constructor(private readonly send: Send) {
     this.pc = new RTCPeerConnection({ iceServers: [] });
@@ -58,15 +59,13 @@ class Leg {
 
   /** Makes an offer to the page, as the other person would. */
   offer(): Promise<void> {
-    this.queue = this.queue.then(async () => {
-      await this.pc.setLocalDescription(await this.pc.createOffer());
-      this.send({ description: loopbackOnly(this.pc.localDescription!) });
-    });
+    this.queue = this.queue.then(() => this.offerNow());
     return this.queue;
   }
 
+  /** Whether it has set a description of its own (an offer or an answer). */
   get offered(): boolean {
-    return this.pc.localDescription !== null;
+    return this.described;
   }
 
   close(): void {
@@ -90,15 +89,24 @@ class Leg {
     }
     await this.pc.setRemoteDescription(signal.description);
     if (signal.description.type === 'offer') {
-      await this.pc.setLocalDescription(await this.pc.createAnswer());
-      this.send({ description: loopbackOnly(this.pc.localDescription!) });
+      await this.setAndSend(await this.pc.createAnswer());
     }
     for (const candidate of this.early.splice(0)) await this.pc.addIceCandidate(candidate as RTCIceCandidateInit);
   }
 
   private async offerNow(): Promise<void> {
-    await this.pc.setLocalDescription(await this.pc.createOffer());
-    this.send({ description: loopbackOnly(this.pc.localDescription!) });
+    await this.setAndSend(await this.pc.createOffer());
+  }
+
+  /**
+   * Sets and sends a description; the one made, not `localDescription`, which node-webrtc
+   * serialises while its signaling thread adds gathered candidates to it, and crashed now and
+   * then (node-webrtc/node-webrtc#696).
+   */
+  private async setAndSend(description: RTCSessionDescriptionInit): Promise<void> {
+    await this.pc.setLocalDescription(description);
+    this.described = true;
+    this.send({ description: loopbackOnly(description) });
   }
 
   /** Passes what one page sends on to the other page, frame by frame. */

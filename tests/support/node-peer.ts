@@ -101,8 +101,9 @@ export class NodePeer {
 
   /** Makes an offer and sends it (the newcomer's part, docs/protocol.md). */
   async offer(): Promise<void> {
-    await this.connection.setLocalDescription(await this.connection.createOffer());
-    this.sendDescription();
+    const offer = await this.connection.createOffer();
+    await this.connection.setLocalDescription(offer);
+    this.sendDescription(offer);
   }
 
   /** Applies one signal from the remote peer, after every earlier one. */
@@ -130,11 +131,12 @@ export class NodePeer {
   }
 
   /**
-   * Sends the local description. node-webrtc may already have written candidates into it;
-   * those `shareCandidate` refuses are taken out, as they are from the trickle.
+   * Sends the description just set, not `localDescription`: node-webrtc serialises that while
+   * its signaling thread adds gathered candidates to it, and crashed now and then
+   * (node-webrtc/node-webrtc#696). Candidates in it that `shareCandidate` refuses are taken
+   * out, as they are from the trickle.
    */
-  private sendDescription(): void {
-    const { type, sdp } = this.connection.localDescription!;
+  private sendDescription({ type, sdp = '' }: RTCSessionDescriptionInit): void {
     const share = this.options.shareCandidate ?? (() => true);
     const lines = sdp.split('\r\n').filter((line) => !line.startsWith('a=candidate:') || share({ candidate: line.slice(2) }));
     this.options.send({ description: { type, sdp: lines.join('\r\n') } });
@@ -144,8 +146,9 @@ export class NodePeer {
     if ('description' in signal) {
       await this.connection.setRemoteDescription(signal.description);
       if (signal.description.type === 'offer') {
-        await this.connection.setLocalDescription(await this.connection.createAnswer());
-        this.sendDescription();
+        const answer = await this.connection.createAnswer();
+        await this.connection.setLocalDescription(answer);
+        this.sendDescription(answer);
       }
       for (const candidate of this.early.splice(0)) {
         await this.addCandidate(candidate);
