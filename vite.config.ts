@@ -35,34 +35,35 @@ function precompress(): Plugin {
 }
 
 /** Where @twilio/video-processors keeps its person segmentation model, runtime and worker. */
-const blurBuild = fileURLToPath(new URL('node_modules/@twilio/video-processors/dist/build/', import.meta.url));
-/** The files background blur loads at run time (web/lib/background-blur.ts), served from `/blur/`. */
-const blurFiles = [
+const segmentationBuild = fileURLToPath(new URL('node_modules/@twilio/video-processors/dist/build/', import.meta.url));
+/** The files background effects load at run time (web/lib/background-effects.ts), served from `/segmentation/`. */
+const segmentationFiles = [
   'selfie_segmentation_landscape.tflite',
   'tflite-1-0-0.js',
   'tflite-1-0-0.wasm',
   'tflite-simd-1-0-0.js',
   'tflite-simd-1-0-0.wasm',
   'twilio-gaussian-blur-background-processor-pipeline-worker.js',
+  'twilio-virtual-background-processor-pipeline-worker.js',
 ];
 
 /**
- * Serves background blur's files at `/blur/`: copied into the build, and straight from
- * node_modules by the dev server. They are fetched only once a person turns blur on.
+ * Serves the background effects' files at `/segmentation/`: copied into the build, and straight
+ * from node_modules by the dev server. They are fetched only once a person picks an effect.
  */
-function blurAssets(): Plugin {
+function segmentationAssets(): Plugin {
   const types: Record<string, string> = { js: 'text/javascript', wasm: 'application/wasm', tflite: 'application/octet-stream' };
   return {
-    name: 'parley-blur-assets',
+    name: 'parley-segmentation-assets',
     generateBundle() {
-      for (const name of blurFiles) this.emitFile({ type: 'asset', fileName: `blur/${name}`, source: readFileSync(join(blurBuild, name)) });
+      for (const name of segmentationFiles) this.emitFile({ type: 'asset', fileName: `segmentation/${name}`, source: readFileSync(join(segmentationBuild, name)) });
     },
     configureServer(server) {
-      server.middlewares.use('/blur/', (request, response, next) => {
+      server.middlewares.use('/segmentation/', (request, response, next) => {
         const name = (request.url ?? '').slice(1).split('?')[0]!;
-        if (!blurFiles.includes(name)) return next();
+        if (!segmentationFiles.includes(name)) return next();
         response.setHeader('content-type', types[name.split('.').pop()!]!);
-        createReadStream(join(blurBuild, name)).pipe(response);
+        createReadStream(join(segmentationBuild, name)).pipe(response);
       });
     },
   };
@@ -75,11 +76,13 @@ function blurAssets(): Plugin {
  */
 export default defineConfig({
   root: 'web',
-  plugins: [svelte(), precompress(), blurAssets()],
+  plugins: [svelte(), precompress(), segmentationAssets()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,
     target: 'es2022',
+    // Background pictures stay files, fetched when shown, never inlined into the page's code.
+    assetsInlineLimit: (file) => (file.includes('/backgrounds/') ? false : undefined),
     rolldownOptions: { input: { main: page('index.html'), inspector: page('inspector.html') } },
   },
   server: {

@@ -44,7 +44,7 @@ export const securityHeadersPlugin = fp(
         useDefaults: false,
         directives: {
           defaultSrc: ["'self'"],
-          // WebAssembly, for background blur's person segmentation (web/lib/background-blur.ts).
+          // WebAssembly, for the background effects' person segmentation (web/lib/background-effects.ts).
           scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:', 'blob:'],

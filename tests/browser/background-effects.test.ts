@@ -5,7 +5,7 @@ import { blurred, measurePictures, picture, sharpnessSeen } from './pictures.ts'
 
 const suite = useCallSuite();
 
-describe('blurring your background', () => {
+describe('blurring or replacing your background', () => {
   describe('happy path', () => {
     it('sends the others your picture with the background blurred, shows it so in your own tile, and sharp again when turned off', async () => {
       const { alice, bob } = await suite.call();
@@ -16,8 +16,7 @@ describe('blurring your background', () => {
       const sharpOwn = await ownTile();
 
       await alice.page.getByRole('button', { name: 'Devices', exact: true }).click();
-      const blur = alice.page.getByRole('checkbox', { name: /Blur your background/ });
-      await blur.check();
+      await alice.page.getByRole('radio', { name: 'Blur' }).check();
       await expect.poll(seenByBob, patience).toBeLessThan(blurred);
       await expect.poll(ownTile, patience).toBeLessThan(blurred);
       // A picture, not a black frame; the camera is still the one picked.
@@ -32,9 +31,33 @@ describe('blurring your background', () => {
       await waitForMovingRemoteVideo(bob.page);
       await expect.poll(seenByBob, patience).toBeLessThan(blurred);
 
-      await blur.uncheck();
+      await alice.page.getByRole('radio', { name: 'No effect' }).check();
       await expect.poll(seenByBob, patience).toBeGreaterThan(sharp * 0.8);
       await expect.poll(ownTile, patience).toBeGreaterThan(sharpOwn * 0.8);
+      expect([...alice.errors, ...bob.errors]).toEqual([]);
+    }, 90_000);
+
+    it('replaces your background with a picture for the others and in your own tile, another picture in place of it, and the room again with no effect', async () => {
+      const { alice, bob } = await suite.call();
+      await waitForMovingRemoteVideo(bob.page);
+      // The fake camera draws in green only; the pictures behind the person bring red.
+      const redSeenByBob = async () => (await picture(bob.page, '[data-testid="remote-video"]')).red;
+      const redOwn = async () => (await picture(alice.page, '[data-testid="local-video"]')).red;
+      expect(await redSeenByBob()).toBeLessThan(20);
+
+      await alice.page.getByRole('button', { name: 'Devices', exact: true }).click();
+      await alice.page.getByRole('radio', { name: 'Bookshelves' }).check();
+      await expect.poll(redSeenByBob, patience).toBeGreaterThan(80);
+      await expect.poll(redOwn, patience).toBeGreaterThan(80);
+      const shelves = await picture(bob.page, '[data-testid="remote-video"]');
+
+      // Dusk is darker and redder than green: another picture, with no new offer.
+      await alice.page.getByRole('radio', { name: 'Dusk' }).check();
+      await expect.poll(async () => (await picture(bob.page, '[data-testid="remote-video"]')).green, patience).toBeLessThan(shelves.green * 0.7);
+      expect(await alice.page.getByRole('radio', { name: 'Dusk' }).isChecked()).toBe(true);
+
+      await alice.page.getByRole('radio', { name: 'No effect' }).check();
+      await expect.poll(redSeenByBob, patience).toBeLessThan(20);
       expect([...alice.errors, ...bob.errors]).toEqual([]);
     }, 90_000);
 
@@ -43,9 +66,8 @@ describe('blurring your background', () => {
       const link = await createRoom(alice);
       await alice.page.evaluate(measurePictures);
       const bob = await suite.person({ url: link, enter: false });
-      const blur = bob.page.getByRole('button', { name: 'Blur your background' });
-      await blur.click();
-      expect(await blur.getAttribute('aria-pressed')).toBe('true');
+      await bob.page.getByRole('button', { name: 'Background effects' }).click();
+      await bob.page.getByRole('radio', { name: 'Blur' }).check();
       await expect.poll(async () => (await picture(bob.page, '[data-testid="local-video"]')).sharpness, patience).toBeLessThan(blurred);
       await enterCall(bob.page);
       await waitForMovingRemoteVideo(alice.page);

@@ -38,7 +38,7 @@ describe('a camera turned on mid-call', () => {
     it('comes with the background blurred from its first picture when blur is on', async () => {
       const { alice, bob, link } = await receiveOnlyCall();
       await bob.page.getByRole('button', { name: 'Devices', exact: true }).click();
-      await bob.page.getByRole('checkbox', { name: /Blur your background/ }).check();
+      await bob.page.getByRole('radio', { name: 'Blur' }).check();
       await alice.page.evaluate(measurePictures);
 
       await bob.context.grantPermissions(['camera'], { origin: new URL(link).origin });

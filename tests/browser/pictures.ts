@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 
 /**
- * Reading what a video shows, to tell a blurred picture from a sharp one: the background blur
- * tests, and a camera turned on mid-call with blur chosen.
+ * Reading what a video shows, to tell a blurred or replaced background from the camera's own:
+ * the background effects tests, and a camera turned on mid-call with blur chosen.
  */
 
 /** What a picture shows, as `measurePictures` reads it. */
@@ -11,6 +11,8 @@ export interface Picture {
   sharpness: number;
   /** The mean green: a black frame has none. */
   green: number;
+  /** The mean red: the fake camera draws none, a picture behind the person brings some. */
+  red: number;
 }
 
 /** Sharp pictures of the fake camera read 60 or more, blurred ones under 10. */
@@ -30,14 +32,16 @@ export function measurePictures(): void {
     const { data, width, height } = context.getImageData(0, 0, canvas.width, canvas.height);
     let squares = 0;
     let green = 0;
+    let red = 0;
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
         const here = data[(y * width + x) * 4 + 1]!;
         green += here;
+        red += data[(y * width + x) * 4]!;
         if (x > 0) squares += (here - data[(y * width + x - 1) * 4 + 1]!) ** 2;
       }
     }
-    return { sharpness: squares / (height * (width - 1)), green: green / (height * width) };
+    return { sharpness: squares / (height * (width - 1)), green: green / (height * width), red: red / (height * width) };
   };
   const seen: number[] = [];
   const look = (): void => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { blurIfChosen, blurredFrom, cameraOf } from '../../web/lib/blurred-cameras.ts';
+import type { Background } from '../../web/lib/backgrounds.ts';
+import { backgroundIfChosen, backgroundOf, cameraOf, madeFrom, type BackgroundEffect } from '../../web/lib/camera-backgrounds.ts';
 import { DeviceChoice } from '../../web/lib/device-choice.svelte.ts';
 import { RememberedDevices } from '../../web/lib/remembered-devices.ts';
 
@@ -10,7 +11,6 @@ function storage() {
 }
 
 interface FakeTrack extends Omit<MediaStreamTrack, 'readyState'> {
-  blurred: boolean;
   copyOf?: FakeTrack;
   readyState: MediaStreamTrackState;
 }
@@ -19,7 +19,6 @@ interface FakeTrack extends Omit<MediaStreamTrack, 'readyState'> {
 function camera(deviceId: string, copyOf?: FakeTrack): FakeTrack {
   const track = {
     kind: 'video',
-    blurred: false,
     copyOf,
     readyState: 'live',
     getSettings: () => ({ deviceId }),
@@ -29,68 +28,76 @@ function camera(deviceId: string, copyOf?: FakeTrack): FakeTrack {
   return track;
 }
 
-/** A blur that works (a track marked blurred, made from the camera), or one that fails. */
-async function blur(source: MediaStreamTrack): Promise<MediaStreamTrack> {
-  const blurred = { kind: 'video', blurred: true, readyState: 'live', getSettings: () => ({}), stop() {} } as unknown as FakeTrack;
-  blurredFrom(blurred as unknown as MediaStreamTrack, source);
-  return blurred as unknown as MediaStreamTrack;
+/** An effect that works (a track made from the camera, noted with its background), or one that fails. */
+async function change(source: MediaStreamTrack, background: BackgroundEffect): Promise<MediaStreamTrack> {
+  const changed = { kind: 'video', readyState: 'live', getSettings: () => ({}), stop() {} } as unknown as MediaStreamTrack;
+  madeFrom(changed, source, background);
+  return changed;
 }
-const failingBlur = () => Promise.reject(new Error('no WebAssembly'));
+const failing = () => Promise.reject(new Error('no WebAssembly'));
+
+/** The background the track shows. */
+const shown = (track: FakeTrack): Background => backgroundOf(track as unknown as MediaStreamTrack);
 
 const listed = [{ kind: 'videoinput', deviceId: 'front', label: 'Front', groupId: '' }, { kind: 'videoinput', deviceId: 'back', label: 'Back', groupId: '' }] as MediaDeviceInfo[];
 
 /** A call sending `first`, whose device choice swaps in what it is given, as the call does. */
-function call(first: FakeTrack, options: { blur?: typeof blur | null; kept?: ReturnType<typeof storage> } = {}) {
+function call(first: FakeTrack, options: { change?: typeof change | null; kept?: ReturnType<typeof storage> } = {}) {
   const sent: FakeTrack[] = [first];
   const stream = { getTracks: () => sent.slice(-1) } as unknown as MediaStream;
   const choice = new DeviceChoice((track) => sent.push(track as unknown as FakeTrack), () => stream, {
     mediaDevices: { enumerateDevices: async () => listed, addEventListener() {}, removeEventListener() {} },
     open: async (_kind, deviceId) => camera(deviceId ?? 'front') as unknown as MediaStreamTrack,
     remembered: new RememberedDevices(options.kept ?? storage()),
-    blur: options.blur === undefined ? blur : options.blur,
+    changeBackground: options.change === undefined ? change : options.change,
   });
   return { choice, sent, now: () => sent.at(-1)! };
 }
 
-describe('blurring the background', () => {
+describe('changing the background', () => {
   describe('happy path', () => {
-    it('sends a blurred copy of the camera, then the camera as it is, and remembers the choice', async () => {
+    it('sends a blurred copy of the camera, then one with a picture, then the camera as it is, and remembers the choice', async () => {
       const kept = storage();
       const front = camera('front');
       const { choice, sent, now } = call(front, { kept });
       await choice.refresh();
-      choice.backgroundBlur = true;
+      choice.background = 'blur';
       await expect.poll(() => sent.length).toBe(2);
-      expect(now().blurred).toBe(true);
+      expect(shown(now())).toBe('blur');
       // From a copy: the call stops the track it sent before, and the camera goes on.
       expect((cameraOf(now() as unknown as MediaStreamTrack) as unknown as FakeTrack).copyOf).toBe(front);
       expect(choice.current('videoinput')).toBe('front');
 
-      choice.backgroundBlur = false;
+      choice.background = 'dusk';
       await expect.poll(() => sent.length).toBe(3);
-      expect(now().blurred).toBe(false);
+      expect(shown(now())).toBe('dusk');
+      expect(new RememberedDevices(kept).background).toBe('dusk');
+
+      choice.background = 'none';
+      await expect.poll(() => sent.length).toBe(4);
+      expect(shown(now())).toBe('none');
       expect(now().getSettings().deviceId).toBe('front');
-      expect(new RememberedDevices(kept).backgroundBlur).toBe(false);
+      expect(new RememberedDevices(kept).background).toBe('none');
     });
 
-    it('blurs every camera picked meanwhile, and the next call\'s camera once the call follows the devices', async () => {
+    it('gives every camera picked meanwhile the background, and the next call\'s camera once the call follows the devices', async () => {
       const kept = storage();
       const { choice, now } = call(camera('front'), { kept });
       await choice.refresh();
-      choice.backgroundBlur = true;
-      await expect.poll(() => now().blurred).toBe(true);
+      choice.background = 'shelves';
+      await expect.poll(() => shown(now())).toBe('shelves');
       await choice.switchCamera();
-      expect([now().blurred, choice.current('videoinput')]).toEqual([true, 'back']);
+      expect([shown(now()), choice.current('videoinput')]).toEqual(['shelves', 'back']);
 
       const next = call(camera('front'), { kept });
-      expect(next.choice.backgroundBlur).toBe(true);
+      expect(next.choice.background).toBe('shelves');
       next.choice.follow()();
-      await expect.poll(() => next.now().blurred).toBe(true);
+      await expect.poll(() => shown(next.now())).toBe('shelves');
     });
   });
 
   describe('edge cases', () => {
-    it('opens a camera blurred when blur was chosen, and as it is otherwise or where blur fails', async () => {
+    it('opens a camera with the background chosen, and as it is otherwise or where the effect fails', async () => {
       const front = camera('front');
       const voice = { kind: 'audio' } as unknown as MediaStreamTrack;
       const streamOf = (...tracks: unknown[]) => {
@@ -102,32 +109,46 @@ describe('blurring the background', () => {
           addTrack: (track: MediaStreamTrack) => held.push(track),
         } as unknown as MediaStream;
       };
-      const chosen = await blurIfChosen(streamOf(voice, front), true, blur);
-      expect(chosen.getTracks().map((track) => [track.kind, (track as unknown as FakeTrack).blurred ?? false])).toEqual([['audio', false], ['video', true]]);
+      const chosen = await backgroundIfChosen(streamOf(voice, front), 'studio', change);
+      expect(chosen.getTracks().map((track) => [track.kind, backgroundOf(track)])).toEqual([['audio', 'none'], ['video', 'studio']]);
       expect(cameraOf(chosen.getVideoTracks()[0]!)).toBe(front);
 
-      expect((await blurIfChosen(streamOf(voice, front), false, blur)).getVideoTracks()[0]).toBe(front);
-      expect((await blurIfChosen(streamOf(voice, front), true, failingBlur)).getVideoTracks()[0]).toBe(front);
-      expect((await blurIfChosen(streamOf(voice), true, blur)).getTracks()).toEqual([voice]);
+      expect((await backgroundIfChosen(streamOf(voice, front), 'none', change)).getVideoTracks()[0]).toBe(front);
+      expect((await backgroundIfChosen(streamOf(voice, front), 'blur', failing)).getVideoTracks()[0]).toBe(front);
+      expect((await backgroundIfChosen(streamOf(voice), 'blur', change)).getTracks()).toEqual([voice]);
+    });
+
+    it('reads a blur remembered before pictures were offered, and nothing it does not know', () => {
+      const kept = storage();
+      kept.setItem('parley.devices', JSON.stringify({ backgroundBlur: true, videoinput: 'back' }));
+      const remembered = new RememberedDevices(kept);
+      expect(remembered.background).toBe('blur');
+      remembered.background = 'dusk';
+      expect(JSON.parse(kept.getItem('parley.devices')!)).toEqual({ videoinput: 'back', background: 'dusk' });
+      kept.setItem('parley.devices', JSON.stringify({ background: 'beach' }));
+      expect(new RememberedDevices(kept).background).toBe('none');
     });
   });
 
   describe('failure', () => {
-    it('keeps the camera as it is, turns the choice off and says so when blur cannot start', async () => {
-      const { choice, sent } = call(camera('front'), { blur: failingBlur });
-      choice.backgroundBlur = true;
+    it('keeps the camera as it is, goes back to no effect and says so when the effect cannot start', async () => {
+      const { choice, sent } = call(camera('front'), { change: failing });
+      choice.background = 'blur';
       await expect.poll(() => choice.notice).toBe('Your background could not be blurred here.');
-      expect(choice.backgroundBlur).toBe(false);
+      expect(choice.background).toBe('none');
+      choice.background = 'dusk';
+      await expect.poll(() => choice.notice).toBe('Your background could not be replaced here.');
+      expect(choice.background).toBe('none');
       expect(sent).toHaveLength(1);
     });
 
-    it('offers nothing where the browser cannot blur', () => {
+    it('offers nothing where the browser cannot change the background', () => {
       const kept = storage();
-      new RememberedDevices(kept).backgroundBlur = true;
-      const { choice, sent } = call(camera('front'), { blur: null, kept });
-      expect([choice.canBlur, choice.backgroundBlur]).toEqual([false, false]);
-      choice.backgroundBlur = true;
-      expect([choice.backgroundBlur, sent.length]).toEqual([false, 1]);
+      new RememberedDevices(kept).background = 'blur';
+      const { choice, sent } = call(camera('front'), { change: null, kept });
+      expect([choice.canChangeBackground, choice.background]).toEqual([false, 'none']);
+      choice.background = 'dusk';
+      expect([choice.background, sent.length]).toEqual(['none', 1]);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { untrack } from 'svelte';
 import { openDevice, type InputKind } from './actors/open-device.ts';
-import { blurCamera, cameraOf, canBlurBackground } from './blurred-cameras.ts';
+import type { Background } from './backgrounds.ts';
+import { backgroundOf, cameraOf, canChangeBackground, changeBackground, type BackgroundEffect, type ChangeBackground } from './camera-backgrounds.ts';
 import { RememberedDevices } from './remembered-devices.ts';
 
 /** What the device selects need from the browser; tests may pass their own. */
@@ -13,8 +14,8 @@ export interface DeviceChoiceOptions {
   canChooseSpeaker?: boolean;
   /** Where the picks are remembered for the next call; `localStorage` by default. */
   remembered?: RememberedDevices;
-  /** Makes a camera's track with its background blurred (`blurredTrack`), where the browser can (`canBlurBackground`). */
-  blur?: ((camera: MediaStreamTrack) => Promise<MediaStreamTrack>) | null;
+  /** Makes a camera's track with its background changed (`backgroundTrack`), where the browser can (`canChangeBackground`). */
+  changeBackground?: ChangeBackground | null;
 }
 
 /** Words for a kind of device, for the notice said when one is unplugged. */
@@ -32,16 +33,16 @@ export class DeviceChoice {
   devices = $state<MediaDeviceInfo[]>([]);
   #speakerId = $state('');
   #originalSound = $state(false);
-  #backgroundBlur = $state(false);
-  /** While a blurred camera is being made, to take the place of the sharp one. */
-  startingBlur = $state(false);
+  #background = $state<Background>('none');
+  /** While a camera with its background changed is being made, to take the place of the one sent. */
+  startingBackground = $state(false);
   /** Said after a fallback or a failed pick, until the next pick. */
   notice = $state<string | null>(null);
   readonly canChooseSpeaker: boolean;
   readonly #mediaDevices: DeviceChoiceOptions['mediaDevices'];
   readonly #open: NonNullable<DeviceChoiceOptions['open']>;
   readonly #remembered: RememberedDevices;
-  readonly #blur: ((camera: MediaStreamTrack) => Promise<MediaStreamTrack>) | null;
+  readonly #change: ChangeBackground | null;
 
   constructor(
     private readonly use: (track: MediaStreamTrack) => void,
@@ -54,29 +55,29 @@ export class DeviceChoice {
     this.#remembered = options.remembered ?? new RememberedDevices();
     this.#speakerId = this.#remembered.get('audiooutput') ?? '';
     this.#originalSound = this.#remembered.originalSound;
-    this.#blur = options.blur !== undefined ? options.blur : canBlurBackground ? blurCamera : null;
-    this.#backgroundBlur = this.#blur !== null && this.#remembered.backgroundBlur;
+    this.#change = options.changeBackground !== undefined ? options.changeBackground : canChangeBackground ? changeBackground : null;
+    this.#background = this.#change === null ? 'none' : this.#remembered.background;
   }
 
-  /** Whether background blur can be offered here. */
-  get canBlur(): boolean {
-    return this.#blur !== null;
+  /** Whether background effects can be offered here. */
+  get canChangeBackground(): boolean {
+    return this.#change !== null;
   }
 
   /**
-   * Whether the camera's background is blurred for the others (and in your own tile). Turning
-   * it on or off changes the picture in place, with no new offer; it is remembered for the
-   * next call, and every camera picked meanwhile is blurred too.
+   * What stands behind the person in their camera's picture, for the others and in their own
+   * tile: the room as it is, blurred, or a picture. A change takes effect in place, with no new
+   * offer; it is remembered for the next call, and every camera picked meanwhile has it too.
    */
-  get backgroundBlur(): boolean {
-    return this.#backgroundBlur;
+  get background(): Background {
+    return this.#background;
   }
 
-  set backgroundBlur(on: boolean) {
-    if (this.#blur === null) return;
-    this.#backgroundBlur = on;
-    this.#remembered.backgroundBlur = on;
-    void this.#applyBlur();
+  set background(background: Background) {
+    if (this.#change === null) return;
+    this.#background = background;
+    this.#remembered.background = background;
+    void this.#applyBackground();
   }
 
   /**
@@ -135,10 +136,10 @@ export class DeviceChoice {
   follow(): () => void {
     const changed = () => void this.#recheck();
     void this.refresh();
-    // A camera opened before blur could start (it failed then) is blurred now. Untracked: the
-    // effect that follows the devices must not run again at every change of the call.
+    // A camera opened before its background effect could start (it failed then) gets it now.
+    // Untracked: the effect that follows the devices must not run again at every change of the call.
     untrack(() => {
-      if (this.#backgroundBlur) void this.#applyBlur();
+      if (this.#background !== 'none') void this.#applyBackground();
     });
     this.#mediaDevices?.addEventListener('devicechange', changed);
     return () => this.#mediaDevices?.removeEventListener('devicechange', changed);
@@ -160,7 +161,7 @@ export class DeviceChoice {
     await this.refresh();
   }
 
-  /** The camera's or microphone's own track now in the call's stream (behind the blur, if any). */
+  /** The camera's or microphone's own track now in the call's stream (behind a background effect, if any). */
   #track(kind: InputKind): MediaStreamTrack | undefined {
     const track = this.#sent(kind);
     return track === undefined ? undefined : cameraOf(track);
@@ -171,38 +172,41 @@ export class DeviceChoice {
     return this.stream()?.getTracks().find((track) => track.kind === (kind === 'videoinput' ? 'video' : 'audio'));
   }
 
-  /** Opens a device; a camera comes blurred while blur is on. */
+  /** Opens a device; a camera comes with the background chosen. */
   async #openTrack(kind: InputKind, deviceId: string | undefined): Promise<MediaStreamTrack> {
     const track = await this.#open(kind, deviceId, this.#originalSound);
-    return kind === 'videoinput' && this.#backgroundBlur ? this.#blurred(track) : track;
+    const background = this.#background;
+    return kind === 'videoinput' && background !== 'none' ? this.#changed(track, background) : track;
   }
 
-  /** `camera` blurred; where the blur fails to start, `camera` as it is, and the page says so. */
-  async #blurred(camera: MediaStreamTrack): Promise<MediaStreamTrack> {
+  /** `camera` with `background`; where the effect fails to start, `camera` as it is, and the page says so. */
+  async #changed(camera: MediaStreamTrack, background: BackgroundEffect): Promise<MediaStreamTrack> {
     try {
-      return await this.#blur!(camera);
+      return await this.#change!(camera, background);
     } catch {
-      this.#backgroundBlur = false;
-      this.notice = 'Your background could not be blurred here.';
+      this.#background = 'none';
+      this.notice = background === 'blur' ? 'Your background could not be blurred here.' : 'Your background could not be replaced here.';
       return camera;
     }
   }
 
   /**
-   * Sends the camera blurred or as it is, whichever is chosen now, from a copy of the camera's
-   * track: the call stops the track it sent before, and the camera goes on.
+   * Sends the camera with the background chosen now, from a copy of the camera's track: the
+   * call stops the track it sent before, and the camera goes on.
    */
-  async #applyBlur(): Promise<void> {
+  async #applyBackground(): Promise<void> {
     const sent = this.#sent('videoinput');
     if (sent === undefined || sent.readyState === 'ended') return;
-    const camera = cameraOf(sent);
-    const blurred = sent !== camera;
-    const on = this.#backgroundBlur;
-    if (on === blurred) return;
-    if (on) this.startingBlur = true;
-    const next = on ? await this.#blurred(camera.clone()).finally(() => (this.startingBlur = false)) : camera.clone();
+    const wanted = this.#background;
+    if (backgroundOf(sent) === wanted) return;
+    const camera = cameraOf(sent).clone();
+    let next = camera;
+    if (wanted !== 'none') {
+      this.startingBackground = true;
+      next = await this.#changed(camera, wanted).finally(() => (this.startingBackground = false));
+    }
     // Changed again meanwhile (or the call ended): this one is not wanted any more.
-    if (this.#backgroundBlur !== on || this.#sent('videoinput') !== sent) {
+    if (this.#background !== wanted || this.#sent('videoinput') !== sent) {
       next.stop();
       return;
     }

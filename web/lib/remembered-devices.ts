@@ -1,7 +1,8 @@
 import type { MediaRequest } from '../../machines/call/types.ts';
+import { isBackground, type Background } from './backgrounds.ts';
 import { defaultStorage } from './remembered-name.svelte.ts';
 
-/** The `localStorage` key of the devices a person picked, and of their sound and blur choices. */
+/** The `localStorage` key of the devices a person picked, and of their sound and background choices. */
 const devicesKey = 'parley.devices';
 
 /**
@@ -43,13 +44,17 @@ export class RememberedDevices {
     this.#write({ ...this.#all(), originalSound: on });
   }
 
-  /** Whether the camera's background is blurred (web/lib/background-blur.ts). */
-  get backgroundBlur(): boolean {
-    return this.#all().backgroundBlur === true;
+  /** What stands behind the person in their camera's picture (web/lib/background-effects.ts). */
+  get background(): Background {
+    const all = this.#all();
+    if (isBackground(all.background)) return all.background;
+    // Remembered before pictures were offered.
+    return all.backgroundBlur === true ? 'blur' : 'none';
   }
 
-  set backgroundBlur(on: boolean) {
-    this.#write({ ...this.#all(), backgroundBlur: on });
+  set background(background: Background) {
+    const { backgroundBlur: _before, ...all } = this.#all();
+    this.#write({ ...all, background });
   }
 
   /** Remembers the device picked; `''` goes back to the default. */

@@ -1,7 +1,7 @@
 import { fromPromise } from 'xstate';
 import type { MediaRequest } from '../../../machines/call/types.ts';
 import { MediaAccessError } from '../../../machines/call/media-access-error.ts';
-import { blurIfChosen } from '../blurred-cameras.ts';
+import { backgroundIfChosen } from '../camera-backgrounds.ts';
 import { openPickedMedia } from '../remembered-devices.ts';
 
 /** getUserMedia errors that mean "no such device (usable)": the call machine then tries less. */
@@ -27,8 +27,8 @@ export function toMediaAccessError(error: unknown): MediaAccessError {
 
 /**
  * The call machine's `acquireMedia`: one getUserMedia call for the devices asked for (the
- * camera and microphone picked last time, where they are still there), the camera blurred
- * when the person chose so (`blurIfChosen`). The
+ * camera and microphone picked last time, where they are still there), the camera's
+ * background blurred or replaced when the person chose so (`backgroundIfChosen`). The
  * fallbacks (both, then microphone only, then camera only) are the machine's; this only maps
  * errors. A stream that arrives after the request was abandoned (the person hung up while
  * the browser was asking) is stopped at once, so the camera light goes off.
@@ -44,7 +44,7 @@ export const acquireMedia = fromPromise<MediaStream, MediaRequest>(async ({ inpu
   } catch (error) {
     throw toMediaAccessError(error);
   }
-  stream = await blurIfChosen(stream);
+  stream = await backgroundIfChosen(stream);
   if (signal.aborted) for (const track of stream.getTracks()) track.stop();
   return stream;
 });

@@ -1,6 +1,6 @@
 import { fromCallback } from 'xstate';
 import type { CallEvent, MediaSource } from '../../../machines/call/types.ts';
-import { blurIfChosen } from '../blurred-cameras.ts';
+import { backgroundIfChosen } from '../camera-backgrounds.ts';
 import { openPickedMedia } from '../remembered-devices.ts';
 import { toMediaAccessError } from './acquire-media.ts';
 
@@ -26,10 +26,10 @@ async function askForScreen(): Promise<MediaStream> {
   }
 }
 
-/** Asks the browser for `source`: the camera alone (the one picked last time, blurred if chosen), or a screen (window, tab) to share. */
+/** Asks the browser for `source`: the camera alone (the one picked last time, with the background chosen), or a screen (window, tab) to share. */
 function ask(source: MediaSource): Promise<MediaStream> {
   if (source === 'screen') return askForScreen();
-  return openPickedMedia({ video: true, audio: false }, navigator.mediaDevices).then((stream) => blurIfChosen(stream));
+  return openPickedMedia({ video: true, audio: false }, navigator.mediaDevices).then((stream) => backgroundIfChosen(stream));
 }
 
 /**
